@@ -1,0 +1,135 @@
+// dash-devices glue: the only script of ours in the page, beside htmx and its hx-ws extension.
+// It (1) numbers outgoing messages and marks the sending control "pending" until the server's
+// ack, (2) keeps live control values right when the server morphs a control the user is not
+// editing (htmx only touches attributes), (3) shows the connection state, (4) asks for a
+// snapshot on reconnect by sending the shared version it has, (5) dismisses error toasts.
+// Wire names match src/core/wire.ts (checked by test/core/wire.test.ts).
+(() => {
+  "use strict";
+  const PENDING = "data-dd-pending";
+  const SEQ_HEADER = "DD-Seq";
+  const STATUS_ID = "dd-status";
+  const EDIT_MS = 1000;
+  let seq = 0;
+  let version = 0; // read from <body data-dd-version> at first connect (this script runs in <head>)
+  let everConnected = false;
+  const dd = (window.dashDevices = { lastAck: 0, version: () => version, state: "connecting" });
+
+  function setStatus(state, text) {
+    dd.state = state;
+    const el = document.getElementById(STATUS_ID);
+    if (!el) return;
+    el.setAttribute("data-state", state);
+    el.textContent = text;
+  }
+
+  // ---- editing: a control the user is typing in or dragging keeps its live value.
+  function editing(el) {
+    return el._ddDrag === true || (document.activeElement === el && performance.now() - (el._ddEdit || 0) < EDIT_MS);
+  }
+  // Mirror the live value into attributes, so a morph compares against what the user sees.
+  function mirror(el) {
+    if (!(el instanceof HTMLElement)) return;
+    el._ddEdit = performance.now();
+    if (el.tagName === "INPUT") {
+      if (el.type === "checkbox" || el.type === "radio") {
+        const group = el.type === "radio" && el.name ? document.getElementsByName(el.name) : [el];
+        for (const g of group) g.toggleAttribute("checked", g.checked);
+      } else el.setAttribute("value", el.value);
+    } else if (el.tagName === "SELECT") {
+      for (const o of el.options) o.toggleAttribute("selected", o.selected);
+    } else if (el.tagName === "TEXTAREA") {
+      el.defaultValue = el.value;
+    }
+  }
+  document.addEventListener("input", (e) => mirror(e.target), true);
+  document.addEventListener("change", (e) => mirror(e.target), true);
+  document.addEventListener("pointerdown", (e) => {
+    const t = e.target;
+    if (t instanceof HTMLInputElement && t.type === "range") t._ddDrag = true;
+  }, true);
+  const endDrag = () => {
+    for (const el of document.querySelectorAll('input[type="range"]')) {
+      if (el._ddDrag) {
+        el._ddDrag = false;
+        el._ddEdit = performance.now();
+      }
+    }
+  };
+  document.addEventListener("pointerup", endDrag, true);
+  document.addEventListener("pointercancel", endDrag, true);
+
+  htmx.registerExtension("dash-devices", {
+    // htmx sets attributes, and the live value only of elements without focus: do the rest.
+    htmx_before_morph_attr(el, d) {
+      if (d.attrName === "value" && el.tagName === "INPUT" && el.type !== "checkbox" && el.type !== "radio") {
+        if (!editing(el) && d.newValue !== null) el.value = d.newValue;
+      } else if (d.attrName === "checked" && el.tagName === "INPUT") {
+        el.checked = d.newValue !== null;
+      } else if (d.attrName === "selected" && el.tagName === "OPTION") {
+        el.selected = d.newValue !== null;
+      }
+    },
+    htmx_before_morph_node(el, d) {
+      if (el.tagName === "TEXTAREA" && !editing(el) && d.newNode && el.value !== d.newNode.value) {
+        el.value = d.newNode.value;
+      }
+    },
+  });
+
+  // ---- connection state and reconnect snapshot.
+  document.addEventListener("htmx:ws:before:connection", (e) => {
+    const c = e.detail.connection;
+    if (!everConnected && !version) version = Number(document.body.getAttribute("data-dd-version")) || 0;
+    const base = c.url.split("?")[0];
+    c.url = `${base}?v=${version}${everConnected ? "&re=1" : ""}`;
+    setStatus(everConnected ? "reconnecting" : "connecting", everConnected ? "reconnecting…" : "connecting…");
+  });
+  document.addEventListener("htmx:ws:after:connection", () => {
+    everConnected = true;
+    setStatus("connected", "live");
+  });
+  document.addEventListener("htmx:ws:close", (e) => {
+    const code = e.detail.code;
+    const retry = e.detail.connection?.config?.reconnectCodes?.includes(code);
+    for (const el of document.querySelectorAll(`[${PENDING}]`)) el.removeAttribute(PENDING);
+    if (retry) setStatus("reconnecting", "reconnecting…");
+    else setStatus("lost", code === 4001 ? "disconnected by the server" : "connection lost: reload the page");
+  });
+
+  // ---- outgoing: number each message, mark the control pending.
+  document.addEventListener("htmx:ws:before:message:outgoing", (e) => {
+    const n = ++seq;
+    e.detail.message.headers[SEQ_HEADER] = String(n);
+    e.target.setAttribute(PENDING, String(n));
+  });
+
+  // ---- incoming: version, ack, errors.
+  document.addEventListener("htmx:ws:after:message:incoming", (e) => {
+    const data = e.detail.message.data;
+    if (typeof data !== "string" || data.charCodeAt(0) !== 123) return;
+    let f;
+    try {
+      f = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (f.v) version = f.v;
+    if (f.ack) {
+      dd.lastAck = f.ack;
+      for (const el of document.querySelectorAll(`[${PENDING}]`)) {
+        if (Number(el.getAttribute(PENDING)) <= f.ack) el.removeAttribute(PENDING);
+      }
+    }
+    if (f.error) console.warn(f.error.message);
+    for (const t of document.querySelectorAll(".dd-toast:not([data-dd-timer])")) {
+      t.setAttribute("data-dd-timer", "");
+      setTimeout(() => t.remove(), 10000);
+    }
+  });
+
+  document.addEventListener("click", (e) => {
+    const b = e.target instanceof Element && e.target.closest(".dd-toast-close");
+    if (b) b.closest(".dd-toast")?.remove();
+  });
+})();

@@ -1,0 +1,128 @@
+/**
+ * @module app
+ * `App`: what a user's program talks to. It holds the layout and the callbacks (in a Runtime,
+ * the framework-free core) and `run()` starts the server. Names follow Dash and the original
+ * dash_devices: `callback`, `callbackShared`, `callbackConnect`, `pushMods`, `clients`.
+ *
+ * @example
+ * const app = new App({ title: "Thermostat" });
+ * app.layout = html.Div([dcc.Slider({ id: "t", min: 50, max: 90, value: 70 }), html.Div({ id: "out" })]);
+ * app.callbackShared(Output("out", "children"), Input("t", "value"), (t) => `${t} °F`);
+ * app.run({ port: 5000 });
+ */
+
+import type { Child } from "./core/component.ts";
+import type { Client } from "./core/client.ts";
+import type { CallbackDef } from "./core/graph.ts";
+import { createLogger, type Logger } from "./core/log.ts";
+import { Runtime, type ConnectHandler, type LayoutSource, type Mods } from "./core/runtime.ts";
+import { startIntervals } from "./core/intervals.ts";
+import { listenConfig, type ListenConfig } from "./server/config.ts";
+import { serve, type RunningServer } from "./server/serve.ts";
+
+export interface AppOptions {
+  /** The page title. */
+  title?: string;
+  /** Skip the check that callbacks only use ids in the layout (Dash's option of the same name). */
+  suppressCallbackExceptions?: boolean;
+  /** Where log lines go; default: one line per event on stderr. */
+  logger?: Logger;
+  /** Largest message a tab may send, in bytes (default 64 KiB). */
+  maxMessageBytes?: number;
+  /** Show a callback's error message to the tab that caused it (default true). */
+  showErrors?: boolean;
+}
+
+export class App {
+  readonly title: string;
+  /** @internal the framework-free core. */
+  readonly runtime: Runtime;
+  private server: RunningServer | undefined;
+  private stopIntervals: (() => void) | undefined;
+
+  constructor(options: AppOptions = {}) {
+    this.title = options.title ?? "dash-devices";
+    this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors });
+    this.runtime.suppressCallbackExceptions = !!options.suppressCallbackExceptions;
+  }
+
+  /** The component tree, or a function returning one (called for every page load). */
+  get layout(): LayoutSource | undefined {
+    return this.runtime.layout;
+  }
+  set layout(l: LayoutSource | undefined) {
+    this.runtime.layout = l;
+  }
+
+  /** Extra components that callbacks create later, so ids can be checked at start (as Dash). */
+  get validationLayout(): Child | undefined {
+    return this.runtime.validationLayout;
+  }
+  set validationLayout(l: Child | undefined) {
+    this.runtime.validationLayout = l;
+  }
+
+  /** Connected tabs, live. */
+  get clients(): ReadonlySet<Client> {
+    return this.runtime.clients;
+  }
+
+  get log(): Logger {
+    return this.runtime.log;
+  }
+
+  /**
+   * A callback whose outputs go to the tab that triggered it; first called once per tab.
+   * `app.callback(outputs, inputs, states?, fn, options?)`; `null` outputs: no output.
+   */
+  callback(...args: unknown[]): CallbackDef {
+    return this.runtime.addCallback(args, false);
+  }
+
+  /**
+   * A shared callback: its inputs and outputs are one state for every tab, calls are serialized,
+   * the first call happens once at server start.
+   */
+  callbackShared(...args: unknown[]): CallbackDef {
+    return this.runtime.addCallback(args, true);
+  }
+
+  /** Called with (client, true) after a tab connects and (client, false) after it leaves. */
+  callbackConnect(fn: ConnectHandler): void {
+    this.runtime.connectHandlers.push(fn);
+  }
+
+  /** Property changes to everyone (and the shared state), or to one tab. */
+  pushMods(mods: Mods, client?: Client): void {
+    this.runtime.pushMods(mods, client);
+  }
+
+  /** Validates, makes the first shared calls, and serves. Honours --port/--host, PORT/HOST. */
+  async run(options: Partial<ListenConfig> = {}): Promise<RunningServer> {
+    const where = listenConfig(options);
+    const rt = this.runtime;
+    rt.validate();
+    await rt.initialShared();
+    rt.started = true;
+    this.stopIntervals = startIntervals(rt);
+    try {
+      this.server = await serve(rt, { ...where, title: this.title });
+    } catch (e) {
+      this.stopIntervals();
+      const msg = (e as Error).message ?? String(e);
+      if (/in use|EADDRINUSE/i.test(msg)) {
+        throw new Error(`[DD_BAD_OPTION] port ${where.port} on ${where.host} is already in use.\n  fix:      stop the other program or pick another port with --port N`);
+      }
+      throw e;
+    }
+    rt.log.info("server.listening", { url: this.server.url, host: where.host, port: this.server.port });
+    return this.server;
+  }
+
+  /** Stops the server and timers; tabs are told the server is going away. */
+  async stop(): Promise<void> {
+    this.stopIntervals?.();
+    await this.server?.stop();
+    this.server = undefined;
+  }
+}

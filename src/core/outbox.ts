@@ -1,0 +1,102 @@
+/**
+ * @module outbox
+ * What goes to one client, coalesced: component fragments keyed by id (a newer render of the
+ * same component replaces the older one and moves to the end, so order stays right), error
+ * toasts, the latest ack and shared version. Flushed once per microtask as one JSON frame that
+ * htmx's hx-ws swaps. A client whose socket is backed up is not flushed until it drains, and then
+ * gets the latest state of each component, never a growing backlog.
+ */
+
+import { FRAME } from "./wire.ts";
+import type { Client } from "./client.ts";
+
+/** Above this many buffered bytes a client is "slow": we stop writing until it drains. */
+export const HIGH_WATER = 256 * 1024;
+
+export class Outbox {
+  private fragments = new Map<string, string>();
+  private toasts: string[] = [];
+  private error: { code: string; message: string } | undefined;
+  private ack = 0;
+  private version = 0;
+  private scheduled = false;
+  private blocked = false;
+  private extra: Record<string, unknown> | undefined;
+
+  constructor(private readonly client: Client) {}
+
+  /** Queue an HTML fragment (already carrying hx-swap-oob) for component `id`. */
+  put(id: string, html: string): void {
+    this.fragments.delete(id);
+    this.fragments.set(id, html);
+    this.schedule();
+  }
+
+  putError(code: string, message: string, toastHtml: string): void {
+    this.error = { code, message };
+    this.toasts.push(toastHtml);
+    if (this.toasts.length > 5) this.toasts.shift();
+    this.schedule();
+  }
+
+  putAck(seq: number): void {
+    if (seq > this.ack) this.ack = seq;
+    this.schedule();
+  }
+
+  putVersion(v: number): void {
+    if (v > this.version) this.version = v;
+  }
+
+  /** Extra top-level keys for the next frame (e.g. hello). */
+  putField(key: string, value: unknown): void {
+    (this.extra ??= {})[key] = value;
+    this.schedule();
+  }
+
+  get pending(): number {
+    return this.fragments.size + this.toasts.length;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.blocked) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  /** The socket drained: send what accumulated. */
+  drain(): void {
+    this.blocked = false;
+    this.schedule();
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    const c = this.client;
+    if (!c.connected) return;
+    if (c.transport.buffered() > HIGH_WATER) {
+      this.blocked = true;
+      return;
+    }
+    if (!this.fragments.size && !this.toasts.length && !this.ack && !this.extra) return;
+    const frame: Record<string, unknown> = {};
+    if (this.fragments.size || this.toasts.length) {
+      let content = "";
+      for (const html of this.fragments.values()) content += html;
+      for (const t of this.toasts) content += t;
+      frame[FRAME.content] = content;
+    }
+    if (this.version) frame[FRAME.version] = this.version;
+    if (this.ack) frame[FRAME.ack] = this.ack;
+    if (this.error) frame[FRAME.error] = this.error;
+    if (this.extra) Object.assign(frame, this.extra);
+    this.fragments.clear();
+    this.toasts = [];
+    this.error = undefined;
+    this.ack = 0;
+    this.extra = undefined;
+    const r = c.transport.send(JSON.stringify(frame));
+    c.messagesOut++;
+    if (r === -1) this.blocked = true;
+  }
+}

@@ -1,0 +1,546 @@
+/**
+ * @module runtime
+ * The live state of one app and the flows that change it: a message from a tab, a callback's
+ * outputs, a push from the app. It owns the shared store, the component index and the clients,
+ * and decides for each change who sees it. This file is long because it is the one place where
+ * ordering is decided: shared writes and lock entry happen the moment a message arrives (so the
+ * device ends at the last value received), everything else of a tab runs in that tab's queue.
+ */
+
+import { isComponent, renderChild, type Child, type Component, type ComponentSpec, type Props, type RenderContext } from "./component.ts";
+import { DashDevicesError, describe } from "./errors.ts";
+import { OutputDep } from "./dependencies.ts";
+import { CallbackGraph, parseCallbackArgs, type CallbackDef } from "./graph.ts";
+import { CallbackRunner, type Call, type Change, type Outcome } from "./invoke.ts";
+import { PropStore, resolveProps, Sequence } from "./store.ts";
+import type { Client } from "./client.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { Services } from "./services.ts";
+import { HEADER, OOB_SWAP, SHELL_ID } from "./wire.ts";
+import { escapeHtml } from "./escape.ts";
+import { parseMessage } from "./message.ts";
+
+export type LayoutSource = Child | (() => Child);
+export type Mods = Record<string, Props> | OutputDep | OutputDep[];
+export type ConnectHandler = (client: Client, connected: boolean) => unknown;
+
+export interface RuntimeOptions {
+  log?: Logger;
+  /** Largest accepted message in bytes (default 64 KiB). */
+  maxMessageBytes?: number;
+  /** Messages one tab may have in flight before it is told to slow down (default 5,000). */
+  maxInflight?: number;
+  /** Show callback error messages to the tab that caused them (default true). */
+  showErrors?: boolean;
+}
+
+interface Scoped {
+  shared: string[];
+  own: string[];
+}
+
+export class Runtime {
+  readonly graph = new CallbackGraph();
+  readonly shared = new PropStore();
+  readonly seq = new Sequence();
+  /** Seq of the latest shared write: a page rendered at this version is current. */
+  version = 0;
+  readonly clients = new Set<Client>();
+  /** Latest definition of every component with an id. */
+  readonly index = new Map<string, Component>();
+  readonly log: Logger;
+  readonly connectHandlers: ConnectHandler[] = [];
+  layout: LayoutSource | undefined;
+  validationLayout: Child | undefined;
+  suppressCallbackExceptions = false;
+  started = false;
+  private readonly runners = new Map<CallbackDef, CallbackRunner>();
+  private readonly maxMessageBytes: number;
+  private readonly maxInflight: number;
+  private readonly showErrors: boolean;
+
+  constructor(opts: RuntimeOptions = {}) {
+    this.log = opts.log ?? createLogger();
+    this.maxMessageBytes = opts.maxMessageBytes ?? 64 * 1024;
+    this.maxInflight = opts.maxInflight ?? 5000;
+    this.showErrors = opts.showErrors ?? true;
+  }
+
+  // ---------------------------------------------------------------- registration
+
+  addCallback(args: unknown[], shared: boolean): CallbackDef {
+    const def = parseCallbackArgs(args, this.graph.callbacks.length + 1, shared ? Services.SHARED : Services.REGULAR);
+    this.graph.add(def);
+    this.runners.set(def, new CallbackRunner(def));
+    if (this.started) this.validate();
+    return def;
+  }
+
+  /** Evaluates the layout (a function is called per page load). */
+  layoutTree(): Child {
+    if (this.layout === undefined) {
+      throw new DashDevicesError("DD_NO_LAYOUT", {
+        what: "the app has no layout.",
+        expected: "app.layout = html.Div([...]) (or a function returning one) before app.run()",
+        found: "app.layout is undefined",
+        fix: "assign app.layout",
+      });
+    }
+    return typeof this.layout === "function" ? (this.layout as () => Child)() : this.layout;
+  }
+
+  /** Indexes every component of the layout and checks that callbacks only use ids and props that exist. */
+  validate(): void {
+    const known = new Map<string, ComponentSpec>();
+    const walk = (c: unknown) => {
+      if (Array.isArray(c)) return c.forEach(walk);
+      if (!isComponent(c)) return;
+      const id = c.props.id as string | undefined;
+      if (id !== undefined) {
+        known.set(id, c.spec);
+        if (!this.index.has(id)) this.index.set(id, c);
+      }
+      walk(c.props.children);
+    };
+    walk(this.layoutTree());
+    walk(this.validationLayout);
+    if (!this.suppressCallbackExceptions) this.graph.validateIds((id) => known.get(id) ?? this.index.get(id)?.spec);
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  renderContext(client?: Client): RenderContext {
+    return {
+      resolve: (id) => resolveProps(id, this.shared, client?.store),
+      seen: (c) => {
+        this.index.set(c.props.id as string, c);
+      },
+    };
+  }
+
+  /** The layout as `client` sees it (shared state when no client): the inside of #dd-root. */
+  renderLayout(client?: Client): string {
+    return renderChild(this.layoutTree(), this.renderContext(client));
+  }
+
+  /** The whole root, as an out-of-band morph: brings a tab level after a reconnect. */
+  renderRootFragment(client: Client): string {
+    return `<div id="${SHELL_ID.root}" hx-swap-oob="${OOB_SWAP}">${this.renderLayout(client)}</div>`;
+  }
+
+  /** One component with its current props, marked for an out-of-band morph. */
+  renderFragment(id: string, client?: Client, seen?: Set<string>): string | undefined {
+    const comp = this.index.get(id);
+    if (!comp) return undefined;
+    const ctx = this.renderContext(client);
+    if (seen) {
+      const inner = ctx.seen!;
+      ctx.seen = (c) => {
+        inner(c);
+        seen.add(c.props.id as string);
+      };
+    }
+    const html = renderChild(comp, ctx);
+    const at = html.indexOf(" ");
+    const end = html.indexOf(">");
+    const cut = at > 0 && at < end ? at : end;
+    return `${html.slice(0, cut)} hx-swap-oob="${OOB_SWAP}"${html.slice(cut)}`;
+  }
+
+  /** Current value of id.prop as `client` sees it; null when the prop was never set. */
+  value(id: string, prop: string, client?: Client): unknown {
+    const s = this.shared.get(id, prop);
+    const c = client?.store.get(id, prop);
+    if (c && (!s || c.seq > s.seq)) return c.value;
+    if (s) return s.value;
+    const v = this.index.get(id)?.props[prop];
+    return v === undefined ? null : v;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Applies changes to the shared store (`target` undefined) or to one tab's store, and queues
+   * the re-rendered components for whoever sees them (except `noEcho`, whose control already
+   * shows the value). Returns the changed keys.
+   */
+  private write(changes: Change[], target: Client | undefined, noEcho?: Client): string[] {
+    const store = target ? target.store : this.shared;
+    const keys: string[] = [];
+    const ids = new Set<string>();
+    for (const ch of changes) {
+      const seq = this.seq.next();
+      store.set(ch.id, ch.prop, ch.value, seq);
+      if (ch.prop === "children" || isComponent(ch.value)) this.adopt(ch.value, store, seq);
+      keys.push(`${ch.id}.${ch.prop}`);
+      ids.add(ch.id);
+    }
+    if (!target) this.version = this.seq.current;
+    for (const id of ids) {
+      if (this.index.get(id)?.spec.serverOnly) continue;
+      if (target) {
+        if (target !== noEcho) this.send(target, id);
+      } else this.broadcast(id, noEcho);
+    }
+    return keys;
+  }
+
+  /** A new component tree is the new truth for the ids inside it: store their props too. */
+  private adopt(value: unknown, store: PropStore, seq: number): void {
+    if (Array.isArray(value)) for (const v of value) this.adopt(v, store, seq);
+    else if (isComponent(value)) {
+      const id = value.props.id as string | undefined;
+      if (id !== undefined) {
+        this.index.set(id, value);
+        for (const [k, v] of Object.entries(value.props)) if (k !== "id") store.set(id, k, v, seq);
+      }
+      this.adopt(value.props.children, store, seq);
+    }
+  }
+
+  private send(client: Client, id: string): void {
+    const html = this.renderFragment(id, client);
+    if (html !== undefined) client.outbox.put(id, html);
+  }
+
+  /** Sends component `id` to every tab; renders once for all tabs without private overrides. */
+  private broadcast(id: string, skip?: Client): void {
+    let common: string | undefined;
+    let subtree: Set<string> | undefined;
+    for (const c of this.clients) {
+      c.outbox.putVersion(this.version);
+      if (c === skip) continue;
+      let html: string | undefined;
+      if (c.store.size === 0 || (subtree && ![...subtree].some((i) => c.store.has(i)))) {
+        if (common === undefined) {
+          subtree = new Set();
+          common = this.renderFragment(id, undefined, subtree);
+        }
+        html = c.store.size === 0 || ![...subtree!].some((i) => c.store.has(i)) ? common : this.renderFragment(id, c);
+      } else html = this.renderFragment(id, c);
+      if (html !== undefined) c.outbox.put(id, html);
+    }
+  }
+
+  private scoped(cb: CallbackDef | undefined, changes: Change[], client: Client | undefined): Scoped {
+    const sharedCh: Change[] = [];
+    const ownCh: Change[] = [];
+    for (const ch of changes) {
+      const isShared = !client || cb?.service.shared || this.graph.sharedKeys.has(`${ch.id}.${ch.prop}`);
+      (isShared ? sharedCh : ownCh).push(ch);
+    }
+    return {
+      shared: sharedCh.length ? this.write(sharedCh, undefined) : [],
+      own: ownCh.length ? this.write(ownCh, client) : [],
+    };
+  }
+
+  // ---------------------------------------------------------------- callbacks
+
+  private makeCall(cb: CallbackDef, client: Client | undefined, changed: ReadonlySet<string> | undefined): Call {
+    const inputs: Record<string, unknown> = {};
+    const states: Record<string, unknown> = {};
+    const args: unknown[] = [];
+    const triggered = [];
+    for (const d of cb.inputs) {
+      const v = this.value(d.id, d.prop, client);
+      inputs[d.key] = v;
+      args.push(v);
+      if (changed?.has(d.key)) triggered.push({ prop_id: d.key, value: v });
+    }
+    for (const d of cb.states) {
+      const v = this.value(d.id, d.prop, client);
+      states[d.key] = v;
+      args.push(v);
+    }
+    const ctx = {
+      triggered: triggered.length ? triggered : [{ prop_id: ".", value: null }],
+      triggeredId: triggered.length ? triggered[0]!.prop_id.slice(0, triggered[0]!.prop_id.lastIndexOf(".")) : undefined,
+      inputs,
+      states,
+      client,
+      outputs: cb.outputs,
+    };
+    return { args, ctx };
+  }
+
+  /** Checks alternate outputs name real components and props before anything is written. */
+  private checkChanges(cb: CallbackDef, changes: Change[]): void {
+    for (const ch of changes) {
+      const comp = this.index.get(ch.id);
+      if (!comp) {
+        throw new DashDevicesError("DD_UNKNOWN_ID", {
+          what: `callback "${cb.name}" returned an output for "${ch.id}", which is not a component.`,
+          expected: "an id from the layout",
+          found: `Output(${JSON.stringify(ch.id)}, ${JSON.stringify(ch.prop)}, ...)`,
+          fix: "check the id of the returned Output",
+        });
+      }
+    }
+  }
+
+  private settle(cb: CallbackDef, outcome: Outcome, client: Client | undefined): Scoped {
+    if (outcome.kind === "changes") {
+      try {
+        this.checkChanges(cb, outcome.changes);
+        return this.scoped(cb, outcome.changes, client);
+      } catch (e) {
+        this.reportError(e, client, cb);
+      }
+    } else if (outcome.kind === "error") this.reportError(outcome.error, client, cb);
+    return { shared: [], own: [] };
+  }
+
+  /**
+   * Runs the shared callbacks triggered by changed shared keys, in rank order, on the server; their
+   * outputs go to everyone. The first round enters the callbacks' locks before this returns.
+   */
+  sharedChain(keys: string[], origin: Client | undefined): Promise<void> {
+    this.fanOutRegular(keys);
+    const pending = new Set<CallbackDef>();
+    const changed = new Set<string>(keys);
+    for (const k of keys) for (const cb of this.graph.triggeredBy(k)) if (cb.service.shared) pending.add(cb);
+    if (!pending.size) return Promise.resolve();
+    const round = (): Promise<void> => {
+      if (!pending.size) return Promise.resolve();
+      const batch = takeLowestRank(pending);
+      const now = new Set(changed);
+      const runs = batch.map((cb) => this.runners.get(cb)!.call(this.makeCall(cb, origin, now)).then((o) => ({ cb, o })));
+      return Promise.all(runs).then(async (results) => {
+        for (const { cb, o } of results) {
+          const { shared, own } = this.settle(cb, o, origin);
+          for (const k of shared) {
+            changed.add(k);
+            for (const next of this.graph.triggeredBy(k)) if (next.service.shared) pending.add(next);
+          }
+          this.fanOutRegular(shared);
+          if (own.length && origin) await this.clientChain(origin, own);
+        }
+        return round();
+      });
+    };
+    return round();
+  }
+
+  /** Regular callbacks listening to shared keys run for every tab, in that tab's queue. */
+  private fanOutRegular(keys: string[]): void {
+    if (!keys.some((k) => this.graph.triggeredBy(k).some((cb) => !cb.service.shared))) return;
+    for (const c of this.clients) c.queue.push(() => this.clientChain(c, keys));
+  }
+
+  /**
+   * Runs the per-tab callbacks triggered by `keys` for one tab, in rank order. With `initial`,
+   * runs every callback that has a first call per client instead.
+   */
+  async clientChain(client: Client, keys: string[], initial = false): Promise<void> {
+    const pending = new Set<CallbackDef>();
+    const changed = new Set<string>(keys);
+    if (initial) {
+      for (const cb of this.graph.callbacks) if (cb.service.initialCall === "client" && !cb.preventInitialCall) pending.add(cb);
+    } else {
+      for (const k of keys) for (const cb of this.graph.triggeredBy(k)) if (!cb.service.shared) pending.add(cb);
+    }
+    while (pending.size && client.connected) {
+      const batch = takeLowestRank(pending);
+      const now = new Set(changed);
+      const results = await Promise.all(
+        batch.map((cb) => this.runners.get(cb)!.call(this.makeCall(cb, client, initial ? undefined : now)).then((o) => ({ cb, o }))),
+      );
+      for (const { cb, o } of results) {
+        const { shared, own } = this.settle(cb, o, client);
+        for (const k of own) {
+          changed.add(k);
+          for (const next of this.graph.triggeredBy(k)) if (!next.service.shared) pending.add(next);
+        }
+        if (shared.length) await this.sharedChain(shared, client);
+      }
+    }
+  }
+
+  /** First calls of shared callbacks, once, at server start, in rank order. */
+  async initialShared(): Promise<void> {
+    const pending = new Set(this.graph.callbacks.filter((cb) => cb.service.shared && cb.service.initialCall === "server" && !cb.preventInitialCall));
+    while (pending.size) {
+      const batch = takeLowestRank(pending);
+      const results = await Promise.all(batch.map((cb) => this.runners.get(cb)!.call(this.makeCall(cb, undefined, undefined)).then((o) => ({ cb, o }))));
+      for (const { cb, o } of results) this.settle(cb, o, undefined);
+    }
+  }
+
+  // ---------------------------------------------------------------- tabs
+
+  /** A tab connected. `pageVersion` is the shared version its page was rendered at. */
+  connect(client: Client, pageVersion: number, reconnect: boolean): void {
+    this.clients.add(client);
+    this.log.info("client.connect", { client: client.id, ip: client.ip, clients: this.clients.size, reconnect: reconnect || undefined });
+    if (reconnect || pageVersion !== this.version) client.outbox.put(SHELL_ID.root, this.renderRootFragment(client));
+    client.outbox.putVersion(this.version);
+    client.queue.push(() => this.clientChain(client, [], true));
+    this.notifyConnect(client, true);
+  }
+
+  disconnect(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    client.connected = false;
+    client.queue.clear();
+    this.log.info("client.disconnect", { client: client.id, clients: this.clients.size });
+    this.notifyConnect(client, false);
+  }
+
+  private notifyConnect(client: Client, connected: boolean): void {
+    for (const h of this.connectHandlers) {
+      try {
+        const r = h(client, connected);
+        if (r && typeof (r as Promise<unknown>).then === "function") {
+          (r as Promise<unknown>).then(
+            (mods) => this.pushReturned(mods, client, connected),
+            (e) => this.reportError(e, undefined),
+          );
+        } else this.pushReturned(r, client, connected);
+      } catch (e) {
+        this.reportError(e, undefined);
+      }
+    }
+  }
+
+  /** As in the original: mods returned by a connect handler go to the connecting tab. */
+  private pushReturned(mods: unknown, client: Client, connected: boolean): void {
+    if (mods && connected && client.connected) this.pushMods(mods as Mods, client);
+  }
+
+  /**
+   * Handles one WebSocket message from a tab. Shared changes are applied and their callbacks
+   * queued right now, so calls reach the device in the order messages arrived; the tab's own
+   * callbacks run in its queue; the ack follows when everything this message caused is done.
+   */
+  handleMessage(client: Client, raw: unknown): void {
+    client.messagesIn++;
+    const parsed = parseMessage(raw, this.maxMessageBytes);
+    if ("error" in parsed) return this.refuse(client, parsed.error, parsed.seq);
+    const { id, values, seq } = parsed;
+    const comp = this.index.get(id);
+    if (!comp || !comp.spec.input) {
+      return this.refuse(
+        client,
+        new DashDevicesError(comp ? "DD_BAD_MESSAGE" : "DD_UNKNOWN_ID", {
+          what: comp ? `${comp.spec.type} "${id}" does not send values.` : `a message named the component "${id}", which does not exist.`,
+          expected: `${HEADER.source} naming a control of this page`,
+          found: describe(id),
+          fix: "reload the page: it may be older than the server's layout",
+        }),
+        seq,
+      );
+    }
+    const props = resolveProps(id, this.shared, client.store);
+    const current = props ? { ...comp.props, ...props } : comp.props;
+    if (current.disabled) {
+      return this.refuse(client, new DashDevicesError("DD_DISABLED", { what: `"${id}" is disabled.`, expected: "changes to enabled controls only", found: describe(values), fix: "enable the control first" }), seq);
+    }
+    if (client.inflight >= this.maxInflight) {
+      return this.refuse(client, new DashDevicesError("DD_FLOOD", { what: "too many messages are waiting for this tab.", expected: `at most ${this.maxInflight} unanswered messages`, found: `${client.inflight}`, fix: "slow down; the message was dropped" }), seq);
+    }
+    let changed: Props;
+    try {
+      changed = comp.spec.input.read(values, current);
+    } catch (e) {
+      return this.refuse(client, e, seq);
+    }
+    const sharedCh: Change[] = [];
+    const ownCh: Change[] = [];
+    for (const prop of Object.keys(changed)) {
+      (this.graph.sharedKeys.has(`${id}.${prop}`) ? sharedCh : ownCh).push({ id, prop, value: changed[prop] });
+    }
+    client.inflight++;
+    const sharedDone = sharedCh.length ? this.sharedChain(this.write(sharedCh, undefined, client), client) : undefined;
+    const own = ownCh.length ? this.write(ownCh, client, client) : undefined;
+    client.queue.push(async () => {
+      try {
+        if (sharedDone) await sharedDone;
+        if (own) await this.clientChain(client, own);
+      } finally {
+        client.inflight--;
+        if (seq) client.outbox.putAck(seq);
+      }
+    });
+  }
+
+  /** Tells the tab what was wrong with its message; acks it in order so its control stops pending. */
+  private refuse(client: Client, e: unknown, seq: number): void {
+    this.reportError(e, client);
+    if (seq) client.queue.push(() => client.outbox.putAck(seq));
+  }
+
+  // ---------------------------------------------------------------- pushes
+
+  /**
+   * Property changes from the app: to one tab, or to everyone (and to the shared state later tabs
+   * get). Callbacks listening to the changed properties run as if a user had made the change.
+   */
+  pushMods(mods: Mods, client?: Client): void {
+    const changes = this.normalizeMods(mods);
+    if (client) {
+      if (!client.connected) return;
+      const keys = this.write(changes, client);
+      const sharedKeys = keys.filter((k) => this.graph.sharedKeys.has(k));
+      client.queue.push(() => this.clientChain(client, keys));
+      if (sharedKeys.length) void this.sharedChain(sharedKeys, client);
+      return;
+    }
+    void this.sharedChain(this.write(changes, undefined), undefined);
+  }
+
+  private normalizeMods(mods: Mods): Change[] {
+    const list: Change[] = [];
+    if (mods instanceof OutputDep || Array.isArray(mods)) {
+      for (const o of Array.isArray(mods) ? mods : [mods]) {
+        if (!(o instanceof OutputDep) || !o.hasValue) {
+          throw new DashDevicesError("DD_BAD_DEPENDENCY", { what: "pushMods was given a list with something other than Output(id, prop, value).", expected: 'Output("id", "prop", value)', found: describe(o), fix: "pass { id: { prop: value } } or Output objects with values" });
+        }
+        list.push({ id: o.id, prop: o.prop, value: o.value });
+      }
+    } else if (mods && typeof mods === "object") {
+      for (const [id, props] of Object.entries(mods)) {
+        if (!props || typeof props !== "object") {
+          throw new DashDevicesError("DD_BAD_DEPENDENCY", { what: `pushMods: the mods for "${id}" are not an object of props.`, expected: `{ ${id}: { prop: value } }`, found: describe(props), fix: "map each id to an object of props" });
+        }
+        for (const [prop, value] of Object.entries(props)) list.push({ id, prop, value });
+      }
+    }
+    for (const ch of list) {
+      const comp = this.index.get(ch.id);
+      if (!comp) {
+        throw new DashDevicesError("DD_UNKNOWN_ID", { what: `pushMods names "${ch.id}", which is not a component of the layout.`, expected: "an id from app.layout", found: describe(ch.id), fix: "check the id" });
+      }
+      if (!(comp.spec.props.includes(ch.prop) || ["children", "style", "className", "hidden", "title", "disabled"].includes(ch.prop) || /^(data|aria)-/.test(ch.prop))) {
+        throw new DashDevicesError("DD_UNKNOWN_PROP", { what: `pushMods sets "${ch.prop}" on ${comp.spec.type} "${ch.id}", which has no such prop.`, expected: `one of: ${comp.spec.props.join(", ")}, children, style, className, hidden, disabled`, found: ch.prop, fix: "check the prop name" });
+      }
+    }
+    return list;
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  reportError(e: unknown, client: Client | undefined, cb?: CallbackDef): void {
+    const known = e instanceof DashDevicesError ? e : undefined;
+    const code = known?.code ?? "DD_CALLBACK_ERROR";
+    const text = known ? known.message : `[DD_CALLBACK_ERROR] callback "${cb?.name ?? "?"}" failed: ${e instanceof Error ? e.message : describe(e)}`;
+    const level = code === "DD_CALLBACK_ERROR" || code === "DD_OUTPUT_COUNT" || code === "DD_UNKNOWN_ID" && cb ? "error" : "warn";
+    this.log[level](cb ? "callback.error" : "message.refused", { code, callback: cb?.name, shared: cb?.service.shared || undefined, client: client?.id, error: e instanceof Error && !known ? e : text.split("\n")[0] });
+    if (!client || !client.connected) return;
+    const shown = this.showErrors || known ? text : `[${code}] callback "${cb?.name}" failed (see the server log)`;
+    client.outbox.putError(code, shown, toastHtml(code, shown));
+  }
+}
+
+function takeLowestRank(pending: Set<CallbackDef>): CallbackDef[] {
+  let min = Infinity;
+  for (const cb of pending) if (cb.rank < min) min = cb.rank;
+  const batch: CallbackDef[] = [];
+  for (const cb of pending) if (cb.rank === min) batch.push(cb);
+  for (const cb of batch) pending.delete(cb);
+  return batch.sort((a, b) => a.index - b.index);
+}
+
+export function toastHtml(code: string, message: string): string {
+  return `<div hx-swap-oob="beforeend:#${SHELL_ID.toasts}"><div class="dd-toast" role="alert" data-code="${escapeHtml(code)}"><pre>${escapeHtml(message)}</pre><button type="button" class="dd-toast-close" aria-label="Dismiss">×</button></div></div>`;
+}

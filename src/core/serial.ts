@@ -1,0 +1,65 @@
+/**
+ * @module serial
+ * Serial execution: a FIFO queue of jobs where each starts only after the previous one settled.
+ * Used for a client's messages (handled in arrival order) and for a shared callback's lock
+ * (the device sees calls one at a time, in the order the messages arrived).
+ */
+
+export type Job = () => unknown;
+
+export class SerialQueue {
+  private jobs: Job[] = [];
+  private head = 0;
+  private running = false;
+  /** Called with any error a job throws or rejects with (jobs should handle their own). */
+  constructor(private readonly onError: (e: unknown) => void = (e) => console.error(e)) {}
+
+  /** Jobs waiting, not counting the one running. */
+  get waiting(): number {
+    return this.jobs.length - this.head;
+  }
+
+  get busy(): boolean {
+    return this.running;
+  }
+
+  push(job: Job): void {
+    this.jobs.push(job);
+    if (!this.running) void this.drain();
+  }
+
+  /** Runs `job` in turn and resolves with its result. */
+  run<T>(job: () => T | Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.push(() => Promise.resolve().then(job).then(resolve, reject)));
+  }
+
+  /** Drops waiting jobs (not the running one); returns them so callers can settle them. */
+  clear(): Job[] {
+    const dropped = this.jobs.slice(this.head);
+    this.jobs = [];
+    this.head = 0;
+    return dropped;
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.head < this.jobs.length) {
+        const job = this.jobs[this.head++]!;
+        if (this.head > 1024 && this.head * 2 > this.jobs.length) {
+          this.jobs = this.jobs.slice(this.head);
+          this.head = 0;
+        }
+        try {
+          const r = job();
+          // Only await real promises: synchronous jobs run back to back without a tick between.
+          if (r && typeof (r as Promise<unknown>).then === "function") await r;
+        } catch (e) {
+          this.onError(e);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * @module dash-devices
+ * Put a hardware gadget on the web with one TypeScript file. Everything a user's program needs
+ * is exported from here.
+ *
+ * @example
+ * import { App, html, dcc, Input, Output } from "dash-devices";
+ */
+
+export { App, type AppOptions } from "./app.ts";
+export { html } from "./core/html.ts";
+export { dcc } from "./core/dcc/index.ts";
+export { Input, Output, State, noUpdate, PreventUpdate } from "./core/dependencies.ts";
+export { Services, type Service } from "./core/services.ts";
+export { Client } from "./core/client.ts";
+export { DashDevicesError, type ErrorCode } from "./core/errors.ts";
+export type { CallbackContext } from "./core/invoke.ts";
+export type { Component, Child, Props } from "./core/component.ts";
+export { createLogger, type Logger } from "./core/log.ts";
+export type { RunningServer } from "./server/serve.ts";

@@ -1,0 +1,56 @@
+/**
+ * @module assets
+ * The browser's files, embedded: imported `with { type: "file" }` so `bun build --compile` puts
+ * them inside the executable, read once into memory at start, served with an ETag and a gzip
+ * variant. Nothing is read from the working directory.
+ */
+
+import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "file" };
+import hxWsJs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
+import glueJs from "../../public/dash-devices.js" with { type: "file" };
+import css from "../../public/dash-devices.css" with { type: "file" };
+
+export interface Asset {
+  body: Uint8Array;
+  gzip: Uint8Array;
+  type: string;
+  etag: string;
+}
+
+const SOURCES: Record<string, [string, string]> = {
+  "htmx.js": [htmxJs, "text/javascript; charset=utf-8"],
+  "hx-ws.js": [hxWsJs, "text/javascript; charset=utf-8"],
+  "dash-devices.js": [glueJs, "text/javascript; charset=utf-8"],
+  "dash-devices.css": [css, "text/css; charset=utf-8"],
+};
+
+let loaded: Map<string, Asset> | undefined;
+
+/** Loads every asset once (about 60 KB in all). */
+export async function loadAssets(): Promise<Map<string, Asset>> {
+  if (loaded) return loaded;
+  const m = new Map<string, Asset>();
+  for (const [name, [path, type]] of Object.entries(SOURCES)) {
+    const body = await Bun.file(path).bytes();
+    const etag = `"${Bun.hash(body).toString(36)}"`;
+    m.set(name, { body, gzip: Bun.gzipSync(body), type, etag });
+  }
+  return (loaded = m);
+}
+
+/** Names used in the page shell, with a version query so browsers refetch after an upgrade. */
+export function assetUrl(assets: Map<string, Asset>, name: string): string {
+  return `_dd/${name}?v=${assets.get(name)!.etag.slice(1, 9)}`;
+}
+
+export function serveAsset(assets: Map<string, Asset>, name: string, req: Request): Response {
+  const a = assets.get(name);
+  if (!a) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
+  const headers: Record<string, string> = { "content-type": a.type, etag: a.etag, "cache-control": "public, max-age=3600", vary: "accept-encoding" };
+  if (req.headers.get("if-none-match") === a.etag) return new Response(null, { status: 304, headers });
+  if (/\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
+    headers["content-encoding"] = "gzip";
+    return new Response(a.gzip, { headers });
+  }
+  return new Response(a.body, { headers });
+}
