@@ -23,9 +23,14 @@
     el.textContent = text;
   }
 
-  // ---- editing: a control the user is typing in or dragging keeps its live value.
+  // ---- editing: a control the user is typing in or dragging keeps its live value; the server's
+  // latest value still lands in its attributes (htmx morphs them) and is applied once the user
+  // stops and the control has no message in flight ("settle").
   function editing(el) {
     return el._ddDrag === true || (document.activeElement === el && performance.now() - (el._ddEdit || 0) < EDIT_MS);
+  }
+  function pending(el) {
+    return !!el.closest(`[${PENDING}]`);
   }
   // Mirror the live value into attributes, so a morph compares against what the user sees.
   function mirror(el) {
@@ -41,6 +46,27 @@
     } else if (el.tagName === "TEXTAREA") {
       el.defaultValue = el.value;
     }
+    clearTimeout(el._ddSettle);
+    el._ddSettle = setTimeout(() => settle(el), EDIT_MS + 50);
+  }
+  // Apply the attributes (the server's latest word) to the live value.
+  function settle(el) {
+    if (!el.isConnected || editing(el) || pending(el)) return;
+    if (el.tagName === "INPUT") {
+      if (el.type === "checkbox" || el.type === "radio") el.checked = el.hasAttribute("checked");
+      else {
+        const v = el.getAttribute("value") ?? "";
+        if (el.value !== v) el.value = v;
+      }
+    } else if (el.tagName === "SELECT") {
+      for (const o of el.options) o.selected = o.hasAttribute("selected");
+    } else if (el.tagName === "TEXTAREA") {
+      if (el.value !== el.defaultValue) el.value = el.defaultValue;
+    }
+  }
+  function settleWithin(root) {
+    if (root.matches?.("input,select,textarea")) settle(root);
+    for (const el of root.querySelectorAll?.("input,select,textarea") ?? []) settle(el);
   }
   document.addEventListener("input", (e) => mirror(e.target), true);
   document.addEventListener("change", (e) => mirror(e.target), true);
@@ -53,6 +79,8 @@
       if (el._ddDrag) {
         el._ddDrag = false;
         el._ddEdit = performance.now();
+        clearTimeout(el._ddSettle);
+        el._ddSettle = setTimeout(() => settle(el), EDIT_MS + 50);
       }
     }
   };
@@ -62,8 +90,9 @@
   htmx.registerExtension("dash-devices", {
     // htmx sets attributes, and the live value only of elements without focus: do the rest.
     htmx_before_morph_attr(el, d) {
+      if (editing(el) || pending(el)) return;
       if (d.attrName === "value" && el.tagName === "INPUT" && el.type !== "checkbox" && el.type !== "radio") {
-        if (!editing(el) && d.newValue !== null) el.value = d.newValue;
+        if (d.newValue !== null && el.value !== d.newValue) el.value = d.newValue;
       } else if (d.attrName === "checked" && el.tagName === "INPUT") {
         el.checked = d.newValue !== null;
       } else if (d.attrName === "selected" && el.tagName === "OPTION") {
@@ -71,7 +100,7 @@
       }
     },
     htmx_before_morph_node(el, d) {
-      if (el.tagName === "TEXTAREA" && !editing(el) && d.newNode && el.value !== d.newNode.value) {
+      if (el.tagName === "TEXTAREA" && !editing(el) && !pending(el) && d.newNode && el.value !== d.newNode.value) {
         el.value = d.newNode.value;
       }
     },
@@ -118,7 +147,10 @@
     if (f.ack) {
       dd.lastAck = f.ack;
       for (const el of document.querySelectorAll(`[${PENDING}]`)) {
-        if (Number(el.getAttribute(PENDING)) <= f.ack) el.removeAttribute(PENDING);
+        if (Number(el.getAttribute(PENDING)) <= f.ack) {
+          el.removeAttribute(PENDING);
+          settleWithin(el);
+        }
       }
     }
     if (f.error) console.warn(f.error.message);

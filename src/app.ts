@@ -31,6 +31,8 @@ export interface AppOptions {
   maxMessageBytes?: number;
   /** Show a callback's error message to the tab that caused it (default true). */
   showErrors?: boolean;
+  /** Unanswered messages one tab may have before further ones are refused (default 5,000). */
+  maxPendingMessages?: number;
 }
 
 export class App {
@@ -42,7 +44,7 @@ export class App {
 
   constructor(options: AppOptions = {}) {
     this.title = options.title ?? "dash-devices";
-    this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors });
+    this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages });
     this.runtime.suppressCallbackExceptions = !!options.suppressCallbackExceptions;
   }
 

@@ -55,7 +55,7 @@ export function parseCallbackArgs(args: unknown[], index: number, defaultService
     });
   }
   const fn = args[fnAt] as CallbackFn;
-  const rest = args.slice(fnAt + 1);
+  const rest = args.slice(fnAt + 1).filter((a) => a !== undefined);
   if (rest.length > 1 || (rest.length === 1 && (typeof rest[0] !== "object" || rest[0] === null || Array.isArray(rest[0])))) {
     throw new DashDevicesError("DD_BAD_OPTION", {
       what: `callback ${fn.name || `#${index}`} has unexpected arguments after the function.`,

@@ -5,13 +5,29 @@
  * `n_clicks` (and every `html.Button` with an id) reports clicks to the server.
  */
 
+import { DashDevicesError } from "./errors.ts";
 import { attrs, commonAttrs, isComponent, makeComponent, renderChild, safeUrl, type Child, type Component, type ComponentSpec, type InputSpec, type Props, type RenderContext } from "./component.ts";
 
-/** Input spec shared by everything that counts clicks. */
-export const clickInput: InputSpec = {
-  prop: "n_clicks",
-  read: (_values, current) => ({ n_clicks: (Number(current.n_clicks) || 0) + 1, n_clicks_timestamp: Date.now() }),
-};
+/**
+ * Input spec for clicks. Buttons (`always`) accept them; other elements only when given
+ * `n_clicks`, as only then do they render the attributes that send clicks.
+ */
+export function clickInput(always: boolean): InputSpec {
+  return {
+    prop: "n_clicks",
+    read(_values, current) {
+      if (current.n_clicks === undefined && !always) {
+        throw new DashDevicesError("DD_BAD_MESSAGE", {
+          what: `"${String(current.id)}" does not report clicks.`,
+          expected: "clicks on a Button, or on an element given n_clicks: 0",
+          found: "a click message",
+          fix: "give the element n_clicks: 0 to make it clickable",
+        });
+      }
+      return { n_clicks: (Number(current.n_clicks) || 0) + 1, n_clicks_timestamp: Date.now() };
+    },
+  };
+}
 
 /** Attributes that make an element send its events over the page's WebSocket. */
 export function sendAttrs(trigger: string): Record<string, unknown> {
@@ -34,7 +50,7 @@ function elementSpec(name: string, tag: string, o: ElementOptions = {}): Compone
   return {
     type: `html.${name}`,
     props: ["n_clicks", "n_clicks_timestamp", ...Object.keys(extra)],
-    input: clickInput,
+    input: clickInput(!!o.clicks),
     render(p: Props, r: RenderContext): string {
       const a = commonAttrs(p);
       for (const [prop, attr] of Object.entries(o.attrs ?? {})) a[attr] = p[prop];

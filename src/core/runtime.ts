@@ -451,7 +451,10 @@ export class Runtime {
       (this.graph.sharedKeys.has(`${id}.${prop}`) ? sharedCh : ownCh).push({ id, prop, value: changed[prop] });
     }
     client.inflight++;
-    const sharedDone = sharedCh.length ? this.sharedChain(this.write(sharedCh, undefined, client), client) : undefined;
+    // Shared changes are echoed to the sender too: if another tab's change crossed this one on the
+    // wire, the sender must end up showing what the server ended with (its glue ignores the echo
+    // while the user is still dragging or typing, and settles afterwards).
+    const sharedDone = sharedCh.length ? this.sharedChain(this.write(sharedCh, undefined), client) : undefined;
     const own = ownCh.length ? this.write(ownCh, client, client) : undefined;
     client.queue.push(async () => {
       try {

@@ -1,0 +1,134 @@
+import { describe, expect, test } from "bun:test";
+import { App, dcc, html, Input, Output, State, DashDevicesError } from "../../src/index.ts";
+import { memoryLogger } from "../../src/core/log.ts";
+
+function app() {
+  const a = new App({ logger: memoryLogger() });
+  a.layout = html.Div([dcc.Slider({ id: "s" }), dcc.Input({ id: "i" }), html.Div({ id: "o" }), html.Div({ id: "p" }), html.Div({ id: "q" })]);
+  return a;
+}
+
+function code(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DashDevicesError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error("expected a DashDevicesError");
+}
+
+describe("registration errors say what was expected, what was found, and the fix", () => {
+  test("dependencies out of order", () => {
+    const e = code(() => app().callback(Input("s", "value"), Output("o", "children"), (v: unknown) => v));
+    expect(e.code).toBe("DD_ARG_ORDER");
+    expect(e.message).toContain('after Input("s", "value") came Output("o", "children")');
+    expect(e.message).toContain("fix:");
+  });
+
+  test("State before Input", () => {
+    expect(code(() => app().callback(Output("o", "children"), State("i", "value"), Input("s", "value"), (a: unknown) => a)).code).toBe("DD_ARG_ORDER");
+  });
+
+  test("no function, no input, no output, strings instead of dependencies", () => {
+    expect(code(() => app().callback(Output("o", "children"), Input("s", "value"))).message).toContain("without a function");
+    expect(code(() => app().callback(Output("o", "children"), [], () => 1)).code).toBe("DD_BAD_DEPENDENCY");
+    expect(code(() => app().callback(Input("s", "value"), () => 1)).message).toContain("has no Output");
+    expect(code(() => app().callback("o.children" as never, Input("s", "value"), () => 1)).message).toContain("not an Input, Output or State");
+  });
+
+  test("too many parameters for the inputs and states", () => {
+    const e = code(() => app().callback(Output("o", "children"), Input("s", "value"), (a: unknown, b: unknown, c: unknown) => [a, b, c]));
+    expect(e.code).toBe("DD_ARITY");
+    expect(e.message).toContain("a function of 3 parameters");
+  });
+
+  test("duplicate outputs within and across callbacks", () => {
+    const a = app();
+    expect(code(() => a.callback([Output("o", "children"), Output("o", "children")], Input("s", "value"), () => [1, 2])).code).toBe("DD_DUPLICATE_OUTPUT");
+    a.callback(Output("o", "children"), Input("s", "value"), function first() {
+      return 1;
+    });
+    const e = code(() =>
+      a.callback(Output("o", "children"), Input("i", "value"), function second() {
+        return 2;
+      }),
+    );
+    expect(e.code).toBe("DD_DUPLICATE_OUTPUT");
+    expect(e.message).toContain('"first" and "second"');
+    expect(e.message).toContain("alternate output");
+  });
+
+  test("cycles: direct and through a chain", () => {
+    expect(code(() => app().callback(Output("o", "children"), Input("o", "children"), (v: unknown) => v)).code).toBe("DD_CYCLE");
+    const a = app();
+    a.callback(Output("p", "children"), Input("o", "children"), (v: unknown) => v);
+    a.callback(Output("q", "children"), Input("p", "children"), (v: unknown) => v);
+    const e = code(() => a.callback(Output("o", "children"), Input("q", "children"), (v: unknown) => v));
+    expect(e.code).toBe("DD_CYCLE");
+    expect(e.message).toContain("o.children");
+    expect(e.message).toContain("q.children");
+  });
+
+  test("an output that feeds its own State is allowed and its first call terminates (the original's issue #5)", async () => {
+    const a = app();
+    a.callbackShared(Output("o", "children"), Input("s", "value"), State("o", "children"), (v: number, prev: unknown) => `${prev ?? ""}${v}`);
+    a.runtime.validate();
+    await a.runtime.initialShared();
+    expect(a.runtime.value("o", "children")).toBe("null"); // the slider has no value yet
+  });
+
+  test("unknown ids and props are found at start, with a hint", () => {
+    const a = app();
+    a.callback(Output("o", "children"), Input("S", "value"), (v: unknown) => v);
+    const e = code(() => a.runtime.validate());
+    expect(e.code).toBe("DD_UNKNOWN_ID");
+    expect(e.message).toContain('did you mean "s"');
+    const b = app();
+    b.callback(Output("o", "children"), Input("s", "valu"), (v: unknown) => v);
+    expect(code(() => b.runtime.validate()).code).toBe("DD_UNKNOWN_PROP");
+  });
+
+  test("validationLayout and suppressCallbackExceptions admit components created later", () => {
+    const a = app();
+    const later = html.Div({ id: "later" });
+    a.validationLayout = [later];
+    a.callback(Output("later", "children"), Input("s", "value"), (v: unknown) => v);
+    a.runtime.validate();
+    const b = new App({ logger: memoryLogger(), suppressCallbackExceptions: true });
+    b.layout = html.Div([dcc.Slider({ id: "s" })]);
+    b.callback(Output("later", "children"), Input("s", "value"), (v: unknown) => v);
+    b.runtime.validate();
+  });
+
+  test("mostRecent requires serialized", () => {
+    const e = code(() => app().callback(Output("o", "children"), Input("s", "value"), (v: unknown) => v, { service: { serialized: false, mostRecent: true } }));
+    expect(e.code).toBe("DD_BAD_OPTION");
+  });
+
+  test("unknown props on components fail where they are written", () => {
+    const e = code(() => dcc.Slider({ id: "x", maxx: 3 } as never));
+    expect(e.code).toBe("DD_UNKNOWN_PROP");
+    expect(e.message).toContain('dcc.Slider "x" has no prop "maxx"');
+  });
+
+  test("no layout", () => {
+    const a = new App({ logger: memoryLogger() });
+    expect(code(() => a.runtime.validate()).code).toBe("DD_NO_LAYOUT");
+  });
+});
+
+describe("the core imports no framework, database or hardware", () => {
+  test("src/core/** imports only src/core/**", async () => {
+    const glob = new Bun.Glob("src/core/**/*.ts");
+    const bad: string[] = [];
+    for await (const f of glob.scan(".")) {
+      const text = await Bun.file(f).text();
+      for (const m of text.matchAll(/from\s+"([^"]+)"/g)) {
+        const spec = m[1]!;
+        if (!spec.startsWith(".")) bad.push(`${f}: ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});

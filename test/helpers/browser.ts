@@ -1,0 +1,49 @@
+/**
+ * Browser helpers: Debian's Chromium driven by playwright-core (no browser download), and a way to
+ * run an example file as its own process on a free port, exactly as a user runs it.
+ */
+import { chromium, type Browser } from "playwright-core";
+import { existsSync } from "node:fs";
+import { freePort, until } from "./server.ts";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const hasChromium = existsSync(CHROMIUM);
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+}
+
+export interface ExampleProcess {
+  url: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Runs `bun <file>` with PORT set to a free port and waits until it answers GET /. */
+export async function runExample(file: string, env: Record<string, string> = {}): Promise<ExampleProcess> {
+  const port = freePort();
+  const proc = Bun.spawn(["bun", file], { env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env }, stdout: "pipe", stderr: "pipe" });
+  let out = "";
+  const pump = async (s: ReadableStream<Uint8Array>) => {
+    for await (const chunk of s) out += new TextDecoder().decode(chunk);
+  };
+  void pump(proc.stdout);
+  void pump(proc.stderr);
+  const url = `http://127.0.0.1:${port}`;
+  const up = await until(() => out.includes("server.listening"), 10000);
+  if (!up) {
+    proc.kill();
+    throw new Error(`${file} did not start:\n${out}`);
+  }
+  return {
+    url,
+    output: () => out,
+    async stop() {
+      proc.kill();
+      await proc.exited;
+    },
+  };
+}
