@@ -13,7 +13,14 @@
 
 import type { Child } from "./core/component.ts";
 import type { Client } from "./core/client.ts";
-import type { CallbackDef } from "./core/graph.ts";
+import type { CallbackDef, CallbackFn, CallbackOptions } from "./core/graph.ts";
+import type { InputDep, OutputDep, StateDep } from "./core/dependencies.ts";
+
+type Dep = InputDep | OutputDep | StateDep;
+/** One dependency, a list of them, or null (first: "no output"). */
+export type DepArg = Dep | readonly Dep[] | null;
+/** `(outputs, inputs, states?, fn, options?)`, or Dash's flat form `(Output, Input, Input, fn)`. */
+export type CallbackArgs = [...deps: DepArg[], fn: CallbackFn] | [...deps: DepArg[], fn: CallbackFn, options: CallbackOptions | undefined];
 import { createLogger, type Logger } from "./core/log.ts";
 import { Runtime, type ConnectHandler, type LayoutSource, type Mods } from "./core/runtime.ts";
 import { startIntervals } from "./core/intervals.ts";
@@ -77,7 +84,7 @@ export class App {
    * A callback whose outputs go to the tab that triggered it; first called once per tab.
    * `app.callback(outputs, inputs, states?, fn, options?)`; `null` outputs: no output.
    */
-  callback(...args: unknown[]): CallbackDef {
+  callback(...args: CallbackArgs): CallbackDef {
     return this.runtime.addCallback(args, false);
   }
 
@@ -85,7 +92,7 @@ export class App {
    * A shared callback: its inputs and outputs are one state for every tab, calls are serialized,
    * the first call happens once at server start.
    */
-  callbackShared(...args: unknown[]): CallbackDef {
+  callbackShared(...args: CallbackArgs): CallbackDef {
     return this.runtime.addCallback(args, true);
   }
 

@@ -50,7 +50,7 @@ export function serveAsset(assets: Map<string, Asset>, name: string, req: Reques
   if (req.headers.get("if-none-match") === a.etag) return new Response(null, { status: 304, headers });
   if (/\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
     headers["content-encoding"] = "gzip";
-    return new Response(a.gzip, { headers });
+    return new Response(a.gzip as unknown as BodyInit, { headers });
   }
-  return new Response(a.body, { headers });
+  return new Response(a.body as unknown as BodyInit, { headers });
 }

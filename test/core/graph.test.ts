@@ -31,7 +31,7 @@ describe("registration errors say what was expected, what was found, and the fix
   });
 
   test("no function, no input, no output, strings instead of dependencies", () => {
-    expect(code(() => app().callback(Output("o", "children"), Input("s", "value"))).message).toContain("without a function");
+    expect(code(() => app().callback(...([Output("o", "children"), Input("s", "value")] as never as [() => 1]))).message).toContain("without a function");
     expect(code(() => app().callback(Output("o", "children"), [], () => 1)).code).toBe("DD_BAD_DEPENDENCY");
     expect(code(() => app().callback(Input("s", "value"), () => 1)).message).toContain("has no Output");
     expect(code(() => app().callback("o.children" as never, Input("s", "value"), () => 1)).message).toContain("not an Input, Output or State");

@@ -62,7 +62,7 @@ export class WsClient {
   }
 
   sendRaw(data: string | Uint8Array): void {
-    this.ws.send(data);
+    this.ws.send(data as string);
   }
 
   get lastAck(): number {

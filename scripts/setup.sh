@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what dash-devices needs on a fresh machine that has Node.js and npm:
+#   bun (through npm), the project's packages, and with --browser Debian's Chromium for the
+#   browser tests. Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+if ! command -v bun >/dev/null 2>&1 || ! bun --version >/dev/null 2>&1; then
+  step "installing bun with npm (npm install -g bun)"
+  npm install -g --allow-scripts=bun bun >&2 2>/dev/null || npm install -g bun >&2
+  if ! bun --version >/dev/null 2>&1; then
+    # npm may have skipped bun's postinstall, which links the native binary
+    node "$(npm root -g)/bun/install.js" >&2 || true
+  fi
+  bun --version >/dev/null || { echo "setup: bun could not be installed; see https://bun.sh" >&2; exit 1; }
+fi
+
+if [ ! -d node_modules/elysia ] || [ package.json -nt node_modules/.bun-install-stamp ]; then
+  step "installing packages (bun install)"
+  bun install --frozen-lockfile >&2 || bun install >&2
+  touch node_modules/.bun-install-stamp
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      step "installing Chromium for the browser tests (apt-get install chromium)"
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+    else
+      echo "setup: Chromium is missing and cannot be installed here (need root and apt-get); browser tests will be skipped." >&2
+      echo "       install it with: sudo apt-get install chromium   (or set CHROMIUM_PATH)" >&2
+    fi
+  fi
+fi
