@@ -23,8 +23,7 @@ export interface ExampleProcess {
 }
 
 /** Runs `bun <file>` with PORT set to a free port and waits until it answers GET /. */
-export async function runExample(file: string, env: Record<string, string> = {}): Promise<ExampleProcess> {
-  const port = freePort();
+export async function runExample(file: string, env: Record<string, string> = {}, port = freePort()): Promise<ExampleProcess> {
   const proc = Bun.spawn(["bun", file], { env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env }, stdout: "pipe", stderr: "pipe" });
   let out = "";
   const pump = async (s: ReadableStream<Uint8Array>) => {
