@@ -96,6 +96,23 @@ export class App {
     return this.runtime.addCallback(args, true);
   }
 
+  /**
+   * A callback that runs in the browser (Dash's clientside_callback): `fn` is a self-contained
+   * function (or its source text) taking the Input and State values; no server round trip.
+   * @example app.clientsideCallback((v) => `${v} °F`, Output("temp", "children"), Input("thermostat", "value"));
+   */
+  clientsideCallback(fn: string | ((...args: any[]) => unknown), ...deps: DepArg[]): void {
+    this.runtime.addClientside([fn, ...deps]);
+  }
+
+  /**
+   * The original's callback_authorize_output: return false to keep updates of `outputId` from a
+   * tab (e.g. an admin panel only admins may see).
+   */
+  callbackAuthorizeOutput(fn: (client: Client, outputId: string) => unknown): void {
+    this.runtime.authorizers.push(fn);
+  }
+
   /** Called with (client, true) after a tab connects and (client, false) after it leaves. */
   callbackConnect(fn: ConnectHandler): void {
     this.runtime.connectHandlers.push(fn);

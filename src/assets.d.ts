@@ -7,7 +7,19 @@ declare module "*dash-devices.js" {
   const path: string;
   export default path;
 }
+declare module "*graph.js" {
+  const path: string;
+  export default path;
+}
 declare module "*.css" {
+  const path: string;
+  export default path;
+}
+declare module "uplot/dist/*.js" {
+  const path: string;
+  export default path;
+}
+declare module "*clientside.js" {
   const path: string;
   export default path;
 }

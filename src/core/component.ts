@@ -35,6 +35,11 @@ export interface ComponentSpec {
   readonly input?: InputSpec;
   /** The browser never needs this component's prop updates (timers, stores). */
   readonly serverOnly?: boolean;
+  /**
+   * A prop that is merged rather than stored as given (a chart's appended points): returns the
+   * props to store, and optionally a fragment that tabs apply instead of a full re-render.
+   */
+  update?(prop: string, value: unknown, current: Props): { props: Props; append?: (id: string) => string } | undefined;
 }
 
 export interface Component {

@@ -12,9 +12,14 @@ import type { Client } from "./client.ts";
 
 /** Above this many buffered bytes a client is "slow": we stop writing until it drains. */
 export const HIGH_WATER = 256 * 1024;
+/** More appends than this waiting for one component: send one full render instead. */
+const MAX_APPENDS = 32;
 
 export class Outbox {
   private fragments = new Map<string, string>();
+  /** Keys in `fragments` of the append fragments per component id. */
+  private appends = new Map<string, string[]>();
+  private appendSeq = 0;
   private toasts: string[] = [];
   private error: { code: string; message: string } | undefined;
   private ack = 0;
@@ -27,8 +32,30 @@ export class Outbox {
 
   /** Queue an HTML fragment (already carrying hx-swap-oob) for component `id`. */
   put(id: string, html: string): void {
+    if (this.appends.has(id)) {
+      for (const k of this.appends.get(id)!) this.fragments.delete(k);
+      this.appends.delete(id);
+    }
     this.fragments.delete(id);
     this.fragments.set(id, html);
+    this.schedule();
+  }
+
+  /**
+   * Queue a fragment that adds to component `id` (new chart points): these are not idempotent,
+   * so they are kept in order rather than replaced. A slow tab, or one with a long backlog for
+   * `id`, gets one full render instead (`full`), so its backlog never grows.
+   */
+  putAppend(id: string, html: string, full: () => string): void {
+    const keys = this.appends.get(id) ?? [];
+    if (this.blocked || keys.length >= MAX_APPENDS || this.fragments.has(id)) {
+      this.put(id, full());
+      return;
+    }
+    const key = `${id}\u0000${++this.appendSeq}`;
+    keys.push(key);
+    this.appends.set(id, keys);
+    this.fragments.set(key, html);
     this.schedule();
   }
 
@@ -91,6 +118,7 @@ export class Outbox {
     if (this.error) frame[FRAME.error] = this.error;
     if (this.extra) Object.assign(frame, this.extra);
     this.fragments.clear();
+    this.appends.clear();
     this.toasts = [];
     this.error = undefined;
     this.ack = 0;

@@ -19,6 +19,7 @@ import { Services } from "./services.ts";
 import { HEADER, OOB_SWAP, SHELL_ID } from "./wire.ts";
 import { escapeHtml } from "./escape.ts";
 import { parseMessage } from "./message.ts";
+import { parseClientside, type ClientsideDef } from "./clientside.ts";
 
 export type LayoutSource = Child | (() => Child);
 export type Mods = Record<string, Props> | OutputDep | OutputDep[];
@@ -50,6 +51,10 @@ export class Runtime {
   readonly index = new Map<string, Component>();
   readonly log: Logger;
   readonly connectHandlers: ConnectHandler[] = [];
+  /** The original's callback_authorize_output: a falsy answer keeps an update from that tab. */
+  readonly authorizers: ((client: Client, outputId: string) => unknown)[] = [];
+  /** Callbacks that run in the browser. */
+  readonly clientside: ClientsideDef[] = [];
   layout: LayoutSource | undefined;
   validationLayout: Child | undefined;
   suppressCallbackExceptions = false;
@@ -73,6 +78,24 @@ export class Runtime {
     this.graph.add(def);
     this.runners.set(def, new CallbackRunner(def));
     if (this.started) this.validate();
+    return def;
+  }
+
+  addClientside(args: unknown[]): ClientsideDef {
+    const def = parseClientside(args);
+    for (const o of def.outputs) {
+      const server = this.graph.outputOf(o.key);
+      const other = this.clientside.find((c) => c.outputs.some((x) => x.key === o.key));
+      if (server || other) {
+        throw new DashDevicesError("DD_DUPLICATE_OUTPUT", {
+          what: `the output ${o.key} is set by a clientside callback and by ${server ? `the callback "${server.name}"` : "another clientside callback"}.`,
+          expected: "each output set by one callback",
+          found: `two callbacks setting ${o.key}`,
+          fix: "keep one of them",
+        });
+      }
+    }
+    this.clientside.push(def);
     return def;
   }
 
@@ -104,10 +127,25 @@ export class Runtime {
     };
     walk(this.layoutTree());
     walk(this.validationLayout);
-    if (!this.suppressCallbackExceptions) this.graph.validateIds((id) => known.get(id) ?? this.index.get(id)?.spec);
+    if (this.suppressCallbackExceptions) return;
+    const lookup = (id: string) => known.get(id) ?? this.index.get(id)?.spec;
+    this.graph.validateIds(lookup);
+    for (const d of this.clientside) {
+      for (const dep of [...d.outputs, ...d.inputs, ...d.states]) {
+        if (!lookup(dep.id)) {
+          throw new DashDevicesError("DD_UNKNOWN_ID", { what: `a clientside callback uses ${dep}, but no component has the id "${dep.id}".`, expected: "an id that appears in app.layout", found: `"${dep.id}"`, fix: "check the spelling, or add the component to app.validationLayout" });
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------- rendering
+
+  /** True if a component of this type is in the layout (or was rendered): pages load its scripts. */
+  hasType(type: string): boolean {
+    for (const c of this.index.values()) if (c.spec.type === type) return true;
+    return false;
+  }
 
   renderContext(client?: Client): RenderContext {
     return {
@@ -168,11 +206,29 @@ export class Runtime {
     const store = target ? target.store : this.shared;
     const keys: string[] = [];
     const ids = new Set<string>();
+    let appends: Map<string, string[]> | undefined;
     for (const ch of changes) {
       const seq = this.seq.next();
-      store.set(ch.id, ch.prop, ch.value, seq);
-      if (ch.prop === "children" || isComponent(ch.value)) this.adopt(ch.value, store, seq);
       keys.push(`${ch.id}.${ch.prop}`);
+      const spec = this.index.get(ch.id)?.spec;
+      const merged = spec?.update?.(ch.prop, ch.value, this.currentProps(ch.id, target));
+      if (merged) {
+        for (const [k, v] of Object.entries(merged.props)) {
+          store.set(ch.id, k, v, seq);
+          keys.push(`${ch.id}.${k}`);
+        }
+        if (merged.append && !ids.has(ch.id)) {
+          appends ??= new Map();
+          const list = appends.get(ch.id) ?? [];
+          list.push(merged.append(ch.id));
+          appends.set(ch.id, list);
+          continue;
+        }
+      } else {
+        store.set(ch.id, ch.prop, ch.value, seq);
+        if (ch.prop === "children" || isComponent(ch.value)) this.adopt(ch.value, store, seq);
+      }
+      appends?.delete(ch.id);
       ids.add(ch.id);
     }
     if (!target) this.version = this.seq.current;
@@ -182,7 +238,23 @@ export class Runtime {
         if (target !== noEcho) this.send(target, id);
       } else this.broadcast(id, noEcho);
     }
+    if (appends) {
+      for (const [id, list] of appends) {
+        for (const c of target ? [target] : this.clients) {
+          if (!target) c.outbox.putVersion(this.version);
+          if (this.authorizers.length && !this.authorized(c, id)) continue;
+          for (const html of list) c.outbox.putAppend(id, html, () => this.renderFragment(id, c) ?? "");
+        }
+      }
+    }
     return keys;
+  }
+
+  /** Props of a component as `client` (or the shared state) has them now. */
+  currentProps(id: string, client?: Client): Props {
+    const comp = this.index.get(id);
+    const over = resolveProps(id, this.shared, client?.store);
+    return over ? { ...(comp?.props ?? {}), ...over } : (comp?.props ?? {});
   }
 
   /** A new component tree is the new truth for the ids inside it: store their props too. */
@@ -198,7 +270,21 @@ export class Runtime {
     }
   }
 
+  /** May `client` receive updates of component `id`? */
+  authorized(client: Client, id: string): boolean {
+    for (const a of this.authorizers) {
+      try {
+        if (!a(client, id)) return false;
+      } catch (e) {
+        this.reportError(e, undefined);
+        return false;
+      }
+    }
+    return true;
+  }
+
   private send(client: Client, id: string): void {
+    if (this.authorizers.length && !this.authorized(client, id)) return;
     const html = this.renderFragment(id, client);
     if (html !== undefined) client.outbox.put(id, html);
   }
@@ -209,7 +295,7 @@ export class Runtime {
     let subtree: Set<string> | undefined;
     for (const c of this.clients) {
       c.outbox.putVersion(this.version);
-      if (c === skip) continue;
+      if (c === skip || (this.authorizers.length && !this.authorized(c, id))) continue;
       let html: string | undefined;
       if (c.store.size === 0 || (subtree && ![...subtree].some((i) => c.store.has(i)))) {
         if (common === undefined) {
@@ -431,8 +517,7 @@ export class Runtime {
         seq,
       );
     }
-    const props = resolveProps(id, this.shared, client.store);
-    const current = props ? { ...comp.props, ...props } : comp.props;
+    const current = this.currentProps(id, client);
     if (current.disabled) {
       return this.refuse(client, new DashDevicesError("DD_DISABLED", { what: `"${id}" is disabled.`, expected: "changes to enabled controls only", found: describe(values), fix: "enable the control first" }), seq);
     }

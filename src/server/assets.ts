@@ -9,6 +9,10 @@ import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import hxWsJs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
 import glueJs from "../../public/dash-devices.js" with { type: "file" };
 import css from "../../public/dash-devices.css" with { type: "file" };
+import graphJs from "../../public/graph.js" with { type: "file" };
+import clientsideJs from "../../public/clientside.js" with { type: "file" };
+import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "file" };
+import uplotCss from "uplot/dist/uPlot.min.css" with { type: "file" };
 
 export interface Asset {
   body: Uint8Array;
@@ -22,6 +26,10 @@ const SOURCES: Record<string, [string, string]> = {
   "hx-ws.js": [hxWsJs, "text/javascript; charset=utf-8"],
   "dash-devices.js": [glueJs, "text/javascript; charset=utf-8"],
   "dash-devices.css": [css, "text/css; charset=utf-8"],
+  "graph.js": [graphJs, "text/javascript; charset=utf-8"],
+  "clientside.js": [clientsideJs, "text/javascript; charset=utf-8"],
+  "uplot.js": [uplotJs, "text/javascript; charset=utf-8"],
+  "uplot.css": [uplotCss, "text/css; charset=utf-8"],
 };
 
 let loaded: Map<string, Asset> | undefined;

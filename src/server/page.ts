@@ -19,14 +19,16 @@ export const HTMX_CONFIG = {
   includeIndicatorCSS: false,
 };
 
-export function renderPage(o: { title: string; body: string; version: number; assets: Map<string, Asset> }): string {
+export function renderPage(o: { title: string; body: string; version: number; assets: Map<string, Asset>; graphs?: boolean; clientside?: string }): string {
   const a = (n: string) => escapeHtml(assetUrl(o.assets, n));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(o.title)}</title>
 <meta name="htmx-config" content="${escapeHtml(JSON.stringify(HTMX_CONFIG))}">
 <link rel="stylesheet" href="${a("dash-devices.css")}">
-<script src="${a("htmx.js")}"></script><script src="${a("hx-ws.js")}"></script><script src="${a("dash-devices.js")}"></script>
+<script src="${a("htmx.js")}"></script><script src="${a("hx-ws.js")}"></script><script src="${a("dash-devices.js")}"></script>${
+    o.graphs ? `\n<link rel="stylesheet" href="${a("uplot.css")}"><script src="${a("uplot.js")}"></script><script src="${a("graph.js")}"></script>` : ""
+  }${o.clientside ? `\n<script type="application/json" id="dd-clientside">${o.clientside}</script><script src="${a("clientside.js")}" defer></script>` : ""}
 </head><body hx-ws:connect="${WS_PATH.slice(1)}?v=${o.version}" hx-swap="none" data-dd-version="${o.version}">
 <div id="${SHELL_ID.root}">${o.body}</div>
 <div id="${SHELL_ID.status}" data-state="connecting" role="status" aria-live="polite">connecting…</div>

@@ -13,6 +13,8 @@ import type { Runtime } from "../core/runtime.ts";
 import { ASSET_PREFIX, QUERY, WS_PATH } from "../core/wire.ts";
 import { loadAssets, serveAsset } from "./assets.ts";
 import { renderPage } from "./page.ts";
+import { clientsideJson } from "../core/clientside.ts";
+import { reverseLookup } from "./hostname.ts";
 
 export interface ServeOptions {
   host: string;
@@ -40,6 +42,7 @@ const SOCKET_MAX_PAYLOAD = 1024 * 1024;
 
 export async function serve(rt: Runtime, o: ServeOptions): Promise<RunningServer> {
   const assets = await loadAssets();
+  const clientside = rt.clientside.length ? clientsideJson(rt.clientside) : undefined;
   const html = (body: string, status = 200) => new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
 
   const app = new Elysia({
@@ -49,7 +52,7 @@ export async function serve(rt: Runtime, o: ServeOptions): Promise<RunningServer
     .get("/", () => {
       try {
         const body = rt.renderLayout();
-        return html(renderPage({ title: o.title, body, version: rt.version, assets }));
+        return html(renderPage({ title: o.title, body, version: rt.version, assets, graphs: rt.hasType("dcc.Graph"), clientside }));
       } catch (e) {
         rt.log.error("page.error", { error: e as Error });
         return html(`<!doctype html><title>Error</title><pre>The page could not be rendered; see the server log.</pre>`, 500);
@@ -69,8 +72,11 @@ export async function serve(rt: Runtime, o: ServeOptions): Promise<RunningServer
       let client: Client | undefined;
       const data: SocketData = {
         open(ws) {
-          client = new Client(transportOf(ws), { ip: ws.remoteAddress, userAgent, origin }, (e) => rt.reportError(e, client));
-          rt.connect(client, version, reconnect);
+          const c = (client = new Client(transportOf(ws), { ip: ws.remoteAddress, userAgent, origin }, (e) => rt.reportError(e, c)));
+          rt.connect(c, version, reconnect);
+          void reverseLookup(c.ip).then((name) => {
+            if (name) c.hostname = name;
+          });
         },
         message(_ws, msg) {
           if (client) rt.handleMessage(client, msg);
