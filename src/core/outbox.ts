@@ -81,6 +81,11 @@ export class Outbox {
     this.schedule();
   }
 
+  /** True while the socket is backed up and nothing more is written to it. */
+  get isBlocked(): boolean {
+    return this.blocked;
+  }
+
   get pending(): number {
     return this.fragments.size + this.toasts.length;
   }

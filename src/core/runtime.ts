@@ -112,6 +112,19 @@ export class Runtime {
     return typeof this.layout === "function" ? (this.layout as () => Child)() : this.layout;
   }
 
+  /** Makes sure the layout's components are known (pushMods may come before run()). */
+  private ensureIndexed(): void {
+    if (this.index.size || this.layout === undefined) return;
+    const walk = (c: unknown): void => {
+      if (Array.isArray(c)) return c.forEach(walk);
+      if (!isComponent(c)) return;
+      if (c.props.id !== undefined) this.index.set(c.props.id as string, c);
+      walk(c.props.children);
+    };
+    walk(this.layoutTree());
+    walk(this.validationLayout);
+  }
+
   /** Indexes every component of the layout and checks that callbacks only use ids and props that exist. */
   validate(): void {
     const known = new Map<string, ComponentSpec>();
@@ -578,6 +591,7 @@ export class Runtime {
   }
 
   private normalizeMods(mods: Mods): Change[] {
+    this.ensureIndexed();
     const list: Change[] = [];
     if (mods instanceof OutputDep || Array.isArray(mods)) {
       for (const o of Array.isArray(mods) ? mods : [mods]) {
