@@ -8,6 +8,7 @@
   "use strict";
   const PENDING = "data-dd-pending";
   const SEQ_HEADER = "DD-Seq";
+  const CLIENT_HEADER = "DD-Client";
   const STATUS_ID = "dd-status";
   const EDIT_MS = 1000;
   let seq = 0;
@@ -127,22 +128,24 @@
   });
 
   // ---- outgoing: number each message, mark the control pending.
-  document.addEventListener("htmx:ws:before:message:outgoing", (e) => {
+  function outgoing(el, headers) {
     const n = ++seq;
-    e.detail.message.headers[SEQ_HEADER] = String(n);
-    e.target.setAttribute(PENDING, String(n));
+    headers[SEQ_HEADER] = String(n);
+    el.setAttribute(PENDING, String(n));
+  }
+  document.addEventListener("htmx:ws:before:message:outgoing", (e) => outgoing(e.target, e.detail.message.headers));
+  // HTTP service: the same for posts, plus the secret that names this tab's event stream.
+  let secret = "";
+  document.addEventListener("htmx:config:request", (e) => {
+    const ctx = e.detail.ctx;
+    if (!secret || !ctx.request.action.includes("_dd/update")) return;
+    ctx.request.headers[CLIENT_HEADER] = secret;
+    outgoing(ctx.sourceElement, ctx.request.headers);
   });
 
-  // ---- incoming: version, ack, errors.
-  document.addEventListener("htmx:ws:after:message:incoming", (e) => {
-    const data = e.detail.message.data;
-    if (typeof data !== "string" || data.charCodeAt(0) !== 123) return;
-    let f;
-    try {
-      f = JSON.parse(data);
-    } catch {
-      return;
-    }
+  // ---- incoming: version, ack, errors (a JSON frame over the WebSocket, a "dd" event over SSE).
+  function onFrame(f) {
+    if (f.hello && f.hello.secret) secret = f.hello.secret;
     if (f.v) version = f.v;
     if (f.ack) {
       dd.lastAck = f.ack;
@@ -158,6 +161,34 @@
       t.setAttribute("data-dd-timer", "");
       setTimeout(() => t.remove(), 10000);
     }
+  }
+  document.addEventListener("htmx:ws:after:message:incoming", (e) => {
+    const data = e.detail.message.data;
+    if (typeof data !== "string" || data.charCodeAt(0) !== 123) return;
+    try {
+      onFrame(JSON.parse(data));
+    } catch {}
+  });
+  document.addEventListener("dd", (e) => {
+    try {
+      onFrame(JSON.parse(e.detail.data));
+    } catch {}
+  });
+  document.addEventListener("htmx:sse:before:connection", () => {
+    setStatus(everConnected ? "reconnecting" : "connecting", everConnected ? "reconnecting…" : "connecting…");
+  });
+  document.addEventListener("htmx:sse:after:connection", () => {
+    everConnected = true;
+    setStatus("connected", "live");
+  });
+  const sseDown = () => {
+    for (const el of document.querySelectorAll(`[${PENDING}]`)) el.removeAttribute(PENDING);
+    setStatus("reconnecting", "reconnecting…");
+  };
+  document.addEventListener("htmx:sse:error", sseDown);
+  document.addEventListener("htmx:sse:close", (e) => {
+    if (e.detail.reason === "removed") return;
+    setStatus("lost", "connection lost: reload the page");
   });
 
   document.addEventListener("click", (e) => {

@@ -22,6 +22,7 @@ export type DepArg = Dep | readonly Dep[] | null;
 /** `(outputs, inputs, states?, fn, options?)`, or Dash's flat form `(Output, Input, Input, fn)`. */
 export type CallbackArgs = [...deps: DepArg[], fn: CallbackFn] | [...deps: DepArg[], fn: CallbackFn, options: CallbackOptions | undefined];
 import { createLogger, type Logger } from "./core/log.ts";
+import { DashDevicesError } from "./core/errors.ts";
 import { Runtime, type ConnectHandler, type LayoutSource, type Mods } from "./core/runtime.ts";
 import { startIntervals } from "./core/intervals.ts";
 import { listenConfig, type ListenConfig } from "./server/config.ts";
@@ -40,10 +41,17 @@ export interface AppOptions {
   showErrors?: boolean;
   /** Unanswered messages one tab may have before further ones are refused (default 5,000). */
   maxPendingMessages?: number;
+  /**
+   * How tabs talk to the server: "websocket" (default: everything over one WebSocket), or "http"
+   * for networks where WebSockets are blocked (controls post their values, updates come down a
+   * Server-Sent Events stream). The original's server_service.
+   */
+  serverService?: "websocket" | "http";
 }
 
 export class App {
   readonly title: string;
+  readonly serverService: "websocket" | "http";
   /** @internal the framework-free core. */
   readonly runtime: Runtime;
   private server: RunningServer | undefined;
@@ -51,7 +59,13 @@ export class App {
 
   constructor(options: AppOptions = {}) {
     this.title = options.title ?? "dash-devices";
+    // DD_SERVER_SERVICE=http switches any app to the HTTP service without editing it.
+    this.serverService = options.serverService ?? ((process.env.DD_SERVER_SERVICE as AppOptions["serverService"]) || "websocket");
+    if (this.serverService !== "websocket" && this.serverService !== "http") {
+      throw new DashDevicesError("DD_BAD_OPTION", { what: "serverService must be \"websocket\" or \"http\".", expected: '"websocket" or "http"', found: JSON.stringify(options.serverService), fix: "leave it out for WebSockets" });
+    }
     this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages });
+    this.runtime.sendMode = this.serverService === "http" ? "http" : "ws";
     this.runtime.suppressCallbackExceptions = !!options.suppressCallbackExceptions;
   }
 
@@ -132,7 +146,7 @@ export class App {
     rt.started = true;
     this.stopIntervals = startIntervals(rt);
     try {
-      this.server = await serve(rt, { ...where, title: this.title });
+      this.server = await serve(rt, { ...where, title: this.title, serverService: this.serverService });
     } catch (e) {
       this.stopIntervals();
       const msg = (e as Error).message ?? String(e);

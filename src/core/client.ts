@@ -13,6 +13,8 @@ import { Outbox } from "./outbox.ts";
 /** What the core needs from a socket. `send` returns Bun's codes: bytes sent, -1 queued, 0 dropped. */
 export interface Transport {
   send(frame: string): number;
+  /** If present, frames are handed over as objects (the HTTP service writes them as SSE events). */
+  sendFrame?(frame: Record<string, unknown>): number;
   /** Bytes waiting in the socket's send buffer. */
   buffered(): number;
   close(code?: number, reason?: string): void;

@@ -103,6 +103,8 @@ export interface RenderContext {
   resolve(id: string): Props | undefined;
   /** Called for every component with an id that gets rendered (the app indexes them). */
   seen?(c: Component): void;
+  /** How controls send: over the WebSocket (default) or by HTTP post (the HTTP service). */
+  sendMode?: "ws" | "http";
 }
 
 export const plainContext: RenderContext = { resolve: () => undefined };

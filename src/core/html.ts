@@ -6,6 +6,7 @@
  */
 
 import { DashDevicesError } from "./errors.ts";
+import { HTTP_UPDATE_PATH } from "./wire.ts";
 import { attrs, commonAttrs, isComponent, makeComponent, renderChild, safeUrl, type Child, type Component, type ComponentSpec, type InputSpec, type Props, type RenderContext } from "./component.ts";
 
 /**
@@ -29,8 +30,13 @@ export function clickInput(always: boolean): InputSpec {
   };
 }
 
-/** Attributes that make an element send its events over the page's WebSocket. */
-export function sendAttrs(trigger: string): Record<string, unknown> {
+/**
+ * Attributes that make an element send its values when `trigger` fires: over the page's
+ * WebSocket, or with the HTTP service as a post that queues behind the page's previous posts
+ * (order kept, nothing dropped).
+ */
+export function sendAttrs(trigger: string, r?: RenderContext): Record<string, unknown> {
+  if (r?.sendMode === "http") return { "hx-post": HTTP_UPDATE_PATH, "hx-trigger": trigger, "hx-sync": "body:queue all", "hx-swap": "none" };
   return { "hx-ws:send": true, "hx-trigger": trigger };
 }
 
@@ -56,7 +62,7 @@ function elementSpec(name: string, tag: string, o: ElementOptions = {}): Compone
       for (const [prop, attr] of Object.entries(o.attrs ?? {})) a[attr] = p[prop];
       for (const [prop, attr] of Object.entries(o.urls ?? {})) a[attr] = safeUrl(p[prop]);
       if (p.disabled && (tag === "button" || tag === "fieldset")) a.disabled = true;
-      if (p.id !== undefined && (o.clicks || p.n_clicks !== undefined)) Object.assign(a, sendAttrs("click"));
+      if (p.id !== undefined && (o.clicks || p.n_clicks !== undefined)) Object.assign(a, sendAttrs("click", r));
       if (VOID.has(tag)) return `<${tag}${attrs(a)}>`;
       return `<${tag}${attrs(a)}>${renderChild(p.children, r)}</${tag}>`;
     },

@@ -128,7 +128,7 @@ export class Outbox {
     this.error = undefined;
     this.ack = 0;
     this.extra = undefined;
-    const r = c.transport.send(JSON.stringify(frame));
+    const r = c.transport.sendFrame ? c.transport.sendFrame(frame) : c.transport.send(JSON.stringify(frame));
     c.messagesOut++;
     if (r === -1) this.blocked = true;
   }

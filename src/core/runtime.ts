@@ -59,6 +59,8 @@ export class Runtime {
   validationLayout: Child | undefined;
   suppressCallbackExceptions = false;
   started = false;
+  /** How rendered controls send (set by the app from its serverService). */
+  sendMode: "ws" | "http" = "ws";
   private readonly runners = new Map<CallbackDef, CallbackRunner>();
   private readonly maxMessageBytes: number;
   private readonly maxInflight: number;
@@ -162,6 +164,7 @@ export class Runtime {
 
   renderContext(client?: Client): RenderContext {
     return {
+      sendMode: this.sendMode,
       resolve: (id) => resolveProps(id, this.shared, client?.store),
       seen: (c) => {
         this.index.set(c.props.id as string, c);

@@ -7,6 +7,8 @@
 
 /** WebSocket path, relative to the app's base path. */
 export const WS_PATH = "/ws";
+/** The HTTP service's post target, relative to the page (see server/http-service.ts). */
+export const HTTP_UPDATE_PATH = "_dd/update";
 /** Where embedded assets are served, relative to the base path. */
 export const ASSET_PREFIX = "/_dd/";
 

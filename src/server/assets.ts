@@ -7,6 +7,7 @@
 
 import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import hxWsJs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
+import hxSseJs from "htmx.org/dist/ext/hx-sse.min.js" with { type: "file" };
 import glueJs from "../../public/dash-devices.js" with { type: "file" };
 import css from "../../public/dash-devices.css" with { type: "file" };
 import graphJs from "../../public/graph.js" with { type: "file" };
@@ -24,6 +25,7 @@ export interface Asset {
 const SOURCES: Record<string, [string, string]> = {
   "htmx.js": [htmxJs, "text/javascript; charset=utf-8"],
   "hx-ws.js": [hxWsJs, "text/javascript; charset=utf-8"],
+  "hx-sse.js": [hxSseJs, "text/javascript; charset=utf-8"],
   "dash-devices.js": [glueJs, "text/javascript; charset=utf-8"],
   "dash-devices.css": [css, "text/css; charset=utf-8"],
   "graph.js": [graphJs, "text/javascript; charset=utf-8"],

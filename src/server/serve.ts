@@ -15,11 +15,14 @@ import { loadAssets, serveAsset } from "./assets.ts";
 import { renderPage } from "./page.ts";
 import { clientsideJson } from "../core/clientside.ts";
 import { reverseLookup } from "./hostname.ts";
+import { EVENTS_PATH, HttpService, UPDATE_PATH } from "./http-service.ts";
 
 export interface ServeOptions {
   host: string;
   port: number;
   title: string;
+  /** "websocket" (default) or "http": posts up, Server-Sent Events down. */
+  serverService?: "websocket" | "http";
 }
 
 export interface RunningServer {
@@ -43,6 +46,7 @@ const SOCKET_MAX_PAYLOAD = 1024 * 1024;
 export async function serve(rt: Runtime, o: ServeOptions): Promise<RunningServer> {
   const assets = await loadAssets();
   const clientside = rt.clientside.length ? clientsideJson(rt.clientside) : undefined;
+  const http = o.serverService === "http" ? new HttpService(rt) : undefined;
   const html = (body: string, status = 200) => new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
 
   const app = new Elysia({
@@ -52,13 +56,19 @@ export async function serve(rt: Runtime, o: ServeOptions): Promise<RunningServer
     .get("/", () => {
       try {
         const body = rt.renderLayout();
-        return html(renderPage({ title: o.title, body, version: rt.version, assets, graphs: rt.hasType("dcc.Graph"), clientside }));
+        return html(renderPage({ title: o.title, body, version: rt.version, assets, graphs: rt.hasType("dcc.Graph"), clientside, http: !!http }));
       } catch (e) {
         rt.log.error("page.error", { error: e as Error });
         return html(`<!doctype html><title>Error</title><pre>The page could not be rendered; see the server log.</pre>`, 500);
       }
     })
     .get(`${ASSET_PREFIX}:name`, ({ params, request }) => serveAsset(assets, params.name, request))
+    .get(EVENTS_PATH, ({ request, server }) => (http ? http.events(request, server?.requestIP(request)?.address ?? "") : notFound()))
+    .post(UPDATE_PATH, ({ request }) => {
+      if (!http) return notFound();
+      if (!sameOrigin(request)) return new Response("Cross-origin request refused", { status: 403 });
+      return http.update(request);
+    }, { parse: "none" })
     .get(WS_PATH, ({ request, server }) => {
       if (!sameOrigin(request)) {
         rt.log.warn("ws.refused", { reason: "cross-origin", origin: request.headers.get("origin") ?? undefined });
@@ -109,6 +119,10 @@ export async function serve(rt: Runtime, o: ServeOptions): Promise<RunningServer
       await app.stop(true);
     },
   };
+}
+
+function notFound(): Response {
+  return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
 }
 
 function transportOf(ws: ServerWebSocket<SocketData>): Transport {

@@ -6,12 +6,10 @@ let browser: Browser;
 let ex: ExampleProcess;
 
 beforeAll(async () => {
-  browser = await launch();
-  ex = await runExample("examples/example1.ts");
+  if (hasChromium) browser = await launch();
 });
 afterAll(async () => {
   await browser?.close();
-  await ex?.stop();
 });
 
 async function open(): Promise<Page> {
@@ -29,10 +27,18 @@ async function slide(page: Page, id: string, value: number) {
   }, value);
 }
 
-describe.skipIf(!hasChromium)("example1 in two tabs", () => {
+// The same tests over the WebSocket and over the HTTP service (DD_SERVER_SERVICE=http).
+for (const service of ["websocket", "http"]) {
+describe.skipIf(!hasChromium)(`example1 in two tabs, over ${service}`, () => {
+  beforeAll(async () => {
+    ex = await runExample("examples/example1.ts", { DD_SERVER_SERVICE: service });
+  });
+  afterAll(() => ex?.stop());
+
   test("the shared slider moves in both tabs; the regular one only in its own", async () => {
     const a = await open();
     const b = await open();
+    expect(await a.evaluate(() => document.body.hasAttribute("hx-sse:connect"))).toBe(service === "http");
     await slide(a, "shared_slider", 8);
     await b.waitForFunction(() => document.querySelector("#shared_slider_output")?.textContent === "8");
     expect(await b.locator("#shared_slider input").inputValue()).toBe("8");
@@ -82,3 +88,4 @@ describe.skipIf(!hasChromium)("example1 in two tabs", () => {
     expect(seen).toEqual({ marked: true, cleared: true });
   });
 });
+}

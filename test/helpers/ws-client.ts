@@ -13,7 +13,8 @@ export interface Frame {
   [k: string]: unknown;
 }
 
-export class WsClient {
+/** What every test tab has, whatever carries it: frames received and a model of the page. */
+export abstract class TabClient {
   readonly frames: Frame[] = [];
   readonly raw: string[] = [];
   /** id -> outer HTML of the latest fragment for that id. */
@@ -21,48 +22,24 @@ export class WsClient {
   seq = 0;
   closed = false;
   closeCode: number | undefined;
-  private constructor(readonly ws: WebSocket, readonly pageUrl: string) {}
 
-  static async connect(wsUrl: string, opts: { version?: number; reconnect?: boolean; headers?: Record<string, string> } = {}): Promise<WsClient> {
-    const q = new URLSearchParams();
-    if (opts.version !== undefined) q.set("v", String(opts.version));
-    if (opts.reconnect) q.set("re", "1");
-    const ws = new WebSocket(`${wsUrl}?${q}`, { headers: opts.headers } as unknown as string[]);
-    const c = new WsClient(ws, wsUrl.replace(/^ws/, "http").replace(/\/ws$/, "/"));
-    ws.onmessage = (e) => c.onFrame(String(e.data));
-    ws.onclose = (e) => {
-      c.closed = true;
-      c.closeCode = e.code;
-    };
-    await new Promise<void>((resolve, reject) => {
-      ws.onopen = () => resolve();
-      ws.onerror = (e) => reject(new Error(`WebSocket error: ${String((e as ErrorEvent).message ?? e)}`));
-    });
-    return c;
+  protected onFrame(data: string): void {
+    this.raw.push(data);
+    this.apply(JSON.parse(data) as Frame);
   }
 
-  private onFrame(data: string): void {
-    this.raw.push(data);
-    const f = JSON.parse(data) as Frame;
+  protected apply(f: Frame): void {
     this.frames.push(f);
     if (f.content) for (const [id, html] of fragments(f.content)) this.dom.set(id, html);
   }
 
-  /** Sends a control's values as hx-ws:send does. `tag` is the sending element's tag. */
-  send(id: string, values: Record<string, unknown> = {}, tag = "div"): number {
-    const seq = ++this.seq;
-    const source = `${tag}#${encodeURI(id)}`;
-    this.ws.send(JSON.stringify({ ...values, headers: { "HX-Request": "true", "HX-Source": source, "HX-Current-URL": this.pageUrl, "HX-Target": source, "DD-Seq": String(seq) } }));
-    return seq;
-  }
+  /** Sends a control's values as htmx does. `tag` is the sending element's tag. */
+  abstract send(id: string, values?: Record<string, unknown>, tag?: string): number;
+  abstract close(): void;
 
   /** Shorthand for a slider/input: `{ [id]: String(value) }`. */
   set(id: string, value: unknown, tag = "div"): number {
     return this.send(id, { [id]: String(value) }, tag);
-  }
-
-  sendRaw(data: string | Uint8Array): void {
-    this.ws.send(data as string);
   }
 
   get lastAck(): number {
@@ -88,12 +65,47 @@ export class WsClient {
     return m ? decode(m[1]!) : undefined;
   }
 
-  async waitFor(cond: (c: WsClient) => boolean, ms = 3000): Promise<void> {
+  async waitFor(cond: (c: this) => boolean, ms = 3000): Promise<void> {
     if (!(await until(() => cond(this), ms))) throw new Error(`timed out; last frames: ${this.raw.slice(-3).join("\n")}`);
   }
 
   async waitAck(seq: number, ms = 5000): Promise<void> {
     await this.waitFor((c) => c.lastAck >= seq, ms);
+  }
+}
+
+export class WsClient extends TabClient {
+  private constructor(readonly ws: WebSocket, readonly pageUrl: string) {
+    super();
+  }
+
+  static async connect(wsUrl: string, opts: { version?: number; reconnect?: boolean; headers?: Record<string, string> } = {}): Promise<WsClient> {
+    const q = new URLSearchParams();
+    if (opts.version !== undefined) q.set("v", String(opts.version));
+    if (opts.reconnect) q.set("re", "1");
+    const ws = new WebSocket(`${wsUrl}?${q}`, { headers: opts.headers } as unknown as string[]);
+    const c = new WsClient(ws, wsUrl.replace(/^ws/, "http").replace(/\/ws$/, "/"));
+    ws.onmessage = (e) => c.onFrame(String(e.data));
+    ws.onclose = (e) => {
+      c.closed = true;
+      c.closeCode = e.code;
+    };
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = (e) => reject(new Error(`WebSocket error: ${String((e as ErrorEvent).message ?? e)}`));
+    });
+    return c;
+  }
+
+  send(id: string, values: Record<string, unknown> = {}, tag = "div"): number {
+    const seq = ++this.seq;
+    const source = `${tag}#${encodeURI(id)}`;
+    this.ws.send(JSON.stringify({ ...values, headers: { "HX-Request": "true", "HX-Source": source, "HX-Current-URL": this.pageUrl, "HX-Target": source, "DD-Seq": String(seq) } }));
+    return seq;
+  }
+
+  sendRaw(data: string | Uint8Array): void {
+    this.ws.send(data as string);
   }
 
   close(): void {

@@ -1,20 +1,26 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { dcc, html, Input, Output, State } from "../../src/index.ts";
 import { startApp, type TestServer } from "../helpers/server.ts";
-import { WsClient } from "../helpers/ws-client.ts";
+import { WsClient, type TabClient } from "../helpers/ws-client.ts";
+import { HttpClient } from "../helpers/http-client.ts";
 
+// Every test here runs twice: over the WebSocket, and over the HTTP service (posts + SSE).
+for (const service of ["websocket", "http"] as const) {
+describe(`over ${service}`, () => {
 let srv: TestServer | undefined;
-const clients: WsClient[] = [];
+const clients: TabClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await srv?.stop();
   srv = undefined;
 });
-async function connect(opts = {}) {
-  const c = await WsClient.connect(srv!.wsUrl, { version: srv!.app.runtime.version, ...opts });
+async function connect(opts: { version?: number } = {}) {
+  const version = opts.version ?? srv!.app.runtime.version;
+  const c = service === "http" ? await HttpClient.connect(srv!.url, { version }) : await WsClient.connect(srv!.wsUrl, { version });
   clients.push(c);
   return c;
 }
+const start = (build: Parameters<typeof startApp>[0]) => startApp(build, { serverService: service });
 
 function example1(app: import("../../src/index.ts").App) {
   app.layout = html.Div([
@@ -29,23 +35,23 @@ function example1(app: import("../../src/index.ts").App) {
 
 describe("page and shared state", () => {
   test("GET / renders the layout with the shared callback's initial output", async () => {
-    srv = await startApp(example1);
+    srv = await start(example1);
     const page = await (await fetch(srv.url + "/")).text();
-    expect(page).toContain('hx-ws:connect="ws?v=');
+    expect(page).toContain(service === "http" ? 'hx-sse:connect="_dd/events?v=' : 'hx-ws:connect="ws?v=');
     expect(page).toContain('<div id="shared_slider_output">shared 5</div>');
     // regular callbacks are first called per tab, not at server start
     expect(page).toContain('<div id="regular_slider_output"></div>');
   });
 
   test("a regular callback's first call happens when a tab connects, for that tab only", async () => {
-    srv = await startApp(example1);
+    srv = await start(example1);
     const a = await connect();
     await a.waitFor((c) => c.text("regular_slider_output")?.startsWith("regular 5") ?? false);
     expect(a.text("regular_slider_output")).toContain([...srv.app.clients][0]!.id);
   });
 
   test("a shared change reaches every tab; a regular one only its own", async () => {
-    srv = await startApp(example1);
+    srv = await start(example1);
     const a = await connect();
     const b = await connect();
     const s1 = a.set("shared_slider", 7);
@@ -65,7 +71,7 @@ describe("page and shared state", () => {
   });
 
   test("a new page shows the current shared state, not the layout's default", async () => {
-    srv = await startApp(example1);
+    srv = await start(example1);
     const a = await connect();
     await a.waitAck(a.set("shared_slider", 9));
     const page = await (await fetch(srv.url + "/")).text();
@@ -75,12 +81,11 @@ describe("page and shared state", () => {
   });
 
   test("a tab whose page is older than the shared state gets a snapshot of the root", async () => {
-    srv = await startApp(example1);
+    srv = await start(example1);
     const stale = srv.app.runtime.version;
     const a = await connect();
     await a.waitAck(a.set("shared_slider", 3));
-    const b = await WsClient.connect(srv.wsUrl, { version: stale });
-    clients.push(b);
+    const b = await connect({ version: stale });
     await b.waitFor((c) => c.dom.has("dd-root"));
     expect(b.dom.get("dd-root")).toContain(">shared 3<");
   });
@@ -88,7 +93,7 @@ describe("page and shared state", () => {
 
 describe("callbacks", () => {
   test("State is read but does not trigger; alternate outputs replace declared ones", async () => {
-    srv = await startApp((app) => {
+    srv = await start((app) => {
       app.layout = html.Div([
         dcc.Input({ id: "user", value: "" }),
         dcc.Input({ id: "pw", type: "password", value: "" }),
@@ -117,7 +122,7 @@ describe("callbacks", () => {
 
   test("chains run on the server in order, each callback once", async () => {
     const calls: string[] = [];
-    srv = await startApp((app) => {
+    srv = await start((app) => {
       app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 1 }), html.Div({ id: "a" }), html.Div({ id: "b" }), html.Div({ id: "c" })]);
       app.callbackShared(Output("a", "children"), Input("s", "value"), (v) => (calls.push(`a${v}`), v * 2));
       app.callbackShared(Output("b", "children"), Input("a", "children"), (v) => (calls.push(`b${v}`), v + 1));
@@ -135,7 +140,7 @@ describe("callbacks", () => {
   });
 
   test("a callback that throws shows an error to its tab and the app keeps serving", async () => {
-    srv = await startApp((app) => {
+    srv = await start((app) => {
       app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }), html.Div({ id: "o" })]);
       app.callbackShared(Output("o", "children"), Input("s", "value"), (v) => {
         if (v === 4) throw new Error("sensor on fire");
@@ -155,7 +160,7 @@ describe("callbacks", () => {
 
   test("multi-output callbacks with noUpdate; wrong output count is a clear error", async () => {
     const { noUpdate } = await import("../../src/index.ts");
-    srv = await startApp((app) => {
+    srv = await start((app) => {
       app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }), html.Div({ id: "x" }), html.Div({ id: "y" })]);
       app.callback([Output("x", "children"), Output("y", "children")], Input("s", "value"), (v) => (v === 9 ? [1] : [`x${v}`, v > 5 ? noUpdate : `y${v}`]));
     });
@@ -169,3 +174,5 @@ describe("callbacks", () => {
     expect(a.errors.at(-1)?.message).toContain("an array of 2 values");
   });
 });
+});
+}

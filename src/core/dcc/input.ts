@@ -22,7 +22,7 @@ export const inputSpec: ComponentSpec = {
   type: "dcc.Input",
   props: ["value", "type", "placeholder", "debounce", "min", "max", "step", "maxLength", "minLength", "readOnly", "autoComplete", "autoFocus", "pattern", "required", "inputMode", "size", "name"],
   defaults: { type: "text" },
-  render(p) {
+  render(p, r) {
     const type = TYPES.includes(p.type as string) ? (p.type as string) : "text";
     const a = commonAttrs(p, "dd-input");
     Object.assign(a, {
@@ -39,7 +39,7 @@ export const inputSpec: ComponentSpec = {
       inputmode: p.inputMode, size: p.size,
       disabled: p.disabled ? true : undefined,
     });
-    if (p.id !== undefined) Object.assign(a, sendAttrs(trigger(p.debounce)));
+    if (p.id !== undefined) Object.assign(a, sendAttrs(trigger(p.debounce), r));
     return `<input${attrs(a)}>`;
   },
   input: {
@@ -57,13 +57,13 @@ export const inputSpec: ComponentSpec = {
 export const textareaSpec: ComponentSpec = {
   type: "dcc.Textarea",
   props: ["value", "placeholder", "rows", "cols", "maxLength", "readOnly", "debounce", "wrap", "name"],
-  render(p) {
+  render(p, r) {
     const a = commonAttrs(p, "dd-textarea");
     Object.assign(a, {
       name: p.id, placeholder: p.placeholder, rows: p.rows, cols: p.cols, maxlength: p.maxLength, wrap: p.wrap,
       readonly: p.readOnly ? true : undefined, disabled: p.disabled ? true : undefined,
     });
-    if (p.id !== undefined) Object.assign(a, sendAttrs(trigger(p.debounce)));
+    if (p.id !== undefined) Object.assign(a, sendAttrs(trigger(p.debounce), r));
     return `<textarea${attrs(a)}>${escapeHtml(p.value ?? "")}</textarea>`;
   },
   input: {

@@ -40,10 +40,10 @@ export const sliderSpec: ComponentSpec = {
   type: "dcc.Slider",
   props: ["min", "max", "step", "value", "marks", "updatemode", "included", "vertical", "tooltip", "name"],
   defaults: { min: 0, max: 10, step: 1, updatemode: "mouseup" },
-  render(p) {
+  render(p, r) {
     const id = p.id as string | undefined;
     const wrap = commonAttrs(p, "dd-slider");
-    if (id !== undefined) Object.assign(wrap, sendAttrs(p.updatemode === "drag" ? "input" : "change"));
+    if (id !== undefined) Object.assign(wrap, sendAttrs(p.updatemode === "drag" ? "input" : "change", r));
     const input = {
       type: "range",
       name: id,
