@@ -54,6 +54,9 @@ export function isComponent(v: unknown): v is Component {
   return typeof v === "object" && v !== null && "spec" in v && "props" in v && typeof (v as Component).spec?.render === "function";
 }
 
+/** data-* names htmx (data-hx-*) or our glue (data-dd-*) would act on: never passed through. */
+const RESERVED_DATA = /^data-(hx|dd)-/i;
+
 /** Props every component accepts. */
 export const COMMON_PROPS = ["id", "className", "style", "hidden", "title", "disabled", "children", "key"] as const;
 
@@ -71,6 +74,14 @@ export function makeComponent(spec: ComponentSpec, props: Props): Component {
     });
   }
   const id = props.id;
+  if (id === "headers") {
+    throw new DashDevicesError("DD_BAD_COMPONENT", {
+      what: `${spec.type} uses the id "headers", which htmx's messages reserve.`,
+      expected: "any other id",
+      found: '"headers"',
+      fix: "rename the component",
+    });
+  }
   if (id !== undefined && (typeof id !== "string" || id.length === 0)) {
     throw new DashDevicesError("DD_BAD_COMPONENT", {
       what: `${spec.type} has an id that is not a non-empty string.`,
@@ -81,7 +92,7 @@ export function makeComponent(spec: ComponentSpec, props: Props): Component {
   }
   for (const key of Object.keys(props)) {
     if (spec.props.includes(key) || (COMMON_PROPS as readonly string[]).includes(key)) continue;
-    if (spec.passthrough !== false && /^(data|aria)-/.test(key) && isSafeAttrName(key)) continue;
+    if (spec.passthrough !== false && /^(data|aria)-/.test(key) && isSafeAttrName(key) && !RESERVED_DATA.test(key)) continue;
     throw new DashDevicesError("DD_UNKNOWN_PROP", {
       what: `${spec.type}${id ? ` "${id}"` : ""} has no prop "${key}".`,
       expected: `one of: ${[...COMMON_PROPS, ...spec.props].join(", ")}`,
@@ -141,7 +152,14 @@ const UNITLESS = new Set(["opacity", "zIndex", "fontWeight", "flex", "flexGrow",
 
 /** React-style style object to a CSS declaration string (names kebab-cased, values escaped later). */
 export function styleToCss(style: unknown): string {
-  if (typeof style === "string") return style;
+  if (typeof style === "string") {
+    // A string is kept declaration by declaration, without what could fetch or run anything.
+    return style
+      .split(";")
+      .filter((d) => d.trim() && !/url\(|expression\(|@import|\\|[<>{}]/i.test(d))
+      .map((d) => d.trim() + ";")
+      .join("");
+  }
   if (!style || typeof style !== "object") return "";
   let out = "";
   for (const [k, v] of Object.entries(style as Record<string, unknown>)) {
@@ -181,13 +199,16 @@ export function commonAttrs(p: Props, extraClass?: string): Record<string, unkno
     hidden: p.hidden ? true : undefined,
     title: p.title,
   };
-  for (const k of Object.keys(p)) if (/^(data|aria)-/.test(k) && !k.startsWith("data-dd-")) a[k] = p[k];
+  for (const k of Object.keys(p)) if (/^(data|aria)-/.test(k) && !RESERVED_DATA.test(k)) a[k] = p[k];
   return a;
 }
 
 /** URL attributes may only be http(s), mailto, relative or fragment links: no `javascript:`. */
 export function safeUrl(u: unknown): string | undefined {
   if (typeof u !== "string") return undefined;
+  // Browsers drop tabs and newlines anywhere in a URL and control characters at its ends before
+  // reading the scheme ("java\tscript:" is javascript:): a URL with any of them is refused.
+  if (/[\x00-\x1f\x7f]/.test(u)) return undefined;
   const t = u.trim();
   if (/^(https?:|mailto:|tel:|\/|\.|#|\?)/i.test(t) || !/^[a-z][a-z0-9+.-]*:/i.test(t)) return t;
   if (/^data:image\/(png|jpeg|gif|webp);/i.test(t)) return t;

@@ -9,8 +9,22 @@ const MAP: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"
 
 /** Escapes text for element content or a double-quoted attribute value. */
 export function escapeHtml(value: unknown): string {
-  const s = typeof value === "string" ? value : String(value ?? "");
+  const s = typeof value === "string" ? value : toText(value);
   return TEXT_RE.test(s) ? s.replace(TEXT_RE, (c) => MAP[c]!) : s;
+}
+
+/** String(value), but never throws (an object from JSON may have a non-function toString). */
+function toText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  try {
+    return String(value);
+  } catch {
+    try {
+      return JSON.stringify(value) ?? "";
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
 }
 
 /** Same as escapeHtml; named for the place it is used. */

@@ -34,7 +34,7 @@ export const KNOWN_ATTRS = new Set([
   "multiple", "placeholder", "maxlength", "minlength", "readonly", "autocomplete", "autofocus", "pattern", "required",
   "inputmode", "size", "rows", "cols", "wrap", "for", "href", "target", "rel", "download", "src", "alt", "width", "height",
   "colspan", "rowspan", "scope", "open", "role", "start", "hx-ws:send", "hx-trigger", "aria-label", "aria-hidden",
-  "data-interval", "data-n-intervals", "data-max-intervals", "data-disabled", "data-storage", "data-type",
+  "data-interval", "data-max-intervals", "data-disabled", "data-storage", "data-type",
   "hx-morph-skip-children", "data-figure",
 ]);
 

@@ -10,6 +10,11 @@ import { escapeHtml } from "../escape.ts";
 import { sendAttrs } from "../html.ts";
 import { one, toNumber } from "./values.ts";
 
+/** A number from a prop, never throwing (props may come from JSON). */
+export function num(v: unknown): number {
+  return typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
+}
+
 /** `{5: "5 °F"}` or `{5: {label: "5"}}` -> sorted [value, label] pairs. */
 export function markList(marks: unknown): [number, string][] {
   if (!marks || typeof marks !== "object") return [];
@@ -26,7 +31,7 @@ export function markList(marks: unknown): [number, string][] {
 export function renderMarks(p: Props): string {
   const marks = markList(p.marks);
   if (!marks.length) return "";
-  const min = Number(p.min), max = Number(p.max);
+  const min = num(p.min), max = num(p.max);
   const span = max - min || 1;
   let s = `<div class="dd-marks" aria-hidden="true">`;
   for (const [v, label] of marks) {
