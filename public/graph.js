@@ -34,7 +34,7 @@
       axes: [{ label: text(xaxis.title) || undefined }, { label: text(yaxis.title) || undefined }],
       legend: { show: traces.length > 1 || traces.some((t) => t.name) },
       series: [
-        {},
+        { label: text(xaxis.title) || "x" },
         ...traces.map((t, i) => ({
           label: t.name || `trace ${i}`,
           stroke: (t.line && t.line.color) || t.marker?.color || PALETTE[i % PALETTE.length],

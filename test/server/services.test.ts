@@ -1,0 +1,110 @@
+// Services: who sees outputs, whether calls are serialized, when the first call happens.
+import { afterEach, expect, test } from "bun:test";
+import { dcc, html, Input, Output, Services } from "../../src/index.ts";
+import { startApp, type TestServer } from "../helpers/server.ts";
+import { WsClient } from "../helpers/ws-client.ts";
+
+let srv: TestServer | undefined;
+const tabs: WsClient[] = [];
+afterEach(async () => {
+  for (const t of tabs.splice(0)) t.close();
+  await srv?.stop();
+  srv = undefined;
+});
+async function tab() {
+  const t = await WsClient.connect(srv!.wsUrl, { version: srv!.app.runtime.version });
+  tabs.push(t);
+  return t;
+}
+
+function concurrencyApp(service: object) {
+  const stats = { running: 0, max: 0, calls: 0 };
+  const build = (app: import("../../src/index.ts").App) => {
+    app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 0 }), html.Div({ id: "o" })]);
+    app.callback(Output("o", "children"), Input("s", "value"), async (v: number, ctx) => {
+      stats.calls++;
+      stats.max = Math.max(stats.max, ++stats.running);
+      await Bun.sleep(30);
+      stats.running--;
+      return `${v} for ${ctx.client?.id ?? "server"}`;
+    }, { service, preventInitialCall: true });
+  };
+  return { stats, build };
+}
+
+test("S2: each tab sees its own outputs, and calls are serialized across tabs", async () => {
+  const { stats, build } = concurrencyApp(Services.S2);
+  srv = await startApp(build);
+  const a = await tab();
+  const b = await tab();
+  const sa = a.set("s", 1);
+  const sb = b.set("s", 2);
+  await a.waitAck(sa);
+  await b.waitAck(sb);
+  expect(stats.max).toBe(1);
+  expect(a.text("o")).toStartWith("1 for ");
+  expect(b.text("o")).toStartWith("2 for ");
+  expect(a.text("o")).not.toBe(b.text("o"));
+});
+
+test("a regular callback runs concurrently across tabs", async () => {
+  const { stats, build } = concurrencyApp(Services.REGULAR);
+  srv = await startApp(build);
+  const a = await tab();
+  const b = await tab();
+  const sa = a.set("s", 1);
+  const sb = b.set("s", 2);
+  await a.waitAck(sa);
+  await b.waitAck(sb);
+  expect(stats.max).toBe(2);
+});
+
+test("a shared service with serialization switched off runs calls concurrently; outputs still go to all", async () => {
+  const { stats, build } = concurrencyApp({ ...Services.SHARED, serialized: false });
+  srv = await startApp(build);
+  const a = await tab();
+  const b = await tab();
+  const sa = a.set("s", 1);
+  const sb = b.set("s", 2);
+  await a.waitAck(sa);
+  await b.waitAck(sb);
+  expect(stats.max).toBe(2);
+  await a.waitFor((t) => t.text("o") === b.text("o"));
+});
+
+test("custom service: shared outputs with a first call per tab", async () => {
+  let calls = 0;
+  srv = await startApp((app) => {
+    app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 3 }), html.Div({ id: "o" })]);
+    app.callback(Output("o", "children"), Input("s", "value"), (v: number) => `${v} #${++calls}`, { service: { ...Services.SHARED, initialCall: "client" } });
+  });
+  expect(calls).toBe(0);
+  const a = await tab();
+  await a.waitFor((t) => t.text("o") === "3 #1");
+  const b = await tab();
+  await b.waitFor((t) => t.text("o") === "3 #2");
+  await a.waitFor((t) => t.text("o") === "3 #2"); // outputs are shared
+});
+
+test("null outputs and alternate outputs work with every service", async () => {
+  for (const service of [Services.REGULAR, Services.SHARED, Services.SHARED_MOST_RECENT, Services.S2]) {
+    const seen: number[] = [];
+    srv = await startApp((app) => {
+      app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 0 }), html.Div({ id: "o" }), html.Div({ id: "alt" })]);
+      app.callback(null, Input("s", "value"), (v: number) => {
+        seen.push(v);
+      }, { service });
+      app.callback(Output("o", "children"), Input("s", "value"), (v: number) => (v > 50 ? Output("alt", "children", `big ${v}`) : `small ${v}`), { service });
+    });
+    const a = await tab();
+    await a.waitAck(a.set("s", 10));
+    await a.waitAck(a.set("s", 60));
+    expect(seen).toContain(60);
+    expect(seen).not.toContain(0); // no initial call for a callback without output
+    await a.waitFor((t) => t.text("alt") === "big 60" && t.text("o") === "small 10");
+    a.close();
+    tabs.length = 0;
+    await srv.stop();
+    srv = undefined;
+  }
+});
