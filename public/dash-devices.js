@@ -27,8 +27,11 @@
   // ---- editing: a control the user is typing in or dragging keeps its live value; the server's
   // latest value still lands in its attributes (htmx morphs them) and is applied once the user
   // stops and the control has no message in flight ("settle").
+  // Only typing and dragging take time; a click on a checkbox, radio or select is over at once.
   function editing(el) {
-    return el._ddDrag === true || (document.activeElement === el && performance.now() - (el._ddEdit || 0) < EDIT_MS);
+    if (el._ddDrag === true) return true;
+    const typing = el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !/^(checkbox|radio|range|button|submit)$/.test(el.type));
+    return typing && document.activeElement === el && performance.now() - (el._ddEdit || 0) < EDIT_MS;
   }
   function pending(el) {
     return !!el.closest(`[${PENDING}]`);
@@ -147,6 +150,10 @@
   function onFrame(f) {
     if (f.hello && f.hello.secret) secret = f.hello.secret;
     if (f.v) version = f.v;
+    // dcc.Loading: outputs this message will recompute spin until its ack.
+    if (f.loading) {
+      for (const id of f.loading.ids) document.getElementById(id)?.setAttribute(PENDING, String(f.loading.seq));
+    }
     if (f.ack) {
       dd.lastAck = f.ack;
       for (const el of document.querySelectorAll(`[${PENDING}]`)) {

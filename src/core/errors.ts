@@ -23,7 +23,34 @@ export type ErrorCode =
   | "DD_NOT_AUTHORIZED"
   | "DD_BAD_COMPONENT"
   | "DD_NO_LAYOUT"
-  | "DD_BAD_RETURN";
+  | "DD_BAD_RETURN"
+  // device layer (src/devices): I2C, GPIO, drivers
+  | "DD_I2C_NO_ACK"
+  | "DD_I2C_TIMEOUT"
+  | "DD_I2C_BUS_ERROR"
+  | "DD_I2C_UNSUPPORTED"
+  | "DD_I2C_ADDRESS_BUSY"
+  | "DD_GPIO_LINE_BUSY"
+  | "DD_DEVICE_NOT_FOUND"
+  | "DD_DEVICE_PERMISSION"
+  | "DD_DEVICE_CLOSED"
+  | "DD_DEVICE_BAD_ARG"
+  | "DD_DEVICE_IO"
+  | "DD_DEVICE_UNAVAILABLE"
+  | "DD_DRIVER_WRONG_CHIP"
+  | "DD_DRIVER_TIMEOUT"
+  // persistence and access (src/db, src/auth)
+  | "DD_DB_OPEN"
+  | "DD_DB_MIGRATION"
+  | "DD_BAD_USERNAME"
+  | "DD_BAD_PASSWORD"
+  | "DD_USER_EXISTS"
+  | "DD_UNKNOWN_USER"
+  | "DD_LAST_ADMIN"
+  | "DD_LOGIN_FAILED"
+  | "DD_RATE_LIMITED"
+  | "DD_SETUP_TOKEN"
+  | "DD_CSRF";
 
 export interface ErrorDetail {
   /** One sentence: what went wrong. */

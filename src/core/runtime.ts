@@ -47,8 +47,10 @@ export class Runtime {
   /** Seq of the latest shared write: a page rendered at this version is current. */
   version = 0;
   readonly clients = new Set<Client>();
-  /** Latest definition of every component with an id. */
+  /** Latest definition of every component with an id (add through `indexComponent`). */
   readonly index = new Map<string, Component>();
+  /** Component types ever indexed: pages load a type's scripts only when it is used. */
+  private readonly types = new Set<string>();
   readonly log: Logger;
   readonly connectHandlers: ConnectHandler[] = [];
   /** The original's callback_authorize_output: a falsy answer keeps an update from that tab. */
@@ -120,7 +122,7 @@ export class Runtime {
     const walk = (c: unknown): void => {
       if (Array.isArray(c)) return c.forEach(walk);
       if (!isComponent(c)) return;
-      if (c.props.id !== undefined) this.index.set(c.props.id as string, c);
+      if (c.props.id !== undefined) this.indexComponent(c);
       walk(c.props.children);
     };
     walk(this.layoutTree());
@@ -133,10 +135,11 @@ export class Runtime {
     const walk = (c: unknown) => {
       if (Array.isArray(c)) return c.forEach(walk);
       if (!isComponent(c)) return;
+      this.types.add(c.spec.type);
       const id = c.props.id as string | undefined;
       if (id !== undefined) {
         known.set(id, c.spec);
-        if (!this.index.has(id)) this.index.set(id, c);
+        if (!this.index.has(id)) this.indexComponent(c);
       }
       walk(c.props.children);
     };
@@ -158,17 +161,19 @@ export class Runtime {
 
   /** True if a component of this type is in the layout (or was rendered): pages load its scripts. */
   hasType(type: string): boolean {
-    for (const c of this.index.values()) if (c.spec.type === type) return true;
-    return false;
+    return this.types.has(type);
+  }
+
+  private indexComponent(c: Component): void {
+    this.index.set(c.props.id as string, c);
+    this.types.add(c.spec.type);
   }
 
   renderContext(client?: Client): RenderContext {
     return {
       sendMode: this.sendMode,
       resolve: (id) => resolveProps(id, this.shared, client?.store),
-      seen: (c) => {
-        this.index.set(c.props.id as string, c);
-      },
+      seen: (c) => this.indexComponent(c),
     };
   }
 
@@ -279,7 +284,7 @@ export class Runtime {
     else if (isComponent(value)) {
       const id = value.props.id as string | undefined;
       if (id !== undefined) {
-        this.index.set(id, value);
+        this.indexComponent(value);
         for (const [k, v] of Object.entries(value.props)) if (k !== "id") store.set(id, k, v, seq);
       }
       this.adopt(value.props.children, store, seq);
@@ -552,6 +557,7 @@ export class Runtime {
       (this.graph.sharedKeys.has(`${id}.${prop}`) ? sharedCh : ownCh).push({ id, prop, value: changed[prop] });
     }
     client.inflight++;
+    if (seq && this.types.has("dcc.Loading")) this.announceLoading(client, id, Object.keys(changed), seq);
     // Shared changes are echoed to the sender too: if another tab's change crossed this one on the
     // wire, the sender must end up showing what the server ended with (its glue ignores the echo
     // while the user is still dragging or typing, and settles afterwards).
@@ -566,6 +572,16 @@ export class Runtime {
         if (seq) client.outbox.putAck(seq);
       }
     });
+  }
+
+  /**
+   * For dcc.Loading: tells the tab which outputs this message will recompute, so a spinner around
+   * them shows until the ack (the glue marks them pending with the message's number).
+   */
+  private announceLoading(client: Client, id: string, props: string[], seq: number): void {
+    const ids = new Set<string>();
+    for (const p of props) for (const cb of this.graph.triggeredBy(`${id}.${p}`)) for (const o of cb.outputs) ids.add(o.id);
+    if (ids.size) client.outbox.putField("loading", { ids: [...ids], seq });
   }
 
   /** Tells the tab what was wrong with its message; acks it in order so its control stops pending. */

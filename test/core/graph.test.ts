@@ -132,3 +132,19 @@ describe("the core imports no framework, database or hardware", () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe("every control sends the way the app's service says", () => {
+  test("with the HTTP service no control renders hx-ws:send", async () => {
+    const { renderChild } = await import("../../src/core/component.ts");
+    const controls = [
+      dcc.Slider({ id: "a" }), dcc.RangeSlider({ id: "b" }), dcc.Input({ id: "c" }), dcc.Textarea({ id: "d" }),
+      dcc.Checklist({ id: "e", options: ["x"] }), dcc.RadioItems({ id: "f", options: ["x"] }), dcc.Dropdown({ id: "g", options: ["x"] }),
+      dcc.Switch({ id: "h" }), html.Button("b", { id: "i" }),
+    ];
+    const http = renderChild(controls, { resolve: () => undefined, sendMode: "http" });
+    const ws = renderChild(controls, { resolve: () => undefined });
+    expect(http).not.toContain("hx-ws:send");
+    expect(http.match(/hx-post="_dd\/update"/g)?.length).toBe(controls.length);
+    expect(ws.match(/hx-ws:send/g)?.length).toBe(controls.length);
+  });
+});

@@ -16,7 +16,7 @@ export function renderChoices(p: Props, r: RenderContext, kind: "checkbox" | "ra
   const id = p.id as string | undefined;
   const group = commonAttrs(p, p.inline ? `${cls} dd-inline` : cls);
   group.role = kind === "radio" ? "radiogroup" : "group";
-  if (id !== undefined) Object.assign(group, sendAttrs("change"));
+  if (id !== undefined) Object.assign(group, sendAttrs("change", r));
   const selected = valueList(p.value);
   const labelClass = ["dd-option", p.labelClassName].filter((x) => typeof x === "string" && x).join(" ");
   let s = `<div${attrs(group)}>`;

@@ -24,12 +24,12 @@ export const dropdownSpec: ComponentSpec = {
   type: TYPE,
   props: ["options", "value", "multi", "placeholder", "clearable", "searchable"],
   defaults: { options: [], clearable: true },
-  render(p) {
+  render(p, r) {
     const id = p.id as string | undefined;
     const multi = Boolean(p.multi);
     const a = commonAttrs(p, multi ? "dd-dropdown dd-multi" : "dd-dropdown");
     Object.assign(a, { name: id, multiple: multi, disabled: p.disabled ? true : undefined });
-    if (id !== undefined) Object.assign(a, sendAttrs("change"));
+    if (id !== undefined) Object.assign(a, sendAttrs("change", r));
     const options = optionList(p.options);
     const selected = valueList(p.value);
     const isSelected = (o: Option) => selected.some((v) => sameValue(v, o.value));

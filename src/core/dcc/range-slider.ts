@@ -27,10 +27,10 @@ export const rangeSliderSpec: ComponentSpec = {
   type: TYPE,
   props: ["min", "max", "step", "value", "marks", "updatemode", "vertical", "tooltip"],
   defaults: { min: 0, max: 10, step: 1, updatemode: "mouseup" },
-  render(p) {
+  render(p, r) {
     const id = p.id as string | undefined;
     const wrap = commonAttrs(p, "dd-range-slider");
-    if (id !== undefined) Object.assign(wrap, sendAttrs(p.updatemode === "drag" ? "input" : "change"));
+    if (id !== undefined) Object.assign(wrap, sendAttrs(p.updatemode === "drag" ? "input" : "change", r));
     const label = (p["aria-label"] as string | undefined) ?? id;
     const base = {
       type: "range",
