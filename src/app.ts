@@ -26,7 +26,9 @@ import { DashDevicesError } from "./core/errors.ts";
 import { Runtime, type ConnectHandler, type LayoutSource, type Mods } from "./core/runtime.ts";
 import { startIntervals } from "./core/intervals.ts";
 import { listenConfig, type ListenConfig } from "./server/config.ts";
-import { serve, type RunningServer } from "./server/serve.ts";
+import type { RunningServer } from "./server/serve.ts";
+import { startAppliance, type Appliance } from "./server/appliance.ts";
+import type { AccessMode } from "./server/access.ts";
 
 export interface AppOptions {
   /** The page title. */
@@ -47,6 +49,24 @@ export interface AppOptions {
    * Server-Sent Events stream). The original's server_service.
    */
   serverService?: "websocket" | "http";
+  /**
+   * Who may use the app: "public" (default, as the original: anyone on the network may watch and
+   * drive) or "login" (watching needs an account; driving needs the operator role). Callbacks can
+   * ask for a role of their own: `{ role: "operator" }`.
+   */
+  access?: AccessMode;
+  /** Keep users, sessions and the audit log in SQLite, and serve /admin (default true). */
+  database?: boolean;
+  /** Where the database file lives (default: data/ beside the executable, or ./data; --data-dir). */
+  dataDir?: string;
+}
+
+/** `--data-dir D` on the command line, or the DATA_DIR environment variable. */
+function dataDirFlag(argv = process.argv.slice(2)): string | undefined {
+  const i = argv.indexOf("--data-dir");
+  if (i >= 0 && argv[i + 1]) return argv[i + 1];
+  const eq = argv.find((a) => a.startsWith("--data-dir="));
+  return eq ? eq.slice("--data-dir=".length) : process.env.DATA_DIR || undefined;
 }
 
 export class App {
@@ -55,9 +75,12 @@ export class App {
   /** @internal the framework-free core. */
   readonly runtime: Runtime;
   private server: RunningServer | undefined;
+  private appliance: Appliance | undefined;
+  private readonly options: AppOptions;
   private stopIntervals: (() => void) | undefined;
 
   constructor(options: AppOptions = {}) {
+    this.options = options;
     this.title = options.title ?? "dash-devices";
     // DD_SERVER_SERVICE=http switches any app to the HTTP service without editing it.
     this.serverService = options.serverService ?? ((process.env.DD_SERVER_SERVICE as AppOptions["serverService"]) || "websocket");
@@ -146,7 +169,13 @@ export class App {
     rt.started = true;
     this.stopIntervals = startIntervals(rt);
     try {
-      this.server = await serve(rt, { ...where, title: this.title, serverService: this.serverService });
+      this.appliance = await startAppliance(
+        this,
+        where,
+        { access: this.options.access ?? "public", database: this.options.database ?? true, dataDir: this.options.dataDir ?? dataDirFlag(), serverService: this.serverService, title: this.title },
+        (title) => new App({ title, logger: this.runtime.log, database: false }),
+      );
+      this.server = this.appliance.server;
     } catch (e) {
       this.stopIntervals();
       const msg = (e as Error).message ?? String(e);
@@ -159,10 +188,16 @@ export class App {
     return this.server;
   }
 
-  /** Stops the server and timers; tabs are told the server is going away. */
+  /** Stops the server and timers; tabs are told the server is going away; the database is closed. */
   async stop(): Promise<void> {
     this.stopIntervals?.();
-    await this.server?.stop();
+    await this.appliance?.stop();
+    this.appliance = undefined;
     this.server = undefined;
+  }
+
+  /** @internal the database, access rules and admin console around the app (after run()). */
+  get services(): Appliance | undefined {
+    return this.appliance;
   }
 }

@@ -18,6 +18,8 @@ export interface Transport {
   /** Bytes waiting in the socket's send buffer. */
   buffered(): number;
   close(code?: number, reason?: string): void;
+  /** Sends a ping; the adapter calls `client.pong()` when the answer comes (round-trip time). */
+  ping?(): void;
 }
 
 export interface ClientInfo {
@@ -37,6 +39,13 @@ export class Client {
   readonly origin: string;
   /** Reverse DNS name of `ip` when known (looked up in the background, never blocking). */
   hostname: string | undefined;
+  /** The logged-in user of this tab's browser session, if any. */
+  user: { id: number; username: string; role: string } | undefined;
+  /** The browser session this tab belongs to (not its token). */
+  sessionId: string | undefined;
+  /** Last measured WebSocket round trip, in milliseconds. */
+  rttMs: number | undefined;
+  private pingAt = 0;
   /** Free for the app: set it at login (the original's `client.authentication`). */
   authentication: unknown = undefined;
   username: string | undefined;
@@ -64,6 +73,19 @@ export class Client {
     this.origin = info.origin ?? "";
     this.queue = new SerialQueue(onError);
     this.outbox = new Outbox(this);
+  }
+
+  /** Sends a ping to measure the round trip (WebSocket only). */
+  ping(): void {
+    if (!this.transport.ping || !this.connected) return;
+    this.pingAt = performance.now();
+    this.transport.ping();
+  }
+
+  /** @internal the pong for the last ping arrived. */
+  pong(): void {
+    if (this.pingAt) this.rttMs = Math.round((performance.now() - this.pingAt) * 100) / 100;
+    this.pingAt = 0;
   }
 
   toString(): string {

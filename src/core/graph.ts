@@ -20,6 +20,8 @@ export interface CallbackOptions {
   preventInitialCall?: boolean;
   /** Shown in logs and errors; defaults to the function's name. */
   name?: string;
+  /** Role a tab needs for its changes to trigger this callback ("viewer", "operator", "admin"). */
+  role?: string;
 }
 
 export interface CallbackDef {
@@ -33,6 +35,8 @@ export interface CallbackDef {
   readonly fn: CallbackFn;
   readonly service: Service;
   readonly preventInitialCall: boolean;
+  /** Role needed to trigger it from a tab (checked by the server's access rules). */
+  readonly role: string | undefined;
   /** Topological rank: a callback runs after every callback with a lower rank it depends on. */
   rank: number;
 }
@@ -179,7 +183,15 @@ export function parseCallbackArgs(args: unknown[], index: number, defaultService
     });
   }
   const preventInitialCall = !!options.preventInitialCall || noOutput || service.initialCall === "none";
-  return { index, name, outputs, multi, inputs, states, fn, service, preventInitialCall, rank: 0 };
+  if (options.role !== undefined && !["viewer", "operator", "admin"].includes(options.role)) {
+    throw new DashDevicesError("DD_BAD_OPTION", {
+      what: `callback "${name}" asks for an unknown role.`,
+      expected: '"viewer", "operator" or "admin"',
+      found: JSON.stringify(options.role),
+      fix: 'e.g. { role: "operator" }',
+    });
+  }
+  return { index, name, outputs, multi, inputs, states, fn, service, preventInitialCall, role: options.role, rank: 0 };
 }
 
 /** The registered callbacks of one app, indexed by the properties they read and write. */

@@ -61,6 +61,11 @@ export class Outbox {
 
   putError(code: string, message: string, toastHtml: string): void {
     this.error = { code, message };
+    this.putToast(toastHtml);
+  }
+
+  /** A toast (an error, or a message from an admin); at most five wait at a time. */
+  putToast(toastHtml: string): void {
     this.toasts.push(toastHtml);
     if (this.toasts.length > 5) this.toasts.shift();
     this.schedule();

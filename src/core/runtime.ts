@@ -55,6 +55,10 @@ export class Runtime {
   readonly connectHandlers: ConnectHandler[] = [];
   /** The original's callback_authorize_output: a falsy answer keeps an update from that tab. */
   readonly authorizers: ((client: Client, outputId: string) => unknown)[] = [];
+  /** Asked before a tab's control change is applied; an error refuses it (roles, leases). */
+  inputGuard: ((client: Client, id: string, callbacks: readonly CallbackDef[]) => DashDevicesError | undefined) | undefined;
+  /** Told of every control change a tab made (after it is applied): the audit log listens. */
+  readonly inputListeners: ((client: Client, id: string, changed: Props, shared: boolean) => void)[] = [];
   /** Callbacks that run in the browser. */
   readonly clientside: ClientsideDef[] = [];
   layout: LayoutSource | undefined;
@@ -551,6 +555,15 @@ export class Runtime {
     } catch (e) {
       return this.refuse(client, e, seq);
     }
+    if (this.inputGuard) {
+      const cbs: CallbackDef[] = [];
+      for (const prop of Object.keys(changed)) cbs.push(...this.graph.triggeredBy(`${id}.${prop}`));
+      const refused = this.inputGuard(client, id, cbs);
+      if (refused) {
+        this.send(client, id); // the control snaps back to the value the server has
+        return this.refuse(client, refused, seq);
+      }
+    }
     const sharedCh: Change[] = [];
     const ownCh: Change[] = [];
     for (const prop of Object.keys(changed)) {
@@ -563,6 +576,13 @@ export class Runtime {
     // while the user is still dragging or typing, and settles afterwards).
     const sharedDone = sharedCh.length ? this.sharedChain(this.write(sharedCh, undefined), client) : undefined;
     const own = ownCh.length ? this.write(ownCh, client, client) : undefined;
+    for (const l of this.inputListeners) {
+      try {
+        l(client, id, changed, sharedCh.length > 0);
+      } catch (e) {
+        this.log.error("listener.error", { error: e as Error });
+      }
+    }
     client.queue.push(async () => {
       try {
         if (sharedDone) await sharedDone;
@@ -639,6 +659,12 @@ export class Runtime {
     return list;
   }
 
+  /** Shows a message to one tab or to every tab (a toast; the admin console's "send a message"). */
+  notify(text: string, client?: Client): void {
+    const html = toastHtml("DD_MESSAGE", text, "info");
+    for (const c of client ? [client] : this.clients) if (c.connected) c.outbox.putToast(html);
+  }
+
   // ---------------------------------------------------------------- errors
 
   reportError(e: unknown, client: Client | undefined, cb?: CallbackDef): void {
@@ -662,6 +688,7 @@ function takeLowestRank(pending: Set<CallbackDef>): CallbackDef[] {
   return batch.sort((a, b) => a.index - b.index);
 }
 
-export function toastHtml(code: string, message: string): string {
-  return `<div hx-swap-oob="beforeend:#${SHELL_ID.toasts}"><div class="dd-toast" role="alert" data-code="${escapeHtml(code)}"><pre>${escapeHtml(message)}</pre><button type="button" class="dd-toast-close" aria-label="Dismiss">×</button></div></div>`;
+export function toastHtml(code: string, message: string, kind: "error" | "info" = "error"): string {
+  const cls = kind === "info" ? "dd-toast dd-toast-info" : "dd-toast";
+  return `<div hx-swap-oob="beforeend:#${SHELL_ID.toasts}"><div class="${cls}" role="alert" data-code="${escapeHtml(code)}"><pre>${escapeHtml(message)}</pre><button type="button" class="dd-toast-close" aria-label="Dismiss">×</button></div></div>`;
 }

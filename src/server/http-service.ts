@@ -11,6 +11,7 @@
 import { Client, type Transport } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { FRAME, HEADER, HTTP_UPDATE_PATH } from "../core/wire.ts";
+import { identify, type Identity } from "./serve.ts";
 
 export const CLIENT_HEADER = "DD-Client";
 export const EVENTS_PATH = "/_dd/events";
@@ -33,7 +34,7 @@ export class HttpService {
   constructor(private readonly rt: Runtime) {}
 
   /** GET /_dd/events: opens a tab's stream. `Last-Event-ID` (the version it had) marks a reconnect. */
-  events(req: Request, ip: string): Response {
+  events(req: Request, ip: string, who: Identity = {}): Response {
     const url = new URL(req.url);
     const lastId = req.headers.get("last-event-id");
     const reconnect = lastId !== null;
@@ -81,6 +82,7 @@ export class HttpService {
           },
         };
         client = new Client(transport, { ip, userAgent: req.headers.get("user-agent") ?? "", origin: req.headers.get("origin") ?? "" }, (e) => rt.reportError(e, client));
+        identify(client, who);
         this.bySecret.set(secret, client);
         write(sseEvent(JSON.stringify({ [FRAME.hello]: { id: client.id, secret } }), "dd"));
         rt.connect(client, version, reconnect);

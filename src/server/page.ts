@@ -21,11 +21,11 @@ export const HTMX_CONFIG = {
   includeIndicatorCSS: false,
 };
 
-export function renderPage(o: { title: string; body: string; version: number; assets: Map<string, Asset>; graphs?: boolean; clientside?: string; http?: boolean }): string {
+export function renderPage(o: { title: string; body: string; version: number; assets: Map<string, Asset>; graphs?: boolean; clientside?: string; http?: boolean; base?: string }): string {
   const a = (n: string) => escapeHtml(assetUrl(o.assets, n));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(o.title)}</title><link rel="icon" href="data:,">
+${o.base ? `<base href="${escapeHtml(o.base)}">` : ""}<title>${escapeHtml(o.title)}</title><link rel="icon" href="data:,">
 <meta name="htmx-config" content="${escapeHtml(JSON.stringify(HTMX_CONFIG))}">
 <link rel="stylesheet" href="${a("dash-devices.css")}">
 <script src="${a("htmx.js")}"></script><script src="${a(o.http ? "hx-sse.js" : "hx-ws.js")}"></script><script src="${a("dash-devices.js")}"></script>${

@@ -11,7 +11,8 @@ import type { ServerWebSocket } from "bun";
 import { Client, type Transport } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { ASSET_PREFIX, QUERY, WS_PATH } from "../core/wire.ts";
-import { loadAssets, serveAsset } from "./assets.ts";
+import { loadAssets, serveAsset, type Asset } from "./assets.ts";
+import type { Logger } from "../core/log.ts";
 import { renderPage } from "./page.ts";
 import { clientsideJson } from "../core/clientside.ts";
 import { reverseLookup } from "./hostname.ts";
@@ -20,9 +21,28 @@ import { EVENTS_PATH, HttpService, UPDATE_PATH } from "./http-service.ts";
 export interface ServeOptions {
   host: string;
   port: number;
+  log: Logger;
+  /** Extra routes (login, setup, logout) added before the mounts. */
+  routes?: (app: Elysia) => unknown;
+}
+
+/** Who a request is, as far as the app's access rules know (nothing in a public app). */
+export interface Identity {
+  sessionId?: string;
+  user?: { id: number; username: string; role: string };
+}
+
+/** Decides on a page load, socket upgrade or post: an identity, or the response to send instead. */
+export type Gate = (req: Request, kind: "page" | "socket" | "post") => Identity | Response;
+
+/** A runtime served at a path prefix: the app at "", the admin console at "/admin". */
+export interface Mount {
+  prefix: string;
+  runtime: Runtime;
   title: string;
   /** "websocket" (default) or "http": posts up, Server-Sent Events down. */
   serverService?: "websocket" | "http";
+  gate?: Gate;
 }
 
 export interface RunningServer {
@@ -34,6 +54,7 @@ export interface RunningServer {
 }
 
 interface SocketData {
+  pong(ws: ServerWebSocket<SocketData>): void;
   open(ws: ServerWebSocket<SocketData>): void;
   message(ws: ServerWebSocket<SocketData>, msg: string | Buffer): void;
   drain(ws: ServerWebSocket<SocketData>): void;
@@ -43,37 +64,78 @@ interface SocketData {
 /** Hard limit enforced by Bun itself (the socket is closed above it); ours is lower and answered with an error frame. */
 const SOCKET_MAX_PAYLOAD = 1024 * 1024;
 
-export async function serve(rt: Runtime, o: ServeOptions): Promise<RunningServer> {
+export async function serve(mounts: Mount[], o: ServeOptions): Promise<RunningServer> {
   const assets = await loadAssets();
-  const clientside = rt.clientside.length ? clientsideJson(rt.clientside) : undefined;
-  const http = o.serverService === "http" ? new HttpService(rt) : undefined;
-  const html = (body: string, status = 200) => new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
-
   const app = new Elysia({
     serve: { reusePort: false, idleTimeout: 30 },
     websocket: { maxPayloadLength: SOCKET_MAX_PAYLOAD, idleTimeout: 120, perMessageDeflate: false, sendPings: true },
-  })
-    .get("/", () => {
+  });
+  o.routes?.(app);
+  for (const m of mounts) mount(app, m, assets);
+  app.onError(({ code, error }) => {
+    if (code === "NOT_FOUND") return notFound();
+    o.log.error("http.error", { code: String(code), error: error as Error });
+    return new Response("Internal error", { status: 500 });
+  });
+
+  app.listen({ hostname: o.host, port: o.port });
+  const server = app.server!;
+  const shownHost = o.host === "0.0.0.0" || o.host === "::" ? "127.0.0.1" : o.host;
+  return {
+    url: `http://${shownHost}:${server.port}`,
+    port: server.port!,
+    hostname: o.host,
+    async stop() {
+      for (const m of mounts) for (const c of m.runtime.clients) c.transport.close(1001, "server stopping");
+      await app.stop(true);
+    },
+  };
+}
+
+const html = (body: string, status = 200) => new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+
+/** Serves one runtime under a prefix: its page, assets, WebSocket, and the HTTP service. */
+function mount(app: Elysia, m: Mount, assets: Map<string, Asset>): void {
+  const rt = m.runtime;
+  const p = m.prefix;
+  const clientside = rt.clientside.length ? clientsideJson(rt.clientside) : undefined;
+  const http = m.serverService === "http" ? new HttpService(rt) : undefined;
+  const pass = (req: Request, kind: "page" | "socket" | "post"): Identity | Response => (m.gate ? m.gate(req, kind) : {});
+  // A prefixed page carries <base href="/admin/"> so its relative URLs (ws, _dd/...) resolve under
+  // the prefix whether it was loaded as /admin or /admin/.
+  app
+    .get(`${p}/`, ({ request }) => {
+      const who = pass(request, "page");
+      if (who instanceof Response) return who;
       try {
         const body = rt.renderLayout();
-        return html(renderPage({ title: o.title, body, version: rt.version, assets, graphs: rt.hasType("dcc.Graph"), clientside, http: !!http }));
+        return html(renderPage({ title: m.title, body, version: rt.version, assets, graphs: rt.hasType("dcc.Graph"), clientside, http: !!http, base: p ? `${p}/` : undefined }));
       } catch (e) {
         rt.log.error("page.error", { error: e as Error });
         return html(`<!doctype html><title>Error</title><pre>The page could not be rendered; see the server log.</pre>`, 500);
       }
     })
-    .get(`${ASSET_PREFIX}:name`, ({ params, request }) => serveAsset(assets, params.name, request))
-    .get(EVENTS_PATH, ({ request, server }) => (http ? http.events(request, server?.requestIP(request)?.address ?? "") : notFound()))
-    .post(UPDATE_PATH, ({ request }) => {
+    .get(`${p}${ASSET_PREFIX}:name`, ({ params, request }) => serveAsset(assets, params.name, request))
+    .get(`${p}${EVENTS_PATH}`, ({ request, server }) => {
+      if (!http) return notFound();
+      const who = pass(request, "socket");
+      if (who instanceof Response) return who;
+      return http.events(request, server?.requestIP(request)?.address ?? "", who);
+    })
+    .post(`${p}${UPDATE_PATH}`, ({ request }) => {
       if (!http) return notFound();
       if (!sameOrigin(request)) return new Response("Cross-origin request refused", { status: 403 });
+      const who = pass(request, "post");
+      if (who instanceof Response) return who;
       return http.update(request);
     }, { parse: "none" })
-    .get(WS_PATH, ({ request, server }) => {
+    .get(`${p}${WS_PATH}`, ({ request, server }) => {
       if (!sameOrigin(request)) {
         rt.log.warn("ws.refused", { reason: "cross-origin", origin: request.headers.get("origin") ?? undefined });
         return new Response("Cross-origin WebSocket refused", { status: 403 });
       }
+      const who = pass(request, "socket");
+      if (who instanceof Response) return who;
       const url = new URL(request.url);
       const version = Number(url.searchParams.get(QUERY.version)) || 0;
       const reconnect = url.searchParams.get(QUERY.reconnect) === "1";
@@ -83,6 +145,7 @@ export async function serve(rt: Runtime, o: ServeOptions): Promise<RunningServer
       const data: SocketData = {
         open(ws) {
           const c = (client = new Client(transportOf(ws), { ip: ws.remoteAddress, userAgent, origin }, (e) => rt.reportError(e, c)));
+          identify(c, who);
           rt.connect(c, version, reconnect);
           void reverseLookup(c.ip).then((name) => {
             if (name) c.hostname = name;
@@ -97,28 +160,23 @@ export async function serve(rt: Runtime, o: ServeOptions): Promise<RunningServer
         close() {
           if (client) rt.disconnect(client);
         },
+        pong() {
+          if (client) client.pong();
+        },
       };
       if (server?.upgrade(request, { data })) return undefined;
       return new Response("Expected a WebSocket upgrade", { status: 400 });
-    })
-    .onError(({ code, error }) => {
-      if (code === "NOT_FOUND") return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
-      rt.log.error("http.error", { code: String(code), error: error as Error });
-      return new Response("Internal error", { status: 500 });
     });
+}
 
-  app.listen({ hostname: o.host, port: o.port });
-  const server = app.server!;
-  const shownHost = o.host === "0.0.0.0" || o.host === "::" ? "127.0.0.1" : o.host;
-  return {
-    url: `http://${shownHost}:${server.port}`,
-    port: server.port!,
-    hostname: o.host,
-    async stop() {
-      for (const c of rt.clients) c.transport.close(1001, "server stopping");
-      await app.stop(true);
-    },
-  };
+/** Puts who the request was into the client, for callbacks (`ctx.client.user`) and the console. */
+export function identify(c: Client, who: Identity): void {
+  c.sessionId = who.sessionId;
+  if (who.user) {
+    c.user = who.user;
+    c.username = who.user.username;
+    if (c.authentication === undefined) c.authentication = who.user.role;
+  }
 }
 
 function notFound(): Response {
@@ -130,6 +188,7 @@ function transportOf(ws: ServerWebSocket<SocketData>): Transport {
     send: (frame) => ws.send(frame),
     buffered: () => ws.getBufferedAmount(),
     close: (code, reason) => ws.close(code, reason),
+    ping: () => ws.ping(),
   };
 }
 

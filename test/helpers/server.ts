@@ -16,7 +16,7 @@ export interface TestServer {
 
 export async function startApp(build: (app: App) => void, options: AppOptions = {}): Promise<TestServer> {
   const logger = memoryLogger();
-  const app = new App({ logger, ...options });
+  const app = new App({ logger, database: false, ...options });
   build(app);
   const saved = { PORT: process.env.PORT, HOST: process.env.HOST };
   delete process.env.PORT;

@@ -1,0 +1,95 @@
+/**
+ * @module access
+ * Who may watch, drive and manage: reads the session cookie into an identity, gates the app's page
+ * and socket (a "login" app requires a session; a "public" one, the original's default, does not),
+ * gates the admin console (admin role only), and refuses a control change that needs a role the
+ * tab does not have: `app.callbackShared(..., { role: "operator" })`, or every control of a
+ * "login" app for viewers.
+ */
+
+import type { Client } from "../core/client.ts";
+import { DashDevicesError } from "../core/errors.ts";
+import type { CallbackDef } from "../core/graph.ts";
+import type { Db } from "../db/open.ts";
+import { lookupSession } from "../auth/sessions.ts";
+import { readSessionToken } from "../auth/cookie.ts";
+import type { Gate, Identity } from "./serve.ts";
+
+export type AccessMode = "public" | "login";
+export const ROLE_RANK: Record<string, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export function hasRole(role: string | undefined, needed: string): boolean {
+  return role !== undefined && (ROLE_RANK[role] ?? -1) >= (ROLE_RANK[needed] ?? Infinity);
+}
+
+/** Same-origin "next" paths only: never an open redirect. */
+export function safeNext(next: unknown, fallback = "/"): string {
+  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : fallback;
+}
+
+export class Access {
+  constructor(
+    readonly db: Db,
+    readonly mode: AccessMode,
+  ) {}
+
+  /** The session and user behind a request's cookie (nothing if none, expired or revoked). */
+  identity(req: Request): Identity {
+    const token = readSessionToken(req);
+    if (!token) return {};
+    const s = lookupSession(this.db, token);
+    if (!s) return {};
+    const u = s.user && !s.user.disabled ? { id: s.user.id, username: s.user.username, role: s.user.role } : undefined;
+    return { sessionId: s.id, user: u };
+  }
+
+  private refuse(req: Request, kind: "page" | "socket" | "post", why: string): Response {
+    if (kind === "page") {
+      const url = new URL(req.url);
+      return Response.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+    }
+    return new Response(why, { status: 401, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+
+  /** The app: public apps let everyone in; login apps need a logged-in user (viewer or more). */
+  readonly appGate: Gate = (req, kind) => {
+    const who = this.identity(req);
+    if (this.mode === "login" && !who.user) return this.refuse(req, kind, "[DD_NOT_AUTHORIZED] log in first");
+    return who;
+  };
+
+  /** The admin console: admins only. */
+  readonly adminGate: Gate = (req, kind) => {
+    const who = this.identity(req);
+    if (!who.user) return this.refuse(req, kind, "[DD_NOT_AUTHORIZED] log in as an admin");
+    if (!hasRole(who.user.role, "admin")) {
+      return new Response(kind === "page" ? forbiddenPage(who.user.username) : "[DD_NOT_AUTHORIZED] admins only", {
+        status: 403,
+        headers: { "content-type": kind === "page" ? "text/html; charset=utf-8" : "text/plain; charset=utf-8" },
+      });
+    }
+    return who;
+  };
+
+  /**
+   * The runtime asks before applying a control change: the role the change needs is the highest of
+   * the app's ("operator" in a login app) and those of the callbacks it would trigger.
+   */
+  readonly inputGuard = (client: Client, id: string, callbacks: readonly CallbackDef[]): DashDevicesError | undefined => {
+    let needed: string | undefined = this.mode === "login" ? "operator" : undefined;
+    for (const cb of callbacks) if (cb.role && (!needed || (ROLE_RANK[cb.role] ?? 0) > (ROLE_RANK[needed] ?? 0))) needed = cb.role;
+    if (!needed || hasRole(client.user?.role, needed)) return undefined;
+    const who = client.user ? `${client.user.username} (${client.user.role})` : "this tab (not logged in)";
+    return new DashDevicesError("DD_NOT_AUTHORIZED", {
+      what: `${who} may not change "${id}".`,
+      expected: `the ${needed} role or higher`,
+      found: client.user ? `the ${client.user.role} role` : "no login",
+      fix: client.user ? "ask an admin for the role" : "log in (/login) as an operator",
+    });
+  };
+}
+
+function forbiddenPage(username: string): string {
+  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><meta charset="utf-8"><title>Admins only</title><link rel="stylesheet" href="/_dd/dash-devices.css"><main class="dd-auth"><h1>Admins only</h1><p>You are logged in as ${esc(username)}, who is not an admin.</p><form method="post" action="/logout"><button>Log out</button></form><p><a href="/">Back to the app</a></p></main>`;
+}

@@ -1,0 +1,141 @@
+/**
+ * @module appliance
+ * Everything around the user's app that makes it an appliance on a shared network: the SQLite
+ * database (users, sessions, audit log), the access rules, the login/setup pages, the audit of
+ * connections and shared changes, the admin console mounted at /admin, and round-trip pings.
+ * `App.run()` calls `startAppliance`; with `database: false` the app is served alone (tests, or
+ * a device that needs no accounts).
+ */
+
+import type { App } from "../app.ts";
+import type { Client } from "../core/client.ts";
+import type { Runtime } from "../core/runtime.ts";
+import { startIntervals } from "../core/intervals.ts";
+import { openDatabase, databasePathIn, defaultDatabasePath, type DatabaseHandle } from "../db/open.ts";
+import { audit } from "../db/audit.ts";
+import { ensureSetup } from "../auth/setup.ts";
+import { Access, type AccessMode } from "./access.ts";
+import { authPages } from "./auth-pages.ts";
+import { serve, type Mount, type RunningServer } from "./serve.ts";
+import type { ListenConfig } from "./config.ts";
+import { buildAdminConsole } from "../admin/console.ts";
+
+export interface ApplianceOptions {
+  access: AccessMode;
+  /** false: no database, no accounts, no /admin. */
+  database: boolean;
+  /** Directory of the database file (default: data/ beside the executable, or ./data). */
+  dataDir?: string;
+  serverService: "websocket" | "http";
+  title: string;
+}
+
+export interface Appliance {
+  server: RunningServer;
+  db: DatabaseHandle | undefined;
+  admin: App | undefined;
+  stop(): Promise<void>;
+}
+
+/** Shared-value changes are audited at most this often per tab and control (a drag is one entry). */
+const VALUE_AUDIT_MS = 2000;
+const PING_MS = 5000;
+
+export async function startAppliance(app: App, where: ListenConfig, o: ApplianceOptions, makeApp: (title: string) => App): Promise<Appliance> {
+  const rt = app.runtime;
+  const log = rt.log;
+  const mounts: Mount[] = [{ prefix: "", runtime: rt, title: o.title, serverService: o.serverService }];
+  const stops: (() => void)[] = [];
+  let db: DatabaseHandle | undefined;
+  let admin: App | undefined;
+  let setupToken: string | undefined;
+
+  const runtimes = (): Runtime[] => mounts.map((m) => m.runtime);
+  const closeSession = (sessionId: string, reason: string) => {
+    for (const r of runtimes()) for (const c of r.clients) if (c.sessionId === sessionId) c.transport.close(4001, reason);
+  };
+
+  if (o.database) {
+    db = openDatabase({ path: o.dataDir ? databasePathIn(o.dataDir) : defaultDatabasePath() });
+    const access = new Access(db.db, o.access);
+    mounts[0]!.gate = access.appGate;
+    rt.inputGuard = access.inputGuard;
+    auditClients(rt, db, "app");
+
+    admin = makeApp(`${o.title} · admin`);
+    buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why) });
+    admin.runtime.validate();
+    await admin.runtime.initialShared();
+    admin.runtime.started = true;
+    stops.push(startIntervals(admin.runtime));
+    mounts.push({ prefix: "/admin", runtime: admin.runtime, title: admin.title, gate: access.adminGate });
+
+    const setup = ensureSetup(db.db);
+    if (setup.needed) setupToken = setup.token;
+    log.info("database.open", { path: db.path, migrated: db.migrated || undefined, access: o.access });
+  }
+
+  const server = await serve(mounts, {
+    host: where.host,
+    port: where.port,
+    log,
+    routes: db ? authPages({ access: new Access(db.db, o.access), title: o.title, log, closeSession }) : undefined,
+  });
+
+  const ping = setInterval(() => {
+    for (const r of runtimes()) for (const c of r.clients) c.ping();
+  }, PING_MS);
+  stops.push(() => clearInterval(ping));
+
+  if (setupToken) {
+    // The one time a secret is printed: the owner needs this link to create the first admin.
+    log.warn("setup.needed", { message: "no admin exists yet: open this link once to create one", url: `${server.url}/setup?token=${setupToken}` });
+  }
+
+  return {
+    server,
+    db,
+    admin,
+    async stop() {
+      for (const s of stops) s();
+      await server.stop();
+      db?.close();
+    },
+  };
+}
+
+/** Audits connects, disconnects and (throttled) shared-value changes of one runtime. */
+function auditClients(rt: Runtime, db: DatabaseHandle, where: string): void {
+  const actor = (c: Client) => ({ userId: c.user?.id, username: c.user?.username, sessionId: c.sessionId, clientId: c.id, ip: c.ip });
+  const write = (entry: Parameters<typeof audit>[1]) => {
+    try {
+      audit(db.db, entry);
+    } catch (e) {
+      rt.log.error("audit.error", { error: e as Error });
+    }
+  };
+  rt.connectHandlers.push((c, connected) => {
+    write({ action: connected ? "client.connect" : "client.disconnect", actor: actor(c), target: where, detail: connected ? { userAgent: c.userAgent.slice(0, 200) } : { messagesIn: c.messagesIn, messagesOut: c.messagesOut } });
+  });
+  // A drag sends many values: the first is written at once, the latest when the tab pauses.
+  const pending = new WeakMap<Client, Map<string, { value: string; timer: ReturnType<typeof setTimeout> | undefined }>>();
+  const entry = (c: Client, id: string, value: string) => write({ action: "value.change", actor: actor(c), target: id, detail: { value: value.length > 200 ? `${value.slice(0, 200)}…` : value } });
+  rt.inputListeners.push((c, id, changed, shared) => {
+    if (!shared) return;
+    let m = pending.get(c);
+    if (!m) pending.set(c, (m = new Map()));
+    const value = JSON.stringify(changed);
+    const p = m.get(id);
+    if (p) {
+      p.value = value;
+      return;
+    }
+    entry(c, id, value);
+    const slot = { value, timer: undefined as ReturnType<typeof setTimeout> | undefined };
+    m.set(id, slot);
+    slot.timer = setTimeout(() => {
+      m!.delete(id);
+      if (slot.value !== value) entry(c, id, slot.value);
+    }, VALUE_AUDIT_MS);
+  });
+}

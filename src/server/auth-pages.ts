@@ -1,0 +1,152 @@
+/**
+ * @module auth-pages
+ * The few plain pages around the app: log in, log out, and the first-run setup that creates the
+ * first admin from the one-time link the server prints. Plain forms (they work without script),
+ * same-origin checked, the login rate limited (src/auth), every string escaped.
+ */
+
+import type { Elysia } from "elysia";
+import { escapeHtml } from "../core/escape.ts";
+import type { Logger } from "../core/log.ts";
+import { DashDevicesError } from "../core/errors.ts";
+import { login, logout } from "../auth/login.ts";
+import { checkSetupToken, completeSetup } from "../auth/setup.ts";
+import { clearSessionCookie, isHttps, readSessionToken, sessionCookie } from "../auth/cookie.ts";
+import { isSameOrigin } from "../auth/csrf.ts";
+import type { Access } from "./access.ts";
+import { safeNext } from "./access.ts";
+
+export interface AuthPagesOptions {
+  access: Access;
+  title: string;
+  log: Logger;
+  /** Closes every tab of a browser session (after logout or revocation). */
+  closeSession(sessionId: string, reason: string): void;
+}
+
+function page(title: string, body: string, status = 200, headers: Record<string, string> = {}): Response {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/_dd/dash-devices.css"></head><body><main class="dd-auth">${body}</main></body></html>`;
+  return new Response(html, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...headers } });
+}
+
+function field(label: string, name: string, type = "text", extra = ""): string {
+  return `<label>${escapeHtml(label)}<input name="${name}" type="${type}" ${extra}></label>`;
+}
+
+async function form(req: Request): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const length = Number(req.headers.get("content-length") ?? 0);
+  if (length > 16 * 1024) return out;
+  try {
+    for (const [k, v] of (await req.formData()).entries()) if (typeof v === "string") out[k] = v.slice(0, 1024);
+  } catch {
+    // not a form: empty
+  }
+  return out;
+}
+
+function ipOf(req: Request, server: { requestIP(r: Request): { address: string } | null } | null | undefined): string {
+  return server?.requestIP(req)?.address ?? "unknown";
+}
+
+function redirect(to: string, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 303, headers: { location: to, ...headers } });
+}
+
+const crossSite = () => page("Refused", "<h1>Refused</h1><p>This form must be sent from this device's own pages.</p>", 403);
+
+export function authPages(o: AuthPagesOptions) {
+  const { access } = o;
+  const db = access.db;
+
+  const loginPage = (next: string, error?: string, status = 200, username = "") => {
+    const who = "";
+    return page(
+      `Log in · ${o.title}`,
+      `<h1>Log in</h1><p class="dd-muted">${escapeHtml(o.title)}</p>${error ? `<p class="dd-auth-error" role="alert">${escapeHtml(error)}</p>` : ""}${who}
+<form method="post" action="/login"><input type="hidden" name="next" value="${escapeHtml(next)}">
+${field("Username", "username", "text", `autocomplete="username" required autofocus value="${escapeHtml(username)}"`)}
+${field("Password", "password", "password", 'autocomplete="current-password" required')}
+<button type="submit">Log in</button></form>`,
+      status,
+    );
+  };
+
+  return (app: Elysia) =>
+    app
+      .get("/login", ({ request }) => {
+        const url = new URL(request.url);
+        const next = safeNext(url.searchParams.get("next"));
+        const who = access.identity(request);
+        if (who.user) {
+          return page(
+            `Logged in · ${o.title}`,
+            `<h1>Logged in</h1><p>You are ${escapeHtml(who.user.username)} (${escapeHtml(who.user.role)}).</p><p><a href="${escapeHtml(next)}">Continue</a></p><form method="post" action="/logout"><button>Log out</button></form>`,
+          );
+        }
+        return loginPage(next);
+      })
+      .post(
+        "/login",
+        async ({ request, server }) => {
+          if (!isSameOrigin(request)) return crossSite();
+          const f = await form(request);
+          const next = safeNext(f.next);
+          try {
+            const r = await login(db, { username: f.username ?? "", password: f.password ?? "", ip: ipOf(request, server), userAgent: request.headers.get("user-agent"), replaceToken: readSessionToken(request) });
+            if (r.replacedSessionId) o.closeSession(r.replacedSessionId, "session replaced by a login");
+            o.log.info("login.ok", { user: r.user.username, role: r.user.role });
+            return redirect(next, { "set-cookie": sessionCookie(r.token, { secure: isHttps(request), expires: r.session.expiresAt }) });
+          } catch (e) {
+            if (e instanceof DashDevicesError) {
+              o.log.warn("login.refused", { code: e.code, ip: ipOf(request, server) });
+              const status = e.code === "DD_RATE_LIMITED" ? 429 : 401;
+              return loginPage(next, e.detail.what + (e.detail.fix && e.code === "DD_RATE_LIMITED" ? ` ${e.detail.fix}` : ""), status, f.username ?? "");
+            }
+            throw e;
+          }
+        },
+        { parse: "none" },
+      )
+      .post(
+        "/logout",
+        ({ request }) => {
+          if (!isSameOrigin(request)) return crossSite();
+          const sessionId = logout(db, readSessionToken(request));
+          if (sessionId) o.closeSession(sessionId, "logged out");
+          return redirect("/login", { "set-cookie": clearSessionCookie({ secure: isHttps(request) }) });
+        },
+        { parse: "none" },
+      )
+      .get("/setup", ({ request }) => {
+        const token = new URL(request.url).searchParams.get("token") ?? "";
+        if (!checkSetupToken(db, token)) {
+          return page("Setup", "<h1>Setup link not valid</h1><p>This setup link is unknown, used or expired. Restart the server to get a new one, or create an admin from the command line (<code>--create-admin</code>).</p>", 410);
+        }
+        return page(
+          `Setup · ${o.title}`,
+          `<h1>Create the first admin</h1><p class="dd-muted">This account manages the device: who may watch, who may drive it.</p>
+<form method="post" action="/setup"><input type="hidden" name="token" value="${escapeHtml(token)}">
+${field("Username", "username", "text", 'autocomplete="username" required autofocus')}
+${field("Password (at least 8 characters)", "password", "password", 'autocomplete="new-password" required minlength="8"')}
+<button type="submit">Create admin</button></form>`,
+        );
+      })
+      .post(
+        "/setup",
+        async ({ request, server }) => {
+          if (!isSameOrigin(request)) return crossSite();
+          const f = await form(request);
+          try {
+            await completeSetup(db, { token: f.token ?? "", username: f.username ?? "", password: f.password ?? "", ip: ipOf(request, server) });
+            const r = await login(db, { username: f.username ?? "", password: f.password ?? "", ip: ipOf(request, server), userAgent: request.headers.get("user-agent") });
+            o.log.info("setup.done", { user: r.user.username });
+            return redirect("/admin/", { "set-cookie": sessionCookie(r.token, { secure: isHttps(request), expires: r.session.expiresAt }) });
+          } catch (e) {
+            if (e instanceof DashDevicesError) return page("Setup", `<h1>Setup</h1><p class="dd-auth-error" role="alert">${escapeHtml(e.detail.what)} ${escapeHtml(e.detail.fix ?? "")}</p><p><a href="/setup?token=${encodeURIComponent(f.token ?? "")}">Try again</a></p>`, 400);
+            throw e;
+          }
+        },
+        { parse: "none" },
+      );
+}
