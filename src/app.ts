@@ -29,6 +29,8 @@ import { listenConfig, type ListenConfig } from "./server/config.ts";
 import type { RunningServer } from "./server/serve.ts";
 import { startAppliance, type Appliance } from "./server/appliance.ts";
 import type { AccessMode } from "./server/access.ts";
+import { parseCli, usage, VERSION, type CliOptions } from "./server/cli.ts";
+import { createAdminFromCli } from "./server/create-admin.ts";
 
 export interface AppOptions {
   /** The page title. */
@@ -61,14 +63,6 @@ export interface AppOptions {
   dataDir?: string;
 }
 
-/** `--data-dir D` on the command line, or the DATA_DIR environment variable. */
-function dataDirFlag(argv = process.argv.slice(2)): string | undefined {
-  const i = argv.indexOf("--data-dir");
-  if (i >= 0 && argv[i + 1]) return argv[i + 1];
-  const eq = argv.find((a) => a.startsWith("--data-dir="));
-  return eq ? eq.slice("--data-dir=".length) : process.env.DATA_DIR || undefined;
-}
-
 export class App {
   readonly title: string;
   readonly serverService: "websocket" | "http";
@@ -77,6 +71,7 @@ export class App {
   private server: RunningServer | undefined;
   private appliance: Appliance | undefined;
   private readonly options: AppOptions;
+  private cliOptions: CliOptions | undefined;
   private stopIntervals: (() => void) | undefined;
 
   constructor(options: AppOptions = {}) {
@@ -161,7 +156,19 @@ export class App {
   }
 
   /** Validates, makes the first shared calls, and serves. Honours --port/--host, PORT/HOST. */
+  /** The command line and environment settings (--port, --data-dir, --i2c-bus, --sim, ...). */
+  get cli(): CliOptions {
+    return (this.cliOptions ??= parseCli());
+  }
+
   async run(options: Partial<ListenConfig> = {}): Promise<RunningServer> {
+    const cli = this.cli;
+    if (cli.help || cli.version) {
+      process.stdout.write(cli.help ? usage(process.argv[1]?.split("/").pop() ?? "app") : `${VERSION}\n`);
+      process.exit(0);
+    }
+    if (!this.options.logger && cli.logFormat === "json") this.runtime.log = createLogger({ format: "json" });
+    if (cli.createAdmin !== undefined) process.exit(await createAdminFromCli(cli, this.options.dataDir ?? cli.dataDir));
     const where = listenConfig(options);
     const rt = this.runtime;
     rt.validate();
@@ -172,7 +179,7 @@ export class App {
       this.appliance = await startAppliance(
         this,
         where,
-        { access: this.options.access ?? "public", database: this.options.database ?? true, dataDir: this.options.dataDir ?? dataDirFlag(), serverService: this.serverService, title: this.title },
+        { access: this.options.access ?? "public", database: this.options.database ?? true, dataDir: this.options.dataDir ?? cli.dataDir, serverService: this.serverService, title: this.title },
         (title) => new App({ title, logger: this.runtime.log, database: false }),
       );
       this.server = this.appliance.server;
@@ -185,11 +192,14 @@ export class App {
       throw e;
     }
     rt.log.info("server.listening", { url: this.server.url, host: where.host, port: this.server.port });
+    running.add(this);
+    installSignalHandlers();
     return this.server;
   }
 
   /** Stops the server and timers; tabs are told the server is going away; the database is closed. */
   async stop(): Promise<void> {
+    running.delete(this);
     this.stopIntervals?.();
     await this.appliance?.stop();
     this.appliance = undefined;
@@ -201,3 +211,27 @@ export class App {
     return this.appliance;
   }
 }
+
+/** Apps running in this process: SIGTERM/SIGINT stop them all cleanly, once. */
+const running = new Set<App>();
+let signalsInstalled = false;
+
+function installSignalHandlers(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  const stopAll = async (signal: string) => {
+    for (const app of running) app.log.info("server.stopping", { signal });
+    await Promise.allSettled([...running].map((a) => a.stop()));
+    for (const h of shutdownHooks) {
+      try {
+        await h(signal);
+      } catch {}
+    }
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stopAll("SIGTERM"));
+  process.once("SIGINT", () => void stopAll("SIGINT"));
+}
+
+/** Work to do after the apps stopped on SIGTERM/SIGINT (e.g. put hardware in its safe state). */
+export const shutdownHooks: ((signal: string) => unknown)[] = [];

@@ -51,7 +51,7 @@ export class Runtime {
   readonly index = new Map<string, Component>();
   /** Component types ever indexed: pages load a type's scripts only when it is used. */
   private readonly types = new Set<string>();
-  readonly log: Logger;
+  log: Logger;
   readonly connectHandlers: ConnectHandler[] = [];
   /** The original's callback_authorize_output: a falsy answer keeps an update from that tab. */
   readonly authorizers: ((client: Client, outputId: string) => unknown)[] = [];
