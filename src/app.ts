@@ -156,6 +156,14 @@ export class App {
   }
 
   /** Validates, makes the first shared calls, and serves. Honours --port/--host, PORT/HOST. */
+  /**
+   * Work to do when the process is asked to stop (SIGTERM, SIGINT), after the server stopped:
+   * put the hardware in its safe state, release lines. Runs once; errors are logged.
+   */
+  onShutdown(fn: (signal: string) => unknown): void {
+    shutdownHooks.push(fn);
+  }
+
   /** The command line and environment settings (--port, --data-dir, --i2c-bus, --sim, ...). */
   get cli(): CliOptions {
     return (this.cliOptions ??= parseCli());

@@ -19,7 +19,7 @@ export async function launch(): Promise<Browser> {
 export interface ExampleProcess {
   url: string;
   output: () => string;
-  stop(): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /** Runs `bun <file>` with PORT set to a free port and waits until it answers GET /. */
@@ -40,9 +40,10 @@ export async function runExample(file: string, env: Record<string, string> = {},
   return {
     url,
     output: () => out,
-    async stop() {
-      proc.kill();
+    async stop(signal: NodeJS.Signals = "SIGKILL") {
+      proc.kill(signal);
       await proc.exited;
+      await Bun.sleep(20); // let the last output be read
     },
   };
 }

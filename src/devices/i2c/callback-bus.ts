@@ -1,0 +1,92 @@
+/**
+ * @module i2c/callback-bus
+ * i2c-bus's callback API (`I2CBus`: `readByte(addr, cmd, cb)`, `readByteSync(addr, cmd)`, ...) over
+ * one of our buses, for drivers written against the callback or sync API. `PromisifiedBus.bus()`
+ * returns it. Callbacks are called on a later turn of the event loop, as i2c-bus does.
+ */
+
+import type { I2CBus, I2CDeviceId, I2CFuncs, PromisifiedBus } from "i2c-bus";
+import { badArg } from "../device-error.ts";
+import type { I2CBusBase } from "./base.ts";
+
+type Cb<T> = (err: unknown, result: T) => unknown;
+type BufCb = (err: unknown, bytes: number, buffer: Buffer) => unknown;
+
+function later<T>(cb: unknown, fn: () => T, done: (cb: Cb<T>, r: T) => void = (c, r) => c(null, r)): void {
+  if (typeof cb !== "function") throw badArg("invalid callback", "a function (err, result) => ...", cb, "pass a callback, or use the promise API");
+  setImmediate(() => {
+    let r: T;
+    try {
+      r = fn();
+    } catch (e) {
+      (cb as Cb<T | undefined>)(e, undefined);
+      return;
+    }
+    done(cb as Cb<T>, r);
+  });
+}
+
+function bufLater(cb: unknown, buffer: Buffer, fn: () => number): void {
+  later(cb, fn, (c, n) => (c as unknown as BufCb)(null, n, buffer));
+}
+
+export class CallbackI2CBus implements I2CBus {
+  constructor(private readonly p: I2CBusBase) {}
+
+  promisifiedBus(): PromisifiedBus { return this.p; }
+
+  close(cb: Cb<void>): void { later(cb, () => this.p.closeSync()); }
+  closeSync(): void { this.p.closeSync(); }
+  i2cFuncs(cb: Cb<I2CFuncs>): void { later(cb, () => this.p.i2cFuncsSync()); }
+  i2cFuncsSync(): I2CFuncs { return this.p.i2cFuncsSync(); }
+
+  scan(cb: Cb<number[]>): void;
+  scan(address: number, cb: Cb<number[]>): void;
+  scan(startAddr: number, endAddr: number, cb: Cb<number[]>): void;
+  scan(...args: unknown[]): void {
+    const cb = args.pop();
+    later(cb, () => this.p.scanSync(args[0] as number | undefined, args[1] as number | undefined));
+  }
+  scanSync(startAddr?: number, endAddr?: number): number[] { return this.p.scanSync(startAddr, endAddr); }
+
+  deviceId(address: number, cb: Cb<I2CDeviceId>): void { later(cb, () => this.p.deviceIdSync(address)); }
+  deviceIdSync(address: number): I2CDeviceId { return this.p.deviceIdSync(address); }
+
+  i2cRead(address: number, length: number, buffer: Buffer, cb: BufCb): void { bufLater(cb, buffer, () => this.p.i2cReadSync(address, length, buffer)); }
+  i2cReadSync(address: number, length: number, buffer: Buffer): number { return this.p.i2cReadSync(address, length, buffer); }
+  i2cWrite(address: number, length: number, buffer: Buffer, cb: BufCb): void { bufLater(cb, buffer, () => this.p.i2cWriteSync(address, length, buffer)); }
+  i2cWriteSync(address: number, length: number, buffer: Buffer): number { return this.p.i2cWriteSync(address, length, buffer); }
+
+  readByte(address: number, command: number, cb: Cb<number>): void { later(cb, () => this.p.readByteSync(address, command)); }
+  readByteSync(address: number, command: number): number { return this.p.readByteSync(address, command); }
+  readWord(address: number, command: number, cb: Cb<number>): void { later(cb, () => this.p.readWordSync(address, command)); }
+  readWordSync(address: number, command: number): number { return this.p.readWordSync(address, command); }
+  readI2cBlock(address: number, command: number, length: number, buffer: Buffer, cb: BufCb): void {
+    bufLater(cb, buffer, () => this.p.readI2cBlockSync(address, command, length, buffer));
+  }
+  readI2cBlockSync(address: number, command: number, length: number, buffer: Buffer): number {
+    return this.p.readI2cBlockSync(address, command, length, buffer);
+  }
+  receiveByte(address: number, cb: Cb<number>): void { later(cb, () => this.p.receiveByteSync(address)); }
+  receiveByteSync(address: number): number { return this.p.receiveByteSync(address); }
+  sendByte(address: number, byte: number, cb: Cb<void>): void { later(cb, () => void this.p.sendByteSync(address, byte)); }
+  sendByteSync(address: number, byte: number): void { this.p.sendByteSync(address, byte); }
+  writeByte(address: number, command: number, byte: number, cb: Cb<void>): void { later(cb, () => void this.p.writeByteSync(address, command, byte)); }
+  writeByteSync(address: number, command: number, byte: number): void { this.p.writeByteSync(address, command, byte); }
+  writeWord(address: number, command: number, word: number, cb: Cb<void>): void { later(cb, () => void this.p.writeWordSync(address, command, word)); }
+  writeWordSync(address: number, command: number, word: number): void { this.p.writeWordSync(address, command, word); }
+
+  /** i2c-bus calls this `(address, bit, cb)`; its type declarations say `(address, command, bit, cb)`: both work. */
+  writeQuick(address: number, commandOrBit: number, bitOrCb: number | Cb<void>, cb?: Cb<void>): void {
+    if (typeof bitOrCb === "function") later(bitOrCb, () => void this.p.writeQuickSync(address, commandOrBit));
+    else later(cb, () => void this.p.writeQuickSync(address, commandOrBit, bitOrCb));
+  }
+  writeQuickSync(address: number, commandOrBit: number, bit?: number): void { this.p.writeQuickSync(address, commandOrBit, bit); }
+
+  writeI2cBlock(address: number, command: number, length: number, buffer: Buffer, cb: BufCb): void {
+    bufLater(cb, buffer, () => this.p.writeI2cBlockSync(address, command, length, buffer));
+  }
+  writeI2cBlockSync(address: number, command: number, length: number, buffer: Buffer): number {
+    return this.p.writeI2cBlockSync(address, command, length, buffer);
+  }
+}

@@ -1,0 +1,77 @@
+// The device demo (simulated devices), as the README's first command runs it, in two tabs: the
+// temperature streams into both charts, the shared LED controls follow across tabs, a button press
+// shows in every tab, and the safe state runs when the last tab leaves and when the process stops.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { hasChromium, launch, runExample, type ExampleProcess } from "../helpers/browser.ts";
+
+let browser: Browser;
+let ex: ExampleProcess;
+async function open(): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(ex.url);
+  await page.waitForSelector('#dd-status[data-state="connected"]');
+  return page;
+}
+const points = (p: Page) => p.evaluate(() => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0].y.length as number);
+
+describe.skipIf(!hasChromium)("device demo", () => {
+  beforeAll(async () => {
+    browser = await launch();
+    ex = await runExample("examples/demo.ts", { DATA_DIR: mkdtempSync(join(tmpdir(), "dd-demo-")) });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ex?.stop();
+  });
+
+  test("the temperature streams into every tab's chart", async () => {
+    const a = await open();
+    const b = await open();
+    await a.waitForFunction(() => /°C/.test(document.querySelector("#reading")?.textContent ?? ""));
+    const n = await points(b);
+    await b.waitForFunction((k) => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0].y.length > k + 2, n, { timeout: 5000 });
+    expect(await b.locator("#temp_graph canvas").count()).toBeGreaterThan(0);
+    await a.close();
+    await b.close();
+  });
+
+  test("LED brightness, LED switch and button presses are shared; the last tab leaving turns the LEDs off", async () => {
+    const a = await open();
+    const b = await open();
+    await a.locator("#brightness input").evaluate((el: HTMLInputElement) => {
+      el.value = "70";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await b.waitForFunction(() => document.querySelector("#brightness_out")?.textContent === "70%");
+    expect(await b.locator("#brightness input").inputValue()).toBe("70");
+    await a.locator("#led input").click({ force: true });
+    await b.waitForFunction(() => document.querySelector("#led_out")?.textContent === "on");
+    expect(await b.locator("#led input").isChecked()).toBe(true);
+    await b.locator("#sim_press").click();
+    await a.waitForFunction(() => document.querySelector("#presses")?.textContent?.startsWith("Pressed 1 time"));
+
+    await a.close();
+    await b.close();
+    await Bun.sleep(300);
+    const c = await open();
+    expect(await c.locator("#brightness_out").textContent()).toBe("off");
+    expect(await c.locator("#led input").isChecked()).toBe(false);
+    expect(ex.output()).toContain("LEDs off");
+    await c.close();
+  });
+
+  test("SIGTERM: the safe state runs and the server stops cleanly", async () => {
+    const p = await open();
+    await p.locator("#led input").click({ force: true });
+    await p.waitForFunction(() => document.querySelector("#led_out")?.textContent === "on");
+    const before = (ex.output().match(/LEDs off/g) ?? []).length;
+    await ex.stop("SIGTERM");
+    expect(ex.output()).toContain("server.stopping");
+    expect((ex.output().match(/LEDs off/g) ?? []).length).toBeGreaterThan(before);
+    await p.waitForSelector('#dd-status[data-state="reconnecting"]');
+  });
+});

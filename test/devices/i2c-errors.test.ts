@@ -1,0 +1,44 @@
+// The errno → error table shared by the real and the simulated bus.
+import { expect, test } from "bun:test";
+import { i2cError, addressBusy } from "../../src/devices/i2c/errors.ts";
+import { gpioError } from "../../src/devices/gpio/errors.ts";
+import { DashDevicesError } from "../../src/core/errors.ts";
+
+const ctx = { device: "/dev/i2c-1", address: 0x76, operation: "readByte(0x76, 0xd0)" };
+
+test.each([
+  [6, "DD_I2C_NO_ACK", "no device answered at 0x76 on /dev/i2c-1 (ENXIO)"],
+  [19, "DD_I2C_NO_ACK", "(ENODEV)"],
+  [121, "DD_I2C_NO_ACK", "EREMOTEIO"],
+  [110, "DD_I2C_TIMEOUT", "timed out (ETIMEDOUT)"],
+  [11, "DD_I2C_BUS_ERROR", "EAGAIN"],
+  [95, "DD_I2C_UNSUPPORTED", "cannot do readByte"],
+  [13, "DD_DEVICE_PERMISSION", "adduser"],
+  [5, "DD_I2C_BUS_ERROR", "(EIO)"],
+])("errno %i → %s", (errno, code, text) => {
+  const e = i2cError(errno, ctx);
+  expect(e).toBeInstanceOf(DashDevicesError);
+  expect(e.code).toBe(code as never);
+  expect(e.message).toContain(text);
+  expect(e.message).toContain("readByte(0x76, 0xd0)"); // found: names the operation
+  expect(e.message).toContain("fix:");
+  expect(e.errno).toBe(errno);
+  expect(e.address).toBe(0x76);
+});
+
+test("the ENXIO message tells a maker what to check", () => {
+  expect(i2cError(6, ctx).message).toContain("check wiring (SDA, SCL, GND, power) and the address; scan the bus: bun scripts/i2c-scan.ts --bus 1");
+});
+
+test("EBUSY on I2C_SLAVE: the address belongs to a kernel driver", () => {
+  const e = addressBusy("/dev/i2c-1", 0x68);
+  expect(e.code).toBe("DD_I2C_ADDRESS_BUSY");
+  expect(e.message).toContain("claimed by a kernel driver");
+  expect(e.message).toContain("forceAccess");
+});
+
+test("GPIO EBUSY names the line and its holder", () => {
+  const e = gpioError(16, { device: "/dev/gpiochip0", line: 17, operation: "GPIO_V2_GET_LINE_IOCTL", consumer: "led-driver" });
+  expect(e.code).toBe("DD_GPIO_LINE_BUSY");
+  expect(e.message).toContain('line 17 of /dev/gpiochip0 is already in use by "led-driver"');
+});
