@@ -63,7 +63,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     auditClients(rt, db, "app");
 
     admin = makeApp(`${o.title} · admin`);
-    buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why) });
+    buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c) });
     admin.runtime.validate();
     await admin.runtime.initialShared();
     admin.runtime.started = true;

@@ -1,0 +1,41 @@
+/**
+ * @module admin/deps
+ * What the console needs from the appliance around it (src/server/appliance.ts builds these), and
+ * the context its sections share: the console app, those deps, and the "something changed" signals
+ * that make every open console tab redraw a section at once.
+ */
+
+import type { App } from "../app.ts";
+import type { Client } from "../core/client.ts";
+import type { Logger } from "../core/log.ts";
+import type { Db } from "../db/open.ts";
+
+export interface AdminDeps {
+  /** The device app whose tabs the console shows. */
+  app: App;
+  db: Db;
+  log: Logger;
+  /** Closes every tab of a browser session (after revocation), in the app and in the console. */
+  closeSession(sessionId: string, reason: string): void;
+  /** Closes one tab. */
+  disconnect(client: Client, reason: string): void;
+  /** Shows a message (a toast) in one tab of the device app, or in all of them. */
+  notify(text: string, client?: Client): void;
+}
+
+export interface ConsoleContext {
+  /** The console itself (a dash-devices app mounted at /admin). */
+  admin: App;
+  deps: AdminDeps;
+  /** Every open console tab redraws its tabs table. */
+  tabsChanged(): void;
+  /** Every open console tab redraws its users list. */
+  usersChanged(): void;
+  /** Every open console tab showing the audit log's first page redraws it. */
+  auditChanged(): void;
+}
+
+/** How often open console tabs refresh counters and the first page of the audit log. */
+export const REFRESH_MS = 3000;
+
+export const TICK_ID = "admin_tick";

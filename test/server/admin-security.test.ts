@@ -1,0 +1,299 @@
+// Accounts, access rules and the /admin console, tested with real HTTP requests and WebSockets
+// against real servers (each with its own SQLite file in a temp dir): who is refused where, with
+// which status; Origin checks; the login rate limit; the one-time setup link; roles on controls
+// (refusal and snap-back); logout and revocation closing live tabs; the console's own re-checks.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { App, dcc, html, Input, Output } from "../../src/index.ts";
+import { queryAudit } from "../../src/db/audit.ts";
+import { findUserByUsername, setRole } from "../../src/auth/users.ts";
+import { addUser, cookieOf, login, opens, post, startDbApp, tab, upgradeStatus, type DbServer } from "../helpers/admin.ts";
+import type { WsClient } from "../helpers/ws-client.ts";
+
+const EVIL = "http://evil.example";
+
+/** A shared slider; with `role`, its callback asks for that role. */
+function device(role?: string) {
+  return (app: App) => {
+    app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, step: 1, value: 5 }), html.Div({ id: "out" })]);
+    const show = (v: unknown) => `at ${v}`;
+    if (role) app.callbackShared(Output("out", "children"), Input("s", "value"), show, { role });
+    else app.callbackShared(Output("out", "children"), Input("s", "value"), show);
+  };
+}
+
+const codes = (t: WsClient) => t.errors.map((e) => e.code);
+const consoleClients = (s: DbServer) => [...s.app.services!.admin!.clients];
+
+describe("a public app with accounts and /admin", () => {
+  let s: DbServer;
+  let owner = ""; // the first admin's cookie, from the setup link
+  beforeAll(async () => {
+    s = await startDbApp(device("operator"));
+    await addUser(s.db, "op", "operator");
+    await addUser(s.db, "vi", "viewer");
+  });
+  afterAll(() => s?.dispose());
+
+  test("the setup link printed at start works once, then is refused", async () => {
+    const line = s.log.find((l) => l.includes("setup.needed"))!;
+    const token = /setup\?token=([A-Za-z0-9_-]+)/.exec(line)![1]!;
+    expect((await fetch(`${s.url}/setup?token=${token}`)).status).toBe(200);
+    const fields = { token, username: "owner", password: "owner-password" };
+    expect((await post(s.url, "/setup", fields, { origin: EVIL })).status).toBe(403);
+    const done = await post(s.url, "/setup", fields);
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/admin/");
+    owner = cookieOf(done);
+    expect(owner).not.toBe("");
+    expect(findUserByUsername(s.db, "owner")?.role).toBe("admin");
+
+    const page = await fetch(`${s.url}/setup?token=${token}`);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain("not valid");
+    const again = await post(s.url, "/setup", { token, username: "mallory", password: "mallory-password" });
+    expect(again.status).toBe(400);
+    expect(findUserByUsername(s.db, "mallory")).toBeNull();
+    expect(await opens(s, "/admin/ws", { cookie: owner, origin: s.url })).toBe(true);
+  });
+
+  test("/admin and /admin/ws refuse anonymous visitors; the page sends them to /login", async () => {
+    const page = await fetch(`${s.url}/admin/`, { redirect: "manual" });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/login?next=%2Fadmin%2F");
+    const ws = await upgradeStatus(s, "/admin/ws", { origin: s.url });
+    expect(ws.status).toBe(401);
+    expect(ws.body).toContain("DD_NOT_AUTHORIZED");
+    expect(await opens(s, "/admin/ws", { origin: s.url })).toBe(false);
+  });
+
+  test("a logged-in operator or viewer gets 403 from /admin and /admin/ws; an admin gets in", async () => {
+    for (const name of ["op", "vi"]) {
+      const cookie = await login(s.url, name);
+      const page = await fetch(`${s.url}/admin/`, { redirect: "manual", headers: { cookie } });
+      expect(page.status).toBe(403);
+      expect(await page.text()).toContain("Admins only");
+      expect((await upgradeStatus(s, "/admin/ws", { origin: s.url, cookie })).status).toBe(403);
+      expect(await opens(s, "/admin/ws", { origin: s.url, cookie })).toBe(false);
+    }
+    const page = await fetch(`${s.url}/admin/`, { headers: { cookie: owner } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Admin console");
+  });
+
+  test("a WebSocket upgrade with a foreign Origin is refused (403) on / and /admin, even with an admin's cookie", async () => {
+    for (const path of ["/ws", "/admin/ws"]) {
+      const r = await upgradeStatus(s, path, { origin: EVIL, cookie: owner });
+      expect(r.status).toBe(403);
+      expect(await opens(s, path, { origin: EVIL, cookie: owner })).toBe(false);
+      expect(await opens(s, path, { origin: s.url, cookie: owner })).toBe(true);
+    }
+  });
+
+  test("POST /login and /logout from a foreign Origin are refused and change nothing", async () => {
+    const refused = await post(s.url, "/login", { username: "owner", password: "owner-password" }, { origin: EVIL });
+    expect(refused.status).toBe(403);
+    expect(cookieOf(refused)).toBe("");
+    const bare = await fetch(`${s.url}/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "username=owner&password=owner-password" });
+    expect(bare.status).toBe(403); // neither Origin nor Referer: not from our page
+    expect((await post(s.url, "/logout", {}, { origin: EVIL, cookie: owner })).status).toBe(403);
+    expect(await opens(s, "/admin/ws", { origin: s.url, cookie: owner })).toBe(true); // still logged in
+  });
+
+  test('a callback with { role: "operator" } refuses an anonymous tab: DD_NOT_AUTHORIZED, and the slider snaps back', async () => {
+    const anon = await tab(s, "/ws");
+    expect(anon.dom.has("s")).toBe(false);
+    await anon.waitAck(anon.set("s", 9));
+    expect(codes(anon)).toContain("DD_NOT_AUTHORIZED");
+    expect(anon.inputValue("s")).toBe("5"); // the server sent its value back
+    expect(s.app.runtime.value("s", "value")).toBe(5);
+
+    const op = await tab(s, "/ws", await login(s.url, "op"));
+    await op.waitAck(op.set("s", 7));
+    expect(codes(op)).toEqual([]);
+    await anon.waitFor((t) => t.inputValue("s") === "7" && t.text("out") === "at 7");
+    anon.close();
+    op.close();
+  });
+
+  test("the console's list follows tabs opening and closing as they happen, pushed to every console tab", async () => {
+    const rt = s.app.services!.admin!.runtime;
+    const adm = await tab(s, "/admin/ws", owner);
+    await adm.waitFor((t) => t.text("tabs_count") !== undefined);
+    const rev = Number(rt.value("tabs_rev", "data"));
+    const t = await tab(s, "/ws");
+    const id = [...s.app.clients].at(-1)!.id;
+    await adm.waitFor((a) => a.dom.get("tabs_pick")?.includes(`value="${id}"`) === true);
+    expect(Number(rt.value("tabs_rev", "data"))).toBe(rev + 1); // pushed on connect, not polled
+    t.close();
+    await adm.waitFor((a) => a.dom.get("tabs_pick")?.includes(`value="${id}"`) === false);
+    expect(Number(rt.value("tabs_rev", "data"))).toBe(rev + 2);
+    adm.close();
+  });
+
+  test("revoking a session from the console closes every tab of it at once, audited with the admin as actor", async () => {
+    const opCookie = await login(s.url, "op");
+    const [t1, t2] = [await tab(s, "/ws", opCookie), await tab(s, "/ws", opCookie)];
+    const bystander = await tab(s, "/ws");
+    const adm = await tab(s, "/admin/ws", owner);
+    await adm.waitFor((t) => t.text("tabs_count") !== undefined);
+    const target = [...s.app.clients].find((c) => c.user?.username === "op" && c.sessionId)!;
+    const sid = target.sessionId!;
+
+    adm.send("tabs_pick", { tabs_pick: target.id });
+    await adm.waitAck(adm.send("tabs_revoke", {}, "button"));
+    await t1.waitFor((t) => t.closed);
+    await t2.waitFor((t) => t.closed);
+    expect([t1.closeCode, t2.closeCode]).toEqual([4001, 4001]);
+    expect(bystander.closed).toBe(false);
+    expect(adm.text("tabs_status")).toContain("Revoked op's session");
+    expect(adm.text("tabs_status")).toContain("2 tabs closed");
+
+    const entry = queryAudit(s.db, { action: "admin.session.revoke" }).rows[0]!;
+    expect(entry.target).toBe(sid);
+    expect(entry.actorUsername).toBe("owner");
+    const me = consoleClients(s).find((c) => c.user?.username === "owner")!;
+    expect(entry.sessionId).toBe(me.sessionId!);
+    // The old cookie names no session any more: a new tab with it is anonymous.
+    const again = await tab(s, "/ws", opCookie);
+    await again.waitFor(() => [...s.app.clients].length === 2);
+    expect([...s.app.clients].some((c) => c.sessionId === sid)).toBe(false);
+    for (const t of [bystander, adm, again]) t.close();
+  });
+
+  test("a message from the console is a toast in the chosen tab only, or in every tab", async () => {
+    const a = await tab(s, "/ws");
+    const b = await tab(s, "/ws");
+    const adm = await tab(s, "/admin/ws", owner);
+    const ids = [...s.app.clients].map((c) => c.id);
+    expect(ids.length).toBe(2);
+    const toasts = (t: WsClient) => t.frames.filter((f) => f.content?.includes("dd-toast-info")).map((f) => f.content!);
+
+    adm.send("tabs_pick", { tabs_pick: ids[0]! });
+    adm.send("msg_to", { msg_to: "one" });
+    adm.send("msg_text", { msg_text: "Back in <5 min>" }, "input");
+    await adm.waitAck(adm.send("msg_send", {}, "button"));
+    await a.waitFor((t) => toasts(t).length === 1);
+    expect(toasts(a)[0]).toContain("Back in &lt;5 min&gt;"); // escaped, as every string
+    expect(adm.text("tabs_status")).toContain(`Message sent to tab ${ids[0]}`);
+    expect(adm.inputValue("msg_text")).toBe(""); // the box is cleared for the next one
+
+    adm.send("msg_to", { msg_to: "all" });
+    adm.send("msg_text", { msg_text: "Rebooting" }, "input");
+    await adm.waitAck(adm.send("msg_send", {}, "button"));
+    await a.waitFor((t) => toasts(t).length === 2);
+    await b.waitFor((t) => toasts(t).length === 1);
+    expect(toasts(b)[0]).toContain("Rebooting");
+    const sent = queryAudit(s.db, { action: "admin.message" });
+    expect(sent.rows.map((r) => [r.target, r.actorUsername])).toEqual([["all", "owner"], [ids[0]!, "owner"]]);
+    for (const t of [a, b, adm]) t.close();
+  });
+
+  test("the console shows the users API's refusal to demote the last admin, and changes nothing", async () => {
+    const adm = await tab(s, "/admin/ws", owner);
+    const me = findUserByUsername(s.db, "owner")!;
+    adm.send("user_pick", { user_pick: String(me.id) }, "select");
+    adm.send("user_role", { user_role: "viewer" });
+    await adm.waitAck(adm.send("user_setrole", {}, "button"));
+    expect(adm.text("users_status")).toContain("last enabled admin");
+    expect(adm.text("users_status")).toContain("Make another user admin first");
+    expect(findUserByUsername(s.db, "owner")!.role).toBe("admin");
+    adm.close();
+  });
+
+  test("every console callback checks again: a tab whose admin was demoted meanwhile is refused", async () => {
+    await addUser(s.db, "boss", "admin");
+    const adm = await tab(s, "/admin/ws", await login(s.url, "boss"));
+    await adm.waitFor((t) => t.text("admin_me")?.includes("boss") === true);
+    // Changed behind the console's back (another process, the CLI): the open tab is not told.
+    setRole(s.db, findUserByUsername(s.db, "boss")!.id, "operator");
+    expect(consoleClients(s).find((c) => c.user?.username === "boss")!.user!.role).toBe("admin");
+
+    adm.send("new_username", { new_username: "sneaky" }, "input");
+    adm.send("new_password", { new_password: "sneaky-password" }, "input");
+    await adm.waitAck(adm.send("user_create", {}, "button"));
+    expect(codes(adm)).toContain("DD_NOT_AUTHORIZED");
+    expect(findUserByUsername(s.db, "sneaky")).toBeNull();
+    const refused = queryAudit(s.db, { action: "admin.refused", actor: "boss" });
+    expect(refused.total).toBeGreaterThanOrEqual(1);
+    expect(refused.rows[0]!.target).toBe("users.user_create");
+    adm.close();
+  });
+});
+
+describe('an app with access: "login"', () => {
+  let s: DbServer;
+  beforeAll(async () => {
+    s = await startDbApp(device(), { access: "login" });
+    await addUser(s.db, "boss", "admin");
+    await addUser(s.db, "op", "operator");
+    await addUser(s.db, "vi", "viewer");
+  });
+  afterAll(() => s?.dispose());
+
+  test("anonymous visitors are sent to /login and their sockets refused", async () => {
+    const page = await fetch(`${s.url}/`, { redirect: "manual" });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/login?next=%2F");
+    expect((await upgradeStatus(s, "/ws", { origin: s.url })).status).toBe(401);
+  });
+
+  test("a viewer's move is refused with DD_NOT_AUTHORIZED and the control snaps back; an operator's is applied", async () => {
+    const vi = await tab(s, "/ws", await login(s.url, "vi"));
+    expect(vi.dom.has("s")).toBe(false);
+    await vi.waitAck(vi.set("s", 2));
+    expect(codes(vi)).toEqual(["DD_NOT_AUTHORIZED"]);
+    expect(vi.errors[0]!.message).toContain("vi (viewer) may not change");
+    expect(vi.inputValue("s")).toBe("5");
+    expect(s.app.runtime.value("s", "value")).toBe(5);
+
+    const op = await tab(s, "/ws", await login(s.url, "op"));
+    await op.waitAck(op.set("s", 8));
+    expect(codes(op)).toEqual([]);
+    await vi.waitFor((t) => t.inputValue("s") === "8");
+    vi.close();
+    op.close();
+  });
+
+  test("after logout, that session's open tabs close (4001) and a new socket with the old cookie is refused", async () => {
+    const cookie = await login(s.url, "boss");
+    const app = await tab(s, "/ws", cookie);
+    const adm = await tab(s, "/admin/ws", cookie);
+    const other = await tab(s, "/ws", await login(s.url, "op"));
+    const out = await post(s.url, "/logout", {}, { cookie });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("set-cookie")).toContain("dd_session=;");
+    await app.waitFor((t) => t.closed);
+    await adm.waitFor((t) => t.closed);
+    expect([app.closeCode, adm.closeCode]).toEqual([4001, 4001]);
+    expect(other.closed).toBe(false);
+    for (const path of ["/ws", "/admin/ws"]) {
+      expect((await upgradeStatus(s, path, { origin: s.url, cookie })).status).toBe(401);
+      expect(await opens(s, path, { origin: s.url, cookie })).toBe(false);
+    }
+    expect(queryAudit(s.db, { action: "logout", actor: "boss" }).total).toBe(1);
+    other.close();
+  });
+});
+
+describe("the login rate limit", () => {
+  let s: DbServer;
+  beforeAll(async () => {
+    s = await startDbApp(device());
+    await addUser(s.db, "ana", "operator");
+  });
+  afterAll(() => s?.dispose());
+
+  test("after repeated failures, login answers 429 with a clear message, even to the right password", async () => {
+    for (let i = 0; i < 10; i++) {
+      const r = await post(s.url, "/login", { username: "ana", password: `guess-${i}` });
+      expect(r.status).toBe(401);
+      expect(await r.text()).toContain("wrong username or password");
+    }
+    const limited = await post(s.url, "/login", { username: "ana", password: "ana-password" });
+    expect(limited.status).toBe(429);
+    expect(cookieOf(limited)).toBe("");
+    const text = await limited.text();
+    expect(text).toContain("too many failed logins for this username; try again in");
+    expect(queryAudit(s.db, { action: "login.limited" }).total).toBe(1);
+  });
+});
