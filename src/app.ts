@@ -188,7 +188,7 @@ export class App {
         this,
         where,
         { access: this.options.access ?? "public", database: this.options.database ?? true, dataDir: this.options.dataDir ?? cli.dataDir, serverService: this.serverService, title: this.title },
-        (title) => new App({ title, logger: this.runtime.log, database: false }),
+        (title) => new App({ title, logger: this.runtime.log, database: false, serverService: "websocket" }),
       );
       this.server = this.appliance.server;
     } catch (e) {

@@ -11,7 +11,7 @@ import type { Client } from "../core/client.ts";
 import { DashDevicesError } from "../core/errors.ts";
 import type { CallbackDef } from "../core/graph.ts";
 import type { Db } from "../db/open.ts";
-import { lookupSession } from "../auth/sessions.ts";
+import { getSession, lookupSession } from "../auth/sessions.ts";
 import { readSessionToken } from "../auth/cookie.ts";
 import type { Gate, Identity } from "./serve.ts";
 
@@ -51,6 +51,22 @@ export class Access {
     return new Response(why, { status: 401, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
 
+  /**
+   * Re-reads a tab's session and user (at most once a second): a role changed, an account
+   * disabled or a session revoked elsewhere (the CLI, another admin) takes effect on open tabs.
+   */
+  refresh(client: Client, now = Date.now()): void {
+    if (!client.sessionId) return;
+    const checked = (client.data.__accessCheckedAt as number | undefined) ?? 0;
+    if (now - checked < 1000) return;
+    client.data.__accessCheckedAt = now;
+    const s = getSession(this.db, client.sessionId);
+    const live = s && !s.revokedAt && s.expiresAt.getTime() > now;
+    const u = live && s.user && !s.user.disabled ? s.user : undefined;
+    client.user = u ? { id: u.id, username: u.username, role: u.role } : undefined;
+    if (!live) client.transport.close(4001, "session ended");
+  }
+
   /** The app: public apps let everyone in; login apps need a logged-in user (viewer or more). */
   readonly appGate: Gate = (req, kind) => {
     const who = this.identity(req);
@@ -78,7 +94,9 @@ export class Access {
   readonly inputGuard = (client: Client, id: string, callbacks: readonly CallbackDef[]): DashDevicesError | undefined => {
     let needed: string | undefined = this.mode === "login" ? "operator" : undefined;
     for (const cb of callbacks) if (cb.role && (!needed || (ROLE_RANK[cb.role] ?? 0) > (ROLE_RANK[needed] ?? 0))) needed = cb.role;
-    if (!needed || hasRole(client.user?.role, needed)) return undefined;
+    if (!needed) return undefined;
+    this.refresh(client);
+    if (hasRole(client.user?.role, needed)) return undefined;
     const who = client.user ? `${client.user.username} (${client.user.role})` : "this tab (not logged in)";
     return new DashDevicesError("DD_NOT_AUTHORIZED", {
       what: `${who} may not change "${id}".`,

@@ -60,10 +60,9 @@ export function authPages(o: AuthPagesOptions) {
   const db = access.db;
 
   const loginPage = (next: string, error?: string, status = 200, username = "") => {
-    const who = "";
     return page(
       `Log in · ${o.title}`,
-      `<h1>Log in</h1><p class="dd-muted">${escapeHtml(o.title)}</p>${error ? `<p class="dd-auth-error" role="alert">${escapeHtml(error)}</p>` : ""}${who}
+      `<h1>Log in</h1><p class="dd-muted">${escapeHtml(o.title)}</p>${error ? `<p class="dd-auth-error" role="alert">${escapeHtml(error)}</p>` : ""}
 <form method="post" action="/login"><input type="hidden" name="next" value="${escapeHtml(next)}">
 ${field("Username", "username", "text", `autocomplete="username" required autofocus value="${escapeHtml(username)}"`)}
 ${field("Password", "password", "password", 'autocomplete="current-password" required')}
@@ -100,8 +99,11 @@ ${field("Password", "password", "password", 'autocomplete="current-password" req
           } catch (e) {
             if (e instanceof DashDevicesError) {
               o.log.warn("login.refused", { code: e.code, ip: ipOf(request, server) });
-              const status = e.code === "DD_RATE_LIMITED" ? 429 : 401;
-              return loginPage(next, e.detail.what + (e.detail.fix && e.code === "DD_RATE_LIMITED" ? ` ${e.detail.fix}` : ""), status, f.username ?? "");
+              const limited = e.code === "DD_RATE_LIMITED";
+              const res = loginPage(next, e.detail.what + (e.detail.fix && limited ? ` ${e.detail.fix}` : ""), limited ? 429 : 401, f.username ?? "");
+              const wait = (e as { retryAfterMs?: number }).retryAfterMs;
+              if (limited && wait) res.headers.set("retry-after", String(Math.ceil(wait / 1000)));
+              return res;
             }
             throw e;
           }
