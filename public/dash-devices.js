@@ -163,7 +163,7 @@
         }
       }
     }
-    if (f.error) console.warn(f.error.message);
+    if (f.errors) for (const e of f.errors) console.warn(e.message);
     for (const t of document.querySelectorAll(".dd-toast:not([data-dd-timer])")) {
       t.setAttribute("data-dd-timer", "");
       setTimeout(() => t.remove(), 10000);

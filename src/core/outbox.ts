@@ -15,13 +15,25 @@ export const HIGH_WATER = 256 * 1024;
 /** More appends than this waiting for one component: send one full render instead. */
 const MAX_APPENDS = 32;
 
+/** Outboxes waiting for the next flush, all flushed together. */
+let pending: Outbox[] = [];
+function flushAll(): void {
+  const batch = pending;
+  pending = [];
+  for (const o of batch) o.flush();
+  lastContent = lastJson = undefined;
+}
+let lastContent: string | undefined;
+let lastVersion = 0;
+let lastJson: string | undefined;
+
 export class Outbox {
   private fragments = new Map<string, string>();
   /** Keys in `fragments` of the append fragments per component id. */
   private appends = new Map<string, string[]>();
   private appendSeq = 0;
   private toasts: string[] = [];
-  private error: { code: string; message: string } | undefined;
+  private errors: { code: string; message: string }[] | undefined;
   private ack = 0;
   private version = 0;
   private scheduled = false;
@@ -60,7 +72,7 @@ export class Outbox {
   }
 
   putError(code: string, message: string, toastHtml: string): void {
-    this.error = { code, message };
+    (this.errors ??= []).push({ code, message });
     this.putToast(toastHtml);
   }
 
@@ -95,10 +107,15 @@ export class Outbox {
     return this.fragments.size + this.toasts.length;
   }
 
+  /**
+   * Frames go out once the current burst of work is done (setImmediate runs after every pending
+   * microtask): a message's echo, its synchronous callbacks' outputs and its ack leave as one frame.
+   */
   private schedule(): void {
     if (this.scheduled || this.blocked) return;
     this.scheduled = true;
-    queueMicrotask(() => this.flush());
+    pending.push(this);
+    if (pending.length === 1) setImmediate(flushAll);
   }
 
   /** The socket drained: send what accumulated. */
@@ -117,23 +134,39 @@ export class Outbox {
     }
     if (!this.fragments.size && !this.toasts.length && !this.ack && !this.extra) return;
     const frame: Record<string, unknown> = {};
-    if (this.fragments.size || this.toasts.length) {
-      let content = "";
+    let content: string | undefined;
+    if (this.fragments.size === 1 && !this.toasts.length) content = this.fragments.values().next().value;
+    else if (this.fragments.size || this.toasts.length) {
+      content = "";
       for (const html of this.fragments.values()) content += html;
       for (const t of this.toasts) content += t;
-      frame[FRAME.content] = content;
     }
+    if (content !== undefined) frame[FRAME.content] = content;
     if (this.version) frame[FRAME.version] = this.version;
     if (this.ack) frame[FRAME.ack] = this.ack;
-    if (this.error) frame[FRAME.error] = this.error;
+    if (this.errors) frame[FRAME.errors] = this.errors;
     if (this.extra) Object.assign(frame, this.extra);
+    // A broadcast gives every tab the very same content string: encode it once per burst.
+    const plain = !this.ack && !this.errors && !this.extra && content !== undefined;
     this.fragments.clear();
     this.appends.clear();
     this.toasts = [];
-    this.error = undefined;
+    this.errors = undefined;
     this.ack = 0;
     this.extra = undefined;
-    const r = c.transport.sendFrame ? c.transport.sendFrame(frame) : c.transport.send(JSON.stringify(frame));
+    let json: string | undefined;
+    if (!c.transport.sendFrame) {
+      if (plain && content === lastContent && this.version === lastVersion) json = lastJson;
+      else {
+        json = JSON.stringify(frame);
+        if (plain) {
+          lastContent = content;
+          lastVersion = this.version;
+          lastJson = json;
+        }
+      }
+    }
+    const r = c.transport.sendFrame ? c.transport.sendFrame(frame) : c.transport.send(json!);
     c.messagesOut++;
     if (r === -1) this.blocked = true;
   }

@@ -316,19 +316,25 @@ export class Runtime {
 
   /** Sends component `id` to every tab; renders once for all tabs without private overrides. */
   private broadcast(id: string, skip?: Client): void {
-    let common: string | undefined;
-    let subtree: Set<string> | undefined;
+    if (!this.clients.size) return;
+    // Rendered once as the shared state shows it; only a tab with private props somewhere in the
+    // component's subtree gets a render of its own.
+    const subtree = new Set<string>();
+    const common = this.renderFragment(id, undefined, subtree);
+    if (common === undefined) return;
     for (const c of this.clients) {
       c.outbox.putVersion(this.version);
       if (c === skip || (this.authorizers.length && !this.authorized(c, id))) continue;
-      let html: string | undefined;
-      if (c.store.size === 0 || (subtree && ![...subtree].some((i) => c.store.has(i)))) {
-        if (common === undefined) {
-          subtree = new Set();
-          common = this.renderFragment(id, undefined, subtree);
+      let own = false;
+      if (c.store.size) {
+        for (const i of subtree) {
+          if (c.store.has(i)) {
+            own = true;
+            break;
+          }
         }
-        html = c.store.size === 0 || ![...subtree!].some((i) => c.store.has(i)) ? common : this.renderFragment(id, c);
-      } else html = this.renderFragment(id, c);
+      }
+      const html = own ? this.renderFragment(id, c) : common;
       if (html !== undefined) c.outbox.put(id, html);
     }
   }

@@ -19,7 +19,8 @@ export const FRAME = {
   version: "v",
   /** Highest client sequence number fully handled. */
   ack: "ack",
-  error: "error",
+  /** Errors for this tab since the last frame: [{ code, message }]. */
+  errors: "errors",
   /** Sent once after connect: the client's id. */
   hello: "hello",
 } as const;

@@ -9,7 +9,7 @@ export interface Frame {
   content?: string;
   v?: number;
   ack?: number;
-  error?: { code: string; message: string };
+  errors?: { code: string; message: string }[];
   [k: string]: unknown;
 }
 
@@ -49,7 +49,7 @@ export abstract class TabClient {
   }
 
   get errors(): { code: string; message: string }[] {
-    return this.frames.filter((f) => f.error).map((f) => f.error!);
+    return this.frames.flatMap((f) => f.errors ?? []);
   }
 
   /** Text content of the latest fragment for `id` (tags stripped, entities decoded). */
