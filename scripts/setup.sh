@@ -23,6 +23,22 @@ if [ ! -d node_modules/elysia ] || [ package.json -nt node_modules/.bun-install-
   touch node_modules/.bun-install-stamp
 fi
 
+# --kernel (CI): what scripts/qemu-devices.sh needs to run the device contract tests on a real
+# kernel under qemu. Best effort: without it those tests are skipped with the reason.
+if [ "${1:-}" = "--kernel" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    if ! command -v qemu-system-x86_64 >/dev/null 2>&1 || ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
+      step "installing qemu, a Debian kernel and busybox for the kernel device tests"
+      apt-get update -qq >&2 || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source busybox-static cpio kmod make gcc xz-utils >&2 \
+        || echo "setup: could not install the kernel test packages; those tests will be skipped" >&2
+    fi
+  else
+    echo "setup: kernel device tests need root and apt-get; they will be skipped" >&2
+  fi
+  exit 0
+fi
+
 if [ "${1:-}" = "--browser" ]; then
   if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
