@@ -22,15 +22,16 @@ const simSensor = new SimBME280({ temperature: 21.5, pressure: 101_325, humidity
 simBus.attach(0x76, simSensor).attach(0x40, new SimPCA9685());
 const bus = openBus(cli.i2cBus ?? 1, { sim: simulated ? simBus : false });
 const chip = openGpioChip(cli.gpiochip ?? 0, { sim: cli.sim || cli.gpiochip === undefined ? new SimGpioChip({ lines: 32 }) : false });
-const sensor = await BME280.open(bus, { address: 0x76, mode: "forced" });
-const pwm = await PCA9685.open(bus, { address: 0x40, frequency: 1000 });
+// Opened once; awaited where used (no top-level await: `bun build --compile --bytecode` refuses it).
+const sensorReady = BME280.open(bus, { address: 0x76, mode: "forced" });
+const pwmReady = PCA9685.open(bus, { address: 0x40, frequency: 1000 });
 const led = chip.output(LED_LINE, 0, {});
 const button = chip.input(BUTTON_LINE, { bias: "pull-up", edge: "falling", debounceMs: 10 });
 
 const safe = new SafeState({ logger: app.log, signals: false });
 safe.add("LEDs off", async () => {
   led.write(0);
-  await pwm.setDuty(0, 0);
+  await (await pwmReady).setDuty(0, 0);
 });
 app.onShutdown(() => safe.trigger("shutdown"));
 
@@ -67,6 +68,7 @@ app.layout = html.Div([
 
 // ---- shared controls drive the hardware; every tab sees the result
 app.callbackShared(Output("brightness_out", "children"), Input("brightness", "value"), async (v: number) => {
+  const pwm = await pwmReady;
   await safe.guard("pwm", () => pwm.setDuty(0, v / 100));
   return v === 0 ? "off" : `${v}%`;
 }, { service: { mostRecent: true, serialized: true } });
@@ -96,6 +98,7 @@ const t0 = Date.now();
 setInterval(async () => {
   if (simulated) simSensor.set({ temperature: 21.5 + 2 * Math.sin((Date.now() - t0) / 20000) + (Math.random() - 0.5) * 0.1 });
   try {
+    const sensor = await sensorReady;
     const r = await safe.guard("bme280", () => sensor.read());
     const t = Math.round(((Date.now() - t0) / 1000) * 10) / 10;
     const hum = r.humidity === undefined ? "" : ` · ${r.humidity.toFixed(1)} %RH`;

@@ -35,7 +35,13 @@ for (const t of chosen) {
   // Bytecode makes start-up faster; it is only known to work for the host's own architecture.
   if (!args.includes("--no-bytecode") && t === (process.arch === "arm64" ? "arm64" : "x64")) cmd.splice(3, 0, "--bytecode");
   const t0 = performance.now();
-  const p = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" });
+  let p = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" });
+  if (p.exitCode !== 0 && cmd.includes("--bytecode")) {
+    // Bytecode refuses some code (top-level await, for one): build without it rather than fail.
+    console.warn(`note: --bytecode failed for ${t} (${p.stderr.toString().split("\n").find((l) => l.startsWith("error")) ?? "see below"}); building without bytecode`);
+    cmd.splice(cmd.indexOf("--bytecode"), 1);
+    p = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" });
+  }
   if (p.exitCode !== 0) {
     failed = true;
     console.error(`build for ${t} failed:\n${p.stderr.toString()}${p.stdout.toString()}`);

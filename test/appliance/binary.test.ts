@@ -42,6 +42,13 @@ beforeAll(async () => {
 }, 120000);
 afterAll(() => stop());
 
+test("the demo (the default of bun run build) compiles with bytecode", () => {
+  const r = Bun.spawnSync(["bun", "run", "scripts/build.ts", "--outdir", build], { stdout: "pipe", stderr: "pipe" });
+  expect(r.exitCode).toBe(0);
+  expect(r.stderr.toString()).not.toContain("--bytecode failed");
+  expect(existsSync(join(build, "demo-linux-x64"))).toBe(true);
+}, 60000);
+
 test("the arm64 build is an aarch64 ELF executable", () => {
   const elf = readFileSync(join(build, "example1-linux-arm64")).subarray(0, 20);
   expect([...elf.subarray(0, 4)]).toEqual([0x7f, 0x45, 0x4c, 0x46]); // \x7fELF
