@@ -31,6 +31,7 @@ import { startAppliance, type Appliance } from "./server/appliance.ts";
 import type { AccessMode } from "./server/access.ts";
 import { parseCli, usage, VERSION, type CliOptions } from "./server/cli.ts";
 import { createAdminFromCli } from "./server/create-admin.ts";
+import { ControlLease, type LeaseOptions } from "./server/lease.ts";
 
 export interface AppOptions {
   /** The page title. */
@@ -157,6 +158,22 @@ export class App {
 
   /** Validates, makes the first shared calls, and serves. Honours --port/--host, PORT/HOST. */
   /**
+   * A control lease: one tab at a time drives the device (the controls of shared callbacks, or
+   * `controls`), the others watch; put `lease.panel()` in the layout. See server/lease.ts.
+   */
+  controlLease(options: LeaseOptions = {}): ControlLease {
+    if (this.lease) return this.lease;
+    const lease = new ControlLease(this, options);
+    const extra = lease.validationComponents();
+    const v = this.validationLayout;
+    this.validationLayout = v === undefined ? extra : [...(Array.isArray(v) ? v : [v]), ...extra];
+    return (this.lease = lease);
+  }
+
+  /** The app's control lease, if it has one. */
+  lease: ControlLease | undefined;
+
+  /**
    * Work to do when the process is asked to stop (SIGTERM, SIGINT), after the server stopped:
    * put the hardware in its safe state, release lines. Runs once; errors are logged.
    */
@@ -208,6 +225,7 @@ export class App {
   /** Stops the server and timers; tabs are told the server is going away; the database is closed. */
   async stop(): Promise<void> {
     running.delete(this);
+    this.lease?.stop();
     this.stopIntervals?.();
     await this.appliance?.stop();
     this.appliance = undefined;

@@ -18,3 +18,4 @@ export type { CallbackContext } from "./core/invoke.ts";
 export type { Component, Child, Props } from "./core/component.ts";
 export { createLogger, type Logger } from "./core/log.ts";
 export type { RunningServer } from "./server/serve.ts";
+export { ControlLease, type LeaseOptions } from "./server/lease.ts";

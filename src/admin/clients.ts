@@ -84,6 +84,7 @@ export function clientsSection(ctx: ConsoleContext): Component {
         [
           html.Button("Disconnect tab", { id: "tabs_kick", disabled: true, title: "Close this tab's connection now" }),
           html.Button("Revoke session", { id: "tabs_revoke", disabled: true, className: "dd-admin-danger", title: "Log this browser out: every tab of its session closes at once" }),
+          html.Button("Give control", { id: "tabs_give", hidden: !app.lease, title: "Hand the control lease to this tab" }),
         ],
         { className: "dd-admin-buttons" },
       ),
@@ -126,9 +127,9 @@ export function registerClients(ctx: ConsoleContext): void {
 
   admin.callback(
     [Output("tabs_status", "children"), Output("msg_text", "value")],
-    [Input("tabs_kick", "n_clicks"), Input("tabs_revoke", "n_clicks"), Input("msg_send", "n_clicks")],
+    [Input("tabs_kick", "n_clicks"), Input("tabs_revoke", "n_clicks"), Input("msg_send", "n_clicks"), Input("tabs_give", "n_clicks")],
     [State("tabs_pick", "value"), State("msg_text", "value"), State("msg_to", "value")],
-    (_k: unknown, _r: unknown, _s: unknown, picked: unknown, text: unknown, to: unknown, cx: CallbackContext) => {
+    (_k: unknown, _r: unknown, _s: unknown, _g: unknown, picked: unknown, text: unknown, to: unknown, cx: CallbackContext) => {
       const what = cx.triggeredId ?? "?";
       const actor = requireAdmin(db, cx.client, `tabs.${what}`);
       const target = selected(app, picked);
@@ -152,6 +153,14 @@ export function registerClients(ctx: ConsoleContext): void {
         audit(db, { action: "admin.disconnect", actor, target: target.id, detail: { user: target.user?.username ?? null, ip: target.ip } });
         deps.disconnect(target, "disconnected by an admin");
         return [note("ok", `Disconnected tab ${target.id} (${who}, ${target.ip}).`), noUpdate];
+      }
+
+      if (what === "tabs_give") {
+        if (!app.lease) return fail("This app has no control lease.");
+        app.lease.give(target, `admin ${actor.username ?? "?"} gave control`);
+        audit(db, { action: "admin.lease.give", actor, target: target.id, detail: { user: target.user?.username ?? null, ip: target.ip } });
+        ctx.auditChanged();
+        return [note("ok", `Tab ${target.id} (${who}) now has control.`), noUpdate];
       }
 
       if (what === "tabs_revoke") {

@@ -59,7 +59,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     db = openDatabase({ path: o.dataDir ? databasePathIn(o.dataDir) : defaultDatabasePath() });
     const access = new Access(db.db, o.access);
     mounts[0]!.gate = access.appGate;
-    rt.inputGuard = access.inputGuard;
+    rt.inputGuards.unshift(access.inputGuard);
     auditClients(rt, db, "app");
 
     admin = makeApp(`${o.title} · admin`);
