@@ -158,6 +158,39 @@ export class App {
 
   /** Validates, makes the first shared calls, and serves. Honours --port/--host, PORT/HOST. */
   /**
+   * Logs one tab in with a real account (the original's example3 login form, against the users
+   * in the database): rate-limited and audited like /login; on success `client.user` and
+   * `client.authentication` (the role) are set for this tab. Throws DD_LOGIN_FAILED or
+   * DD_RATE_LIMITED with a message fit to show. Needs the database (run() first).
+   */
+  async loginTab(client: Client, username: string, password: string): Promise<{ username: string; role: string }> {
+    const db = this.appliance?.db?.db;
+    if (!db) throw new DashDevicesError("DD_BAD_OPTION", { what: "loginTab needs the app's database.", expected: "an app run with its database (the default)", found: "database: false, or run() not called yet", fix: "remove database: false" });
+    const { login } = await import("./auth/login.ts");
+    const r = await login(db, { username, password, ip: client.ip, userAgent: client.userAgent });
+    client.sessionId = r.session.id;
+    client.user = { id: r.user.id, username: r.user.username, role: r.user.role };
+    client.username = r.user.username;
+    client.authentication = r.user.role;
+    tabSessions.add(client);
+    return { username: r.user.username, role: r.user.role };
+  }
+
+  /** Logs a tab out of the account `loginTab` logged it into (its session is revoked). */
+  async logoutTab(client: Client): Promise<void> {
+    const db = this.appliance?.db?.db;
+    if (db && client.sessionId && tabSessions.has(client)) {
+      const { revokeSession } = await import("./auth/sessions.ts");
+      revokeSession(db, client.sessionId, { action: "logout", actor: { userId: client.user?.id, username: client.user?.username, clientId: client.id, ip: client.ip } });
+    }
+    tabSessions.delete(client);
+    client.sessionId = undefined;
+    client.user = undefined;
+    client.username = undefined;
+    client.authentication = undefined;
+  }
+
+  /**
    * A control lease: one tab at a time drives the device (the controls of shared callbacks, or
    * `controls`), the others watch; put `lease.panel()` in the layout. See server/lease.ts.
    */
@@ -208,6 +241,9 @@ export class App {
         (title) => new App({ title, logger: this.runtime.log, database: false, serverService: "websocket" }),
       );
       this.server = this.appliance.server;
+      this.runtime.connectHandlers.push((c, connected) => {
+        if (!connected && tabSessions.has(c)) void this.logoutTab(c);
+      });
     } catch (e) {
       this.stopIntervals();
       const msg = (e as Error).message ?? String(e);
@@ -237,6 +273,9 @@ export class App {
     return this.appliance;
   }
 }
+
+/** Tabs logged in by loginTab: their session ends with the tab. */
+const tabSessions = new WeakSet<Client>();
 
 /** Apps running in this process: SIGTERM/SIGINT stop them all cleanly, once. */
 const running = new Set<App>();
