@@ -40,7 +40,10 @@ export function parseMessage(raw: unknown, maxBytes: number): Parsed {
     return bad("a message was not valid JSON.", "a JSON object", raw);
   }
   if (!msg || typeof msg !== "object" || Array.isArray(msg)) return bad("a message was not a JSON object.", "a JSON object", msg);
-  const { headers, ...values } = msg as Record<string, unknown>;
+  // The values are the message itself (controls read their own name; "headers" is no control's id):
+  // no copy per message.
+  const values = msg as Record<string, unknown>;
+  const headers = values.headers;
   if (!headers || typeof headers !== "object" || Array.isArray(headers)) return bad("a message had no headers object.", `{ ..., "headers": { "${HEADER.source}": "tag#id" } }`, msg);
   const h = headers as Record<string, unknown>;
   const rawSeq = h[HEADER.seq];

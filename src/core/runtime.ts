@@ -173,10 +173,22 @@ export class Runtime {
     this.types.add(c.spec.type);
   }
 
+  /** How rendering sees the stores: one context for the shared view and one per tab, made once. */
   renderContext(client?: Client): RenderContext {
+    if (!client) return (this.sharedContext ??= this.makeContext(undefined));
+    let ctx = this.contexts.get(client);
+    if (!ctx) this.contexts.set(client, (ctx = this.makeContext(client)));
+    return ctx;
+  }
+
+  private sharedContext: RenderContext | undefined;
+  private readonly contexts = new WeakMap<Client, RenderContext>();
+
+  private makeContext(client: Client | undefined): RenderContext {
+    const store = client?.store;
     return {
       sendMode: this.sendMode,
-      resolve: (id) => resolveProps(id, this.shared, client?.store),
+      resolve: (id) => resolveProps(id, this.shared, store),
       seen: (c) => this.indexComponent(c),
     };
   }
@@ -195,12 +207,15 @@ export class Runtime {
   renderFragment(id: string, client?: Client, seen?: Set<string>): string | undefined {
     const comp = this.index.get(id);
     if (!comp) return undefined;
-    const ctx = this.renderContext(client);
+    let ctx = this.renderContext(client);
     if (seen) {
-      const inner = ctx.seen!;
-      ctx.seen = (c) => {
-        inner(c);
-        seen.add(c.props.id as string);
+      const base = ctx;
+      ctx = {
+        ...base,
+        seen: (c) => {
+          base.seen!(c);
+          seen.add(c.props.id as string);
+        },
       };
     }
     const html = renderChild(comp, ctx);
