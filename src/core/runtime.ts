@@ -9,20 +9,21 @@
 
 import { isComponent, renderChild, type Child, type Component, type ComponentSpec, type Props, type RenderContext } from "./component.ts";
 import { DashDevicesError, describe } from "./errors.ts";
-import { OutputDep } from "./dependencies.ts";
 import { CallbackGraph, parseCallbackArgs, type CallbackDef } from "./graph.ts";
-import { CallbackRunner, type Call, type Change, type Outcome } from "./invoke.ts";
+import { CallbackRunner, type Change } from "./invoke.ts";
 import { PropStore, resolveProps, Sequence } from "./store.ts";
 import type { Client } from "./client.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Services } from "./services.ts";
 import { HEADER, OOB_SWAP, SHELL_ID } from "./wire.ts";
-import { escapeHtml } from "./escape.ts";
 import { parseMessage } from "./message.ts";
 import { parseClientside, type ClientsideDef } from "./clientside.ts";
+import { Chains } from "./chains.ts";
+import { normalizeMods, type Mods } from "./mods.ts";
+import { toastHtml } from "./toast.ts";
 
 export type LayoutSource = Child | (() => Child);
-export type Mods = Record<string, Props> | OutputDep | OutputDep[];
+export type { Mods };
 export type ConnectHandler = (client: Client, connected: boolean) => unknown;
 
 export interface RuntimeOptions {
@@ -35,7 +36,7 @@ export interface RuntimeOptions {
   showErrors?: boolean;
 }
 
-interface Scoped {
+export interface Scoped {
   shared: string[];
   own: string[];
 }
@@ -67,7 +68,9 @@ export class Runtime {
   started = false;
   /** How rendered controls send (set by the app from its serverService). */
   sendMode: "ws" | "http" = "ws";
-  private readonly runners = new Map<CallbackDef, CallbackRunner>();
+  /** @internal one runner (lock, most-recent) per callback. */
+  readonly runners = new Map<CallbackDef, CallbackRunner>();
+  private readonly chains = new Chains(this);
   private readonly maxMessageBytes: number;
   private readonly maxInflight: number;
   private readonly showErrors: boolean;
@@ -354,7 +357,8 @@ export class Runtime {
     }
   }
 
-  private scoped(cb: CallbackDef | undefined, changes: Change[], client: Client | undefined): Scoped {
+  /** @internal writes a callback's changes: shared keys to everyone, the rest to the tab. */
+  scoped(cb: CallbackDef | undefined, changes: Change[], client: Client | undefined): Scoped {
     const sharedCh: Change[] = [];
     const ownCh: Change[] = [];
     for (const ch of changes) {
@@ -369,137 +373,22 @@ export class Runtime {
 
   // ---------------------------------------------------------------- callbacks
 
-  private makeCall(cb: CallbackDef, client: Client | undefined, changed: ReadonlySet<string> | undefined): Call {
-    const inputs: Record<string, unknown> = {};
-    const states: Record<string, unknown> = {};
-    const args: unknown[] = [];
-    const triggered = [];
-    for (const d of cb.inputs) {
-      const v = this.value(d.id, d.prop, client);
-      inputs[d.key] = v;
-      args.push(v);
-      if (changed?.has(d.key)) triggered.push({ prop_id: d.key, value: v });
-    }
-    for (const d of cb.states) {
-      const v = this.value(d.id, d.prop, client);
-      states[d.key] = v;
-      args.push(v);
-    }
-    const ctx = {
-      triggered: triggered.length ? triggered : [{ prop_id: ".", value: null }],
-      triggeredId: triggered.length ? triggered[0]!.prop_id.slice(0, triggered[0]!.prop_id.lastIndexOf(".")) : undefined,
-      inputs,
-      states,
-      client,
-      outputs: cb.outputs,
-    };
-    return { args, ctx };
-  }
+  // ---------------------------------------------------------------- callbacks (core/chains.ts)
 
-  /** Checks alternate outputs name real components and props before anything is written. */
-  private checkChanges(cb: CallbackDef, changes: Change[]): void {
-    for (const ch of changes) {
-      const comp = this.index.get(ch.id);
-      if (!comp) {
-        throw new DashDevicesError("DD_UNKNOWN_ID", {
-          what: `callback "${cb.name}" returned an output for "${ch.id}", which is not a component.`,
-          expected: "an id from the layout",
-          found: `Output(${JSON.stringify(ch.id)}, ${JSON.stringify(ch.prop)}, ...)`,
-          fix: "check the id of the returned Output",
-        });
-      }
-    }
-  }
-
-  private settle(cb: CallbackDef, outcome: Outcome, client: Client | undefined): Scoped {
-    if (outcome.kind === "changes") {
-      try {
-        this.checkChanges(cb, outcome.changes);
-        return this.scoped(cb, outcome.changes, client);
-      } catch (e) {
-        this.reportError(e, client, cb);
-      }
-    } else if (outcome.kind === "error") this.reportError(outcome.error, client, cb);
-    return { shared: [], own: [] };
-  }
-
-  /**
-   * Runs the shared callbacks triggered by changed shared keys, in rank order, on the server; their
-   * outputs go to everyone. The first round enters the callbacks' locks before this returns.
-   */
+  /** Runs the shared callbacks triggered by changed shared keys (see Chains.shared). */
   sharedChain(keys: string[], origin: Client | undefined): Promise<void> {
-    this.fanOutRegular(keys);
-    const pending = new Set<CallbackDef>();
-    const changed = new Set<string>(keys);
-    for (const k of keys) for (const cb of this.graph.triggeredBy(k)) if (cb.service.shared) pending.add(cb);
-    if (!pending.size) return Promise.resolve();
-    const round = (): Promise<void> => {
-      if (!pending.size) return Promise.resolve();
-      const batch = takeLowestRank(pending);
-      const now = new Set(changed);
-      const runs = batch.map((cb) => this.runners.get(cb)!.call(this.makeCall(cb, origin, now)).then((o) => ({ cb, o })));
-      return Promise.all(runs).then(async (results) => {
-        for (const { cb, o } of results) {
-          const { shared, own } = this.settle(cb, o, origin);
-          for (const k of shared) {
-            changed.add(k);
-            for (const next of this.graph.triggeredBy(k)) if (next.service.shared) pending.add(next);
-          }
-          this.fanOutRegular(shared);
-          if (own.length && origin) await this.clientChain(origin, own);
-        }
-        return round();
-      });
-    };
-    return round();
+    return this.chains.shared(keys, origin);
   }
 
-  /** Regular callbacks listening to shared keys run for every tab, in that tab's queue. */
-  private fanOutRegular(keys: string[]): void {
-    if (!keys.some((k) => this.graph.triggeredBy(k).some((cb) => !cb.service.shared))) return;
-    for (const c of this.clients) c.queue.push(() => this.clientChain(c, keys));
-  }
-
-  /**
-   * Runs the per-tab callbacks triggered by `keys` for one tab, in rank order. With `initial`,
-   * runs every callback that has a first call per client instead.
-   */
-  async clientChain(client: Client, keys: string[], initial = false): Promise<void> {
-    const pending = new Set<CallbackDef>();
-    const changed = new Set<string>(keys);
-    if (initial) {
-      for (const cb of this.graph.callbacks) if (cb.service.initialCall === "client" && !cb.preventInitialCall) pending.add(cb);
-    } else {
-      for (const k of keys) for (const cb of this.graph.triggeredBy(k)) if (!cb.service.shared) pending.add(cb);
-    }
-    while (pending.size && client.connected) {
-      const batch = takeLowestRank(pending);
-      const now = new Set(changed);
-      const results = await Promise.all(
-        batch.map((cb) => this.runners.get(cb)!.call(this.makeCall(cb, client, initial ? undefined : now)).then((o) => ({ cb, o }))),
-      );
-      for (const { cb, o } of results) {
-        const { shared, own } = this.settle(cb, o, client);
-        for (const k of own) {
-          changed.add(k);
-          for (const next of this.graph.triggeredBy(k)) if (!next.service.shared) pending.add(next);
-        }
-        if (shared.length) await this.sharedChain(shared, client);
-      }
-    }
+  /** Runs one tab's callbacks triggered by `keys`, or its first calls with `initial`. */
+  clientChain(client: Client, keys: string[], initial = false): Promise<void> {
+    return this.chains.client(client, keys, initial);
   }
 
   /** First calls of shared callbacks, once, at server start, in rank order. */
-  async initialShared(): Promise<void> {
-    const pending = new Set(this.graph.callbacks.filter((cb) => cb.service.shared && cb.service.initialCall === "server" && !cb.preventInitialCall));
-    while (pending.size) {
-      const batch = takeLowestRank(pending);
-      const results = await Promise.all(batch.map((cb) => this.runners.get(cb)!.call(this.makeCall(cb, undefined, undefined)).then((o) => ({ cb, o }))));
-      for (const { cb, o } of results) this.settle(cb, o, undefined);
-    }
+  initialShared(): Promise<void> {
+    return this.chains.initialShared();
   }
-
-  // ---------------------------------------------------------------- tabs
 
   /** A tab connected. `pageVersion` is the shared version its page was rendered at. */
   connect(client: Client, pageVersion: number, reconnect: boolean): void {
@@ -640,7 +529,8 @@ export class Runtime {
    * get). Callbacks listening to the changed properties run as if a user had made the change.
    */
   pushMods(mods: Mods, client?: Client): void {
-    const changes = this.normalizeMods(mods);
+    this.ensureIndexed();
+    const changes = normalizeMods(mods, this.index);
     if (client) {
       if (!client.connected) return;
       const keys = this.write(changes, client);
@@ -652,35 +542,6 @@ export class Runtime {
     void this.sharedChain(this.write(changes, undefined), undefined);
   }
 
-  private normalizeMods(mods: Mods): Change[] {
-    this.ensureIndexed();
-    const list: Change[] = [];
-    if (mods instanceof OutputDep || Array.isArray(mods)) {
-      for (const o of Array.isArray(mods) ? mods : [mods]) {
-        if (!(o instanceof OutputDep) || !o.hasValue) {
-          throw new DashDevicesError("DD_BAD_DEPENDENCY", { what: "pushMods was given a list with something other than Output(id, prop, value).", expected: 'Output("id", "prop", value)', found: describe(o), fix: "pass { id: { prop: value } } or Output objects with values" });
-        }
-        list.push({ id: o.id, prop: o.prop, value: o.value });
-      }
-    } else if (mods && typeof mods === "object") {
-      for (const [id, props] of Object.entries(mods)) {
-        if (!props || typeof props !== "object") {
-          throw new DashDevicesError("DD_BAD_DEPENDENCY", { what: `pushMods: the mods for "${id}" are not an object of props.`, expected: `{ ${id}: { prop: value } }`, found: describe(props), fix: "map each id to an object of props" });
-        }
-        for (const [prop, value] of Object.entries(props)) list.push({ id, prop, value });
-      }
-    }
-    for (const ch of list) {
-      const comp = this.index.get(ch.id);
-      if (!comp) {
-        throw new DashDevicesError("DD_UNKNOWN_ID", { what: `pushMods names "${ch.id}", which is not a component of the layout.`, expected: "an id from app.layout", found: describe(ch.id), fix: "check the id" });
-      }
-      if (!(comp.spec.props.includes(ch.prop) || ["children", "style", "className", "hidden", "title", "disabled"].includes(ch.prop) || /^(data|aria)-/.test(ch.prop))) {
-        throw new DashDevicesError("DD_UNKNOWN_PROP", { what: `pushMods sets "${ch.prop}" on ${comp.spec.type} "${ch.id}", which has no such prop.`, expected: `one of: ${comp.spec.props.join(", ")}, children, style, className, hidden, disabled`, found: ch.prop, fix: "check the prop name" });
-      }
-    }
-    return list;
-  }
 
   /** Shows a message to one tab or to every tab (a toast; the admin console's "send a message"). */
   notify(text: string, client?: Client): void {
@@ -702,16 +563,4 @@ export class Runtime {
   }
 }
 
-function takeLowestRank(pending: Set<CallbackDef>): CallbackDef[] {
-  let min = Infinity;
-  for (const cb of pending) if (cb.rank < min) min = cb.rank;
-  const batch: CallbackDef[] = [];
-  for (const cb of pending) if (cb.rank === min) batch.push(cb);
-  for (const cb of batch) pending.delete(cb);
-  return batch.sort((a, b) => a.index - b.index);
-}
 
-export function toastHtml(code: string, message: string, kind: "error" | "info" = "error"): string {
-  const cls = kind === "info" ? "dd-toast dd-toast-info" : "dd-toast";
-  return `<div hx-swap-oob="beforeend:#${SHELL_ID.toasts}"><div class="${cls}" role="alert" data-code="${escapeHtml(code)}"><pre>${escapeHtml(message)}</pre><button type="button" class="dd-toast-close" aria-label="Dismiss">×</button></div></div>`;
-}

@@ -91,20 +91,36 @@ test("a push to a shared input runs the shared chain; regular callbacks run for 
 });
 
 test("pushes and callback outputs reach a tab in the order they happened", async () => {
+  // Each call pushes to one component and outputs to another: the tab must see both sequences in
+  // order, interleaved as they happened, ending at the last value.
   srv = await startApp((app) => {
-    app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 1000, value: 0 }), html.Div({ id: "o" })]);
-    app.callbackShared(Output("o", "children"), Input("s", "value"), (v) => v);
+    app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 1000, value: 0 }), html.Div({ id: "o" }), html.Div({ id: "p" })]);
+    app.callbackShared(Output("o", "children"), Input("s", "value"), async (v: number) => {
+      app.pushMods({ p: { children: v } });
+      if (v % 3 === 0) await Bun.sleep(1);
+      return v;
+    });
   });
   const a = await tab();
-  for (let i = 1; i <= 200; i++) {
-    if (i % 2) srv.app.pushMods({ o: { children: i } });
-    else a.set("s", i);
+  let last = 0;
+  for (let i = 1; i <= 200; i++) last = a.set("s", i);
+  await a.waitAck(last, 10000);
+  const seen = (id: string) => a.frames.flatMap((f) => [...(f.content ?? "").matchAll(new RegExp(`id="${id}"[^>]*>([^<]*)<`, "g"))].map((m) => Number(m[1])));
+  for (const id of ["o", "p"]) {
+    const nums = seen(id).filter((n) => n > 0);
+    expect(nums).toEqual(nums.slice().sort((x, y) => x - y));
+    expect(nums.at(-1)).toBe(200);
   }
-  srv.app.pushMods({ o: { children: "last" } });
-  await a.waitFor((c) => c.text("o") === "last");
-  const seen = a.frames.flatMap((f) => [...(f.content ?? "").matchAll(/id="o"[^>]*>([^<]*)</g)].map((m) => m[1]));
-  const nums = seen.filter((x) => x !== "last").map(Number);
-  expect(nums).toEqual(nums.slice().sort((x, y) => x - y));
+  // a push made during call N never arrives after the output of call N+1
+  let maxO = 0;
+  for (const f of a.frames) {
+    const c = f.content ?? "";
+    for (const m of c.matchAll(/id="(o|p)"[^>]*>([^<]*)</g)) {
+      const n = Number(m[2]);
+      if (m[1] === "o") maxO = Math.max(maxO, n);
+      else expect(n).toBeGreaterThanOrEqual(maxO);
+    }
+  }
 });
 
 test("callbackAuthorizeOutput keeps an output from the tabs it refuses", async () => {
