@@ -3,18 +3,13 @@
 // right; htmx's morph alone only moves attributes). And dcc.Loading spins while a slow output runs.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess } from "../helpers/browser.ts";
+import { hasChromium, launch, runExample, type ExampleProcess, openTab } from "../helpers/browser.ts";
+
 
 let browser: Browser;
 let ex: ExampleProcess;
 let a: Page, b: Page;
 
-async function open(): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(ex.url);
-  await page.waitForSelector('#dd-status[data-state="connected"]');
-  return page;
-}
 const out = (p: Page, id: string) => p.locator(`#${id}_out`).textContent();
 async function both(id: string, text: string) {
   for (const p of [a, b]) await p.waitForFunction(([i, t]) => document.querySelector(`#${i}_out`)?.textContent === t, [id, text] as const);
@@ -24,8 +19,8 @@ describe.skipIf(!hasChromium)("controls in two tabs", () => {
   beforeAll(async () => {
     browser = await launch();
     ex = await runExample("examples/controls.ts");
-    a = await open();
-    b = await open();
+    a = await openTab(browser, ex.url);
+    b = await openTab(browser, ex.url);
   });
   afterAll(async () => {
     await browser?.close();

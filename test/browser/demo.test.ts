@@ -6,16 +6,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess } from "../helpers/browser.ts";
+import { hasChromium, launch, runExample, type ExampleProcess, openTab } from "../helpers/browser.ts";
+
 
 let browser: Browser;
 let ex: ExampleProcess;
-async function open(): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(ex.url);
-  await page.waitForSelector('#dd-status[data-state="connected"]');
-  return page;
-}
 const points = (p: Page) => p.evaluate(() => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0].y.length as number);
 
 describe.skipIf(!hasChromium)("device demo", () => {
@@ -29,8 +24,8 @@ describe.skipIf(!hasChromium)("device demo", () => {
   });
 
   test("the temperature streams into every tab's chart", async () => {
-    const a = await open();
-    const b = await open();
+    const a = await openTab(browser, ex.url);
+    const b = await openTab(browser, ex.url);
     await a.waitForFunction(() => /°C/.test(document.querySelector("#reading")?.textContent ?? ""));
     const n = await points(b);
     await b.waitForFunction((k) => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0].y.length > k + 2, n, { timeout: 5000 });
@@ -40,8 +35,8 @@ describe.skipIf(!hasChromium)("device demo", () => {
   });
 
   test("LED brightness, LED switch and button presses are shared; the last tab leaving turns the LEDs off", async () => {
-    const a = await open();
-    const b = await open();
+    const a = await openTab(browser, ex.url);
+    const b = await openTab(browser, ex.url);
     await a.locator("#brightness input").evaluate((el: HTMLInputElement) => {
       el.value = "70";
       el.dispatchEvent(new Event("input", { bubbles: true }));
@@ -57,7 +52,7 @@ describe.skipIf(!hasChromium)("device demo", () => {
     await a.close();
     await b.close();
     await Bun.sleep(300);
-    const c = await open();
+    const c = await openTab(browser, ex.url);
     expect(await c.locator("#brightness_out").textContent()).toBe("off");
     expect(await c.locator("#led input").isChecked()).toBe(false);
     expect(ex.output()).toContain("LEDs off");
@@ -65,7 +60,7 @@ describe.skipIf(!hasChromium)("device demo", () => {
   });
 
   test("SIGTERM: the safe state runs and the server stops cleanly", async () => {
-    const p = await open();
+    const p = await openTab(browser, ex.url);
     await p.locator("#led input").click({ force: true });
     await p.waitForFunction(() => document.querySelector("#led_out")?.textContent === "on");
     const before = (ex.output().match(/LEDs off/g) ?? []).length;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess } from "../helpers/browser.ts";
+import { hasChromium, launch, runExample, type ExampleProcess, openTab, slide } from "../helpers/browser.ts";
+
 
 let browser: Browser;
 let ex: ExampleProcess;
@@ -12,20 +13,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(ex.url);
-  await page.waitForSelector('#dd-status[data-state="connected"]');
-  return page;
-}
 
 /** Sets a range input's value the way a drag does: value, then an input event. */
-async function slide(page: Page, id: string, value: number) {
-  await page.locator(`#${id} input`).evaluate((el: HTMLInputElement, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  }, value);
-}
 
 // The same tests over the WebSocket and over the HTTP service (DD_SERVER_SERVICE=http).
 for (const service of ["websocket", "http"]) {
@@ -36,8 +25,8 @@ describe.skipIf(!hasChromium)(`example1 in two tabs, over ${service}`, () => {
   afterAll(() => ex?.stop());
 
   test("the shared slider moves in both tabs; the regular one only in its own", async () => {
-    const a = await open();
-    const b = await open();
+    const a = await openTab(browser, ex.url);
+    const b = await openTab(browser, ex.url);
     expect(await a.evaluate(() => document.body.hasAttribute("hx-sse:connect"))).toBe(service === "http");
     await slide(a, "shared_slider", 8);
     await b.waitForFunction(() => document.querySelector("#shared_slider_output")?.textContent === "8");
@@ -52,8 +41,8 @@ describe.skipIf(!hasChromium)(`example1 in two tabs, over ${service}`, () => {
   });
 
   test("typing in the shared input shows in the other tab; a new tab starts from the shared state", async () => {
-    const a = await open();
-    const b = await open();
+    const a = await openTab(browser, ex.url);
+    const b = await openTab(browser, ex.url);
     await a.locator("#shared_input").fill("");
     await a.locator("#shared_input").pressSequentially("hello", { delay: 10 });
     await b.waitForFunction(() => document.querySelector("#shared_input_output")?.textContent === "hello");
@@ -64,7 +53,7 @@ describe.skipIf(!hasChromium)(`example1 in two tabs, over ${service}`, () => {
 
     await a.locator("#regular_input").pressSequentially("mine", { delay: 5 });
     await a.waitForFunction(() => document.querySelector("#regular_input_output")?.textContent === "mine");
-    const c = await open();
+    const c = await openTab(browser, ex.url);
     expect(await c.locator("#shared_input").inputValue()).toBe("hello");
     expect(await c.locator("#shared_input_output").textContent()).toBe("hello");
     expect(await c.locator("#regular_input").inputValue()).toBe("");
@@ -72,7 +61,7 @@ describe.skipIf(!hasChromium)(`example1 in two tabs, over ${service}`, () => {
   });
 
   test("a control is marked pending until the server confirms it", async () => {
-    const a = await open();
+    const a = await openTab(browser, ex.url);
     const seen = await a.evaluate(async () => {
       const wrap = document.querySelector("#shared_slider")!;
       const el = wrap.querySelector("input")!;

@@ -2,7 +2,7 @@
 // thermostat shared, the label ("NN °F") in both; updates stop when no tab is open.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess } from "../helpers/browser.ts";
+import { hasChromium, launch, runExample, type ExampleProcess, openTab, slide } from "../helpers/browser.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -10,19 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function open(url: string): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(url);
-  await page.waitForSelector('#dd-status[data-state="connected"]');
-  return page;
-}
 
-async function slide(page: Page, id: string, value: number) {
-  await page.locator(`#${id} input`).evaluate((el: HTMLInputElement, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  }, value);
-}
 
 /** The last y value the chart in the page has drawn. */
 const lastPoint = (p: Page) =>
@@ -40,8 +28,8 @@ for (const file of ["examples/example2.ts", "examples/example2a.ts"]) {
     afterAll(() => ex?.stop());
 
     test("two tabs: shared thermostat, label in both, chart and progress in lockstep", async () => {
-      const a = await open(ex.url);
-      const b = await open(ex.url);
+      const a = await openTab(browser, ex.url);
+      const b = await openTab(browser, ex.url);
       await a.waitForFunction(() => document.querySelector("#temp")?.textContent === "70 °F");
       await slide(a, "thermostat", 80);
       await b.waitForFunction(() => document.querySelector("#temp")?.textContent === "80 °F");
@@ -71,14 +59,14 @@ for (const file of ["examples/example2.ts", "examples/example2a.ts"]) {
     test("updates stop when no tab is open, and start again with one", async () => {
       // GET / opens no WebSocket: it shows the shared state without being a client
       const progress = async () => /<progress[^>]*id="progress"[^>]*value="(\d+)"/.exec(await (await fetch(ex.url + "/")).text())?.[1];
-      const p = await open(ex.url);
+      const p = await openTab(browser, ex.url);
       await p.waitForTimeout(700);
       await p.close();
       await Bun.sleep(300);
       const stopped = await progress();
       await Bun.sleep(1200);
       expect(await progress()).toBe(stopped);
-      const q = await open(ex.url);
+      const q = await openTab(browser, ex.url);
       await q.waitForTimeout(1200);
       expect(await progress()).not.toBe(stopped);
       await q.close();

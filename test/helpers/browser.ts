@@ -47,3 +47,19 @@ export async function runExample(file: string, env: Record<string, string> = {},
     },
   };
 }
+
+/** Opens `url` in a new page and waits until its WebSocket (or event stream) is live. */
+export async function openTab(browser: Browser, url: string): Promise<import("playwright-core").Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForSelector('#dd-status[data-state="connected"]');
+  return page;
+}
+
+/** Moves a dcc.Slider the way a drag does: sets the range input's value, then an input event. */
+export async function slide(page: import("playwright-core").Page, id: string, value: number): Promise<void> {
+  await page.locator(`#${id} input`).evaluate((el: HTMLInputElement, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+}
