@@ -30,7 +30,19 @@ export class SerialQueue {
 
   /** Runs `job` in turn and resolves with its result. */
   run<T>(job: () => T | Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.push(() => Promise.resolve().then(job).then(resolve, reject)));
+    return new Promise<T>((resolve, reject) =>
+      this.push(() => {
+        let r: T | Promise<T>;
+        try {
+          r = job();
+        } catch (e) {
+          reject(e);
+          return;
+        }
+        if (r && typeof (r as Promise<T>).then === "function") return (r as Promise<T>).then(resolve, reject);
+        resolve(r as T);
+      }),
+    );
   }
 
   /** Drops waiting jobs (not the running one); returns them so callers can settle them. */
