@@ -152,6 +152,8 @@ export class Runtime {
     };
     walk(this.layoutTree());
     walk(this.validationLayout);
+    // A shared dcc.Store is one copy for every tab, whichever callback writes it.
+    for (const [id, c] of this.index) if (c.spec.type === "dcc.Store" && c.props.storage_type === "shared") this.graph.sharedKeys.add(`${id}.data`);
     if (this.suppressCallbackExceptions) return;
     const lookup = (id: string) => known.get(id) ?? this.index.get(id)?.spec;
     this.graph.validateIds(lookup);

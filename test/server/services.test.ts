@@ -1,6 +1,6 @@
 // Services: who sees outputs, whether calls are serialized, when the first call happens.
 import { afterEach, expect, test } from "bun:test";
-import { dcc, html, Input, Output, Services } from "../../src/index.ts";
+import { dcc, html, Input, Output, Services, State } from "../../src/index.ts";
 import { startApp, type TestServer } from "../helpers/server.ts";
 import { WsClient } from "../helpers/ws-client.ts";
 
@@ -107,4 +107,26 @@ test("null outputs and alternate outputs work with every service", async () => {
     await srv.stop();
     srv = undefined;
   }
+});
+
+test("dcc.Store: a memory store is one copy per tab, a shared store one copy for every tab", async () => {
+  srv = await startApp((app) => {
+    app.layout = html.Div([
+      dcc.Input({ id: "in" }),
+      dcc.Store({ id: "mine", data: null }),
+      dcc.Store({ id: "ours", data: null, storage_type: "shared" }),
+      html.Button("show", { id: "show" }),
+      html.Div({ id: "out" }),
+    ]);
+    app.callback([Output("mine", "data"), Output("ours", "data")], Input("in", "value"), (v: string) => [v, v], { preventInitialCall: true });
+    app.callback(Output("out", "children"), Input("show", "n_clicks"), State("mine", "data"), State("ours", "data"), (_n: unknown, mine: unknown, ours: unknown) => `mine=${mine} ours=${ours}`, { preventInitialCall: true });
+  });
+  const a = await tab();
+  const b = await tab();
+  await a.waitAck(a.set("in", "from-a", "input"));
+  await b.waitAck(b.send("show", {}, "button"));
+  await b.waitFor((t) => t.text("out") === "mine=null ours=from-a");
+  await a.waitAck(a.send("show", {}, "button"));
+  await a.waitFor((t) => t.text("out") === "mine=from-a ours=from-a");
+  expect(a.dom.has("ours")).toBe(false); // store data never goes to the browser
 });
