@@ -227,7 +227,7 @@ export class App {
     }
     if (!this.options.logger && cli.logFormat === "json") this.runtime.log = createLogger({ format: "json" });
     if (cli.createAdmin !== undefined) process.exit(await createAdminFromCli(cli, this.options.dataDir ?? cli.dataDir));
-    const where = listenConfig(options);
+    const where = listenConfig(options, cli);
     const rt = this.runtime;
     rt.validate();
     await rt.initialShared();

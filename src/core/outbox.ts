@@ -103,9 +103,6 @@ export class Outbox {
     return this.blocked;
   }
 
-  get pending(): number {
-    return this.fragments.size + this.toasts.length;
-  }
 
   /**
    * Frames go out once the current burst of work is done (setImmediate runs after every pending

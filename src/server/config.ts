@@ -12,15 +12,6 @@ export interface ListenConfig {
   port: number;
 }
 
-function flag(argv: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === `--${name}`) return argv[i + 1];
-    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
-  }
-  return undefined;
-}
-
 export function parsePort(raw: string | number, source: string): number {
   const n = typeof raw === "number" ? raw : Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535 || (typeof raw === "string" && !/^\d+$/.test(raw.trim()))) {
@@ -34,17 +25,11 @@ export function parsePort(raw: string | number, source: string): number {
   return n;
 }
 
-export function listenConfig(
-  given: Partial<ListenConfig> = {},
-  argv: readonly string[] = process.argv.slice(2),
-  env: Record<string, string | undefined> = process.env,
-): ListenConfig {
-  const argPort = flag(argv, "port");
-  const argHost = flag(argv, "host");
-  let port = 5000;
-  if (argPort !== undefined) port = parsePort(argPort, "--port");
-  else if (env.PORT) port = parsePort(env.PORT, "PORT");
-  else if (given.port !== undefined) port = parsePort(given.port, "run({ port })");
-  const host = argHost ?? env.HOST ?? given.host ?? "0.0.0.0";
-  return { host, port };
+/**
+ * Where to listen: the command line and environment (already parsed by cli.ts, flags first), else
+ * what the app passed to run(), else 0.0.0.0:5000.
+ */
+export function listenConfig(given: Partial<ListenConfig>, cli: { port?: number; host?: string }): ListenConfig {
+  const port = cli.port ?? (given.port !== undefined ? parsePort(given.port, "run({ port })") : 5000);
+  return { host: cli.host ?? given.host ?? "0.0.0.0", port };
 }

@@ -32,8 +32,9 @@ function concurrencyApp(service: object) {
   return { stats, build };
 }
 
-test("S2: each tab sees its own outputs, and calls are serialized across tabs", async () => {
-  const { stats, build } = concurrencyApp(Services.S2);
+/** Two tabs change the slider at once; returns the tabs after both acks. */
+async function twoAtOnce(service: object) {
+  const { stats, build } = concurrencyApp(service);
   srv = await startApp(build);
   const a = await tab();
   const b = await tab();
@@ -41,6 +42,11 @@ test("S2: each tab sees its own outputs, and calls are serialized across tabs", 
   const sb = b.set("s", 2);
   await a.waitAck(sa);
   await b.waitAck(sb);
+  return { stats, a, b };
+}
+
+test("S2: each tab sees its own outputs, and calls are serialized across tabs", async () => {
+  const { stats, a, b } = await twoAtOnce(Services.S2);
   expect(stats.max).toBe(1);
   expect(a.text("o")).toStartWith("1 for ");
   expect(b.text("o")).toStartWith("2 for ");
@@ -48,26 +54,11 @@ test("S2: each tab sees its own outputs, and calls are serialized across tabs", 
 });
 
 test("a regular callback runs concurrently across tabs", async () => {
-  const { stats, build } = concurrencyApp(Services.REGULAR);
-  srv = await startApp(build);
-  const a = await tab();
-  const b = await tab();
-  const sa = a.set("s", 1);
-  const sb = b.set("s", 2);
-  await a.waitAck(sa);
-  await b.waitAck(sb);
-  expect(stats.max).toBe(2);
+  expect((await twoAtOnce(Services.REGULAR)).stats.max).toBe(2);
 });
 
 test("a shared service with serialization switched off runs calls concurrently; outputs still go to all", async () => {
-  const { stats, build } = concurrencyApp({ ...Services.SHARED, serialized: false });
-  srv = await startApp(build);
-  const a = await tab();
-  const b = await tab();
-  const sa = a.set("s", 1);
-  const sb = b.set("s", 2);
-  await a.waitAck(sa);
-  await b.waitAck(sb);
+  const { stats, a, b } = await twoAtOnce({ ...Services.SHARED, serialized: false });
   expect(stats.max).toBe(2);
   await a.waitFor((t) => t.text("o") === b.text("o"));
 });
