@@ -43,6 +43,19 @@ export interface CallbackDef {
 
 const ORDER = { Output: 0, Input: 1, State: 2 } as const;
 
+/** Roles a callback may ask for, lowest first (the server's access rules rank them the same way). */
+const ROLES = ["viewer", "operator", "admin"] as const;
+
+/** Where a value written by a tab can go (see {@link CallbackGraph.reach}). */
+export interface Reach {
+  /** The highest role asked for by a callback the value reaches; undefined when none asks. */
+  role: string | undefined;
+  /** The callback that asks for `role` (for error messages). */
+  roleBy: string | undefined;
+  /** The value reaches a shared callback or a shared value: it can change what every tab sees or the device does. */
+  shared: boolean;
+}
+
 /**
  * Parses `(outputs, inputs, states?, fn, options?)`. Any of the dependency arguments may be one
  * dependency or an array; `null` first means "no output". Dash's flat form
@@ -183,7 +196,7 @@ export function parseCallbackArgs(args: unknown[], index: number, defaultService
     });
   }
   const preventInitialCall = !!options.preventInitialCall || noOutput || service.initialCall === "none";
-  if (options.role !== undefined && !["viewer", "operator", "admin"].includes(options.role)) {
+  if (options.role !== undefined && !(ROLES as readonly string[]).includes(options.role)) {
     throw new DashDevicesError("DD_BAD_OPTION", {
       what: `callback "${name}" asks for an unknown role.`,
       expected: '"viewer", "operator" or "admin"',
@@ -199,6 +212,10 @@ export class CallbackGraph {
   readonly callbacks: CallbackDef[] = [];
   private readonly byInput = new Map<string, CallbackDef[]>();
   private readonly byOutput = new Map<string, CallbackDef>();
+  /** Callbacks reading a key as Input or State. */
+  private readonly byReader = new Map<string, CallbackDef[]>();
+  /** reach() per key, computed on first use; cleared when a callback is added. */
+  private readonly reaches = new Map<string, Reach>();
   /** Keys ("id.prop") that belong to the shared state. */
   readonly sharedKeys = new Set<string>();
   private static readonly none: readonly CallbackDef[] = [];
@@ -231,6 +248,12 @@ export class CallbackGraph {
       if (list) list.push(def);
       else this.byInput.set(i.key, [def]);
     }
+    for (const d of [...def.inputs, ...def.states]) {
+      const list = this.byReader.get(d.key);
+      if (!list) this.byReader.set(d.key, [def]);
+      else if (!list.includes(def)) list.push(def);
+    }
+    this.reaches.clear();
     if (def.service.shared) for (const d of [...def.inputs, ...def.outputs]) this.sharedKeys.add(d.key);
     this.rank();
   }
@@ -241,6 +264,53 @@ export class CallbackGraph {
 
   outputOf(key: string): CallbackDef | undefined {
     return this.byOutput.get(key);
+  }
+
+  /**
+   * Where a value a tab writes can go: every callback that reads it, as Input or as State, and,
+   * through their outputs, every callback downstream of those. A value read only as State still
+   * decides what its callback does the next time anyone triggers it, so a value that reaches a
+   * callback with `{ role }` needs that role to be written (the server's access rules), and one that
+   * reaches a shared callback or value is a control of the device (the control lease). Computed
+   * once per key and cached, not walked per message.
+   */
+  reach(key: string): Reach {
+    let r = this.reaches.get(key);
+    if (r) return r;
+    r = { role: undefined, roleBy: undefined, shared: this.sharedKeys.has(key) && this.byReader.has(key) };
+    const seenKeys = new Set<string>([key]);
+    const seenCbs = new Set<CallbackDef>();
+    const todo = [key];
+    while (todo.length) {
+      for (const cb of this.byReader.get(todo.pop()!) ?? []) {
+        if (seenCbs.has(cb)) continue;
+        seenCbs.add(cb);
+        if (cb.service.shared) r.shared = true;
+        if (cb.role && ROLES.indexOf(cb.role as (typeof ROLES)[number]) > (r.role ? ROLES.indexOf(r.role as (typeof ROLES)[number]) : -1)) {
+          r.role = cb.role;
+          r.roleBy = cb.name;
+        }
+        for (const o of cb.outputs) {
+          if (this.sharedKeys.has(o.key)) r.shared = true;
+          if (!seenKeys.has(o.key)) {
+            seenKeys.add(o.key);
+            todo.push(o.key);
+          }
+        }
+      }
+    }
+    this.reaches.set(key, r);
+    return r;
+  }
+
+  /** The role a tab needs to write this key (see {@link reach}); undefined when none. */
+  neededRole(key: string): string | undefined {
+    return this.reach(key).role;
+  }
+
+  /** Keys some callback reads (as Input or State). */
+  readKeys(): IterableIterator<string> {
+    return this.byReader.keys();
   }
 
   /** True if some callback listens to this key. */

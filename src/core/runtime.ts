@@ -57,7 +57,7 @@ export class Runtime {
   /** The original's callback_authorize_output: a falsy answer keeps an update from that tab. */
   readonly authorizers: ((client: Client, outputId: string) => unknown)[] = [];
   /** Asked before a tab's control change is applied; an error refuses it (roles, leases). */
-  readonly inputGuards: ((client: Client, id: string, callbacks: readonly CallbackDef[]) => DashDevicesError | undefined)[] = [];
+  readonly inputGuards: ((client: Client, id: string, keys: readonly string[]) => DashDevicesError | undefined)[] = [];
   /** Told of every control change a tab made (after it is applied): the audit log listens. */
   readonly inputListeners: ((client: Client, id: string, changed: Props, shared: boolean) => void)[] = [];
   /** Callbacks that run in the browser. */
@@ -468,10 +468,9 @@ export class Runtime {
       return this.refuse(client, e, seq);
     }
     if (this.inputGuards.length) {
-      const cbs: CallbackDef[] = [];
-      for (const prop of Object.keys(changed)) cbs.push(...this.graph.triggeredBy(`${id}.${prop}`));
+      const keys = Object.keys(changed).map((prop) => `${id}.${prop}`);
       for (const guard of this.inputGuards) {
-        const refused = guard(client, id, cbs);
+        const refused = guard(client, id, keys);
         if (refused) {
           this.send(client, id); // the control snaps back to the value the server has
           return this.refuse(client, refused, seq);

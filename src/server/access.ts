@@ -3,13 +3,13 @@
  * Who may watch, drive and manage: reads the session cookie into an identity, gates the app's page
  * and socket (a "login" app requires a session; a "public" one, the original's default, does not),
  * gates the admin console (admin role only), and refuses a control change that needs a role the
- * tab does not have: `app.callbackShared(..., { role: "operator" })`, or every control of a
- * "login" app for viewers.
+ * tab does not have: every value that feeds a callback with `{ role: "operator" }` (as Input or
+ * State, directly or through a chain), or every control of a "login" app for viewers.
  */
 
 import type { Client } from "../core/client.ts";
 import { DashDevicesError } from "../core/errors.ts";
-import type { CallbackDef } from "../core/graph.ts";
+import type { CallbackGraph } from "../core/graph.ts";
 import type { Db } from "../db/open.ts";
 import { getSession, lookupSession } from "../auth/sessions.ts";
 import { readSessionToken } from "../auth/cookie.ts";
@@ -88,23 +88,35 @@ export class Access {
   };
 
   /**
-   * The runtime asks before applying a control change: the role the change needs is the highest of
-   * the app's ("operator" in a login app) and those of the callbacks it would trigger.
+   * The check the runtime makes before applying a control change of a tab. The role a change
+   * needs is the highest of the app's ("operator" in a login app) and of every callback the
+   * changed value reaches: read as Input or as State, directly or through other callbacks'
+   * outputs (graph.reach, computed once per key). A value only read as State still decides what
+   * a protected callback does the next time an entitled user triggers it.
    */
-  readonly inputGuard = (client: Client, id: string, callbacks: readonly CallbackDef[]): DashDevicesError | undefined => {
-    let needed: string | undefined = this.mode === "login" ? "operator" : undefined;
-    for (const cb of callbacks) if (cb.role && (!needed || (ROLE_RANK[cb.role] ?? 0) > (ROLE_RANK[needed] ?? 0))) needed = cb.role;
-    if (!needed) return undefined;
-    this.refresh(client);
-    if (hasRole(client.user?.role, needed)) return undefined;
-    const who = client.user ? `${client.user.username} (${client.user.role})` : "this tab (not logged in)";
-    return new DashDevicesError("DD_NOT_AUTHORIZED", {
-      what: `${who} may not change "${id}".`,
-      expected: `the ${needed} role or higher`,
-      found: client.user ? `the ${client.user.role} role` : "no login",
-      fix: client.user ? "ask an admin for the role" : "log in (/login) as an operator",
-    });
-  };
+  inputGuard(graph: CallbackGraph) {
+    return (client: Client, id: string, keys: readonly string[]): DashDevicesError | undefined => {
+      let needed: string | undefined = this.mode === "login" ? "operator" : undefined;
+      let by: string | undefined;
+      for (const key of keys) {
+        const r = graph.reach(key);
+        if (r.role && (!needed || (ROLE_RANK[r.role] ?? 0) > (ROLE_RANK[needed] ?? 0))) {
+          needed = r.role;
+          by = r.roleBy;
+        }
+      }
+      if (!needed) return undefined;
+      this.refresh(client);
+      if (hasRole(client.user?.role, needed)) return undefined;
+      const who = client.user ? `${client.user.username} (${client.user.role})` : "this tab (not logged in)";
+      return new DashDevicesError("DD_NOT_AUTHORIZED", {
+        what: `${who} may not change "${id}"${by ? `: it feeds the callback "${by}", which needs the ${needed} role` : ""}.`,
+        expected: `the ${needed} role or higher`,
+        found: client.user ? `the ${client.user.role} role` : "no login",
+        fix: client.user ? "ask an admin for the role" : "log in (/login) as an operator",
+      });
+    };
+  }
 }
 
 function forbiddenPage(username: string): string {

@@ -60,7 +60,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     const access = new Access(db.db, o.access);
     mounts[0]!.gate = access.appGate;
     // A public app whose callbacks ask for no role needs no check per message.
-    if (o.access === "login" || rt.graph.callbacks.some((cb) => cb.role)) rt.inputGuards.unshift(access.inputGuard);
+    if (o.access === "login" || rt.graph.callbacks.some((cb) => cb.role)) rt.inputGuards.unshift(access.inputGuard(rt.graph));
     auditClients(rt, db, "app");
 
     admin = makeApp(`${o.title} · admin`);

@@ -22,7 +22,7 @@ import { html } from "../core/html.ts";
 import { hasRole } from "./access.ts";
 
 export interface LeaseOptions {
-  /** Ids of the controls the lease covers (default: every input of a shared callback). */
+  /** Ids of the controls the lease covers (default: every control whose value reaches a shared callback, as Input or State). */
   controls?: readonly string[];
   /** Control is given back after this long without a change from the holder (default 2 minutes). */
   idleMs?: number;
@@ -89,9 +89,15 @@ export class ControlLease {
       .map((id) => html.Button({ id }));
   }
 
+  /**
+   * Whether the lease covers a control: the listed ones, or by default every control whose value
+   * reaches a shared callback or shared value, as Input or as State, directly or through other
+   * callbacks (graph.reach): a value only read as State still sets what the device does next.
+   */
   covers(id: string): boolean {
     if (this.options.controls) return this.options.controls.includes(id);
-    for (const key of this.app.runtime.graph.sharedKeys) if (key.slice(0, key.lastIndexOf(".")) === id && this.app.runtime.graph.isInput(key)) return true;
+    const graph = this.app.runtime.graph;
+    for (const key of graph.readKeys()) if (key.slice(0, key.lastIndexOf(".")) === id && graph.reach(key).shared) return true;
     return false;
   }
 
