@@ -50,7 +50,9 @@ export type ErrorCode =
   | "DD_LOGIN_FAILED"
   | "DD_RATE_LIMITED"
   | "DD_SETUP_TOKEN"
-  | "DD_CSRF";
+  | "DD_CSRF"
+  // the HTTP edge (src/server): a Host this server does not answer to (DNS rebinding)
+  | "DD_BAD_HOST";
 
 export interface ErrorDetail {
   /** One sentence: what went wrong. */
