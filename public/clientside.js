@@ -41,18 +41,62 @@
     }
     return el.getAttribute(prop);
   }
+  // What a callback may write, by the same rules as server rendering (src/core/component.ts
+  // safeUrl and styleToCss; test/browser/m8-clientside-urls.test.ts checks they agree): a value
+  // from another tab must not become a javascript: link or an event handler here.
+  const URL_ATTRS = new Set(["href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "cite", "codebase", "ping"]);
+  const ATTR_NAME = /^[a-zA-Z_:][a-zA-Z0-9_.:-]*$/;
+  function safeUrl(u) {
+    if (typeof u !== "string") return undefined;
+    // Browsers drop tabs and newlines anywhere in a URL and control characters at its ends before
+    // reading the scheme ("java\tscript:" is javascript:): a URL with any of them is refused.
+    if (/[\x00-\x1f\x7f]/.test(u)) return undefined;
+    const t = u.trim();
+    if (/^(https?:|mailto:|tel:|\/|\.|#|\?)/i.test(t) || !/^[a-z][a-z0-9+.-]*:/i.test(t)) return t;
+    if (/^data:image\/(png|jpeg|gif|webp);/i.test(t)) return t;
+    return undefined;
+  }
+  function safeStyle(css) {
+    return String(css)
+      .split(";")
+      .filter((d) => d.trim() && !/url\(|expression\(|@import|\\|[<>{}]/i.test(d))
+      .map((d) => d.trim() + ";")
+      .join("");
+  }
+  window.dash_clientside.safeUrl = safeUrl;
+  window.dash_clientside.safeStyle = safeStyle;
+  function refused(id, prop, v) {
+    console.warn(`dash-devices: clientside callback may not set ${prop} of #${id} to`, v);
+  }
   function write(id, prop, v) {
     const el = document.getElementById(id);
     if (!el || v === NO_UPDATE) return;
+    const name = String(prop).toLowerCase();
     if (prop === "children") el.textContent = v === null || v === undefined ? "" : String(v);
     else if (prop === "value") {
       const f = fields(el)[0];
       if (f) f.value = v === null || v === undefined ? "" : String(v);
-    } else if (prop === "style" && v && typeof v === "object") Object.assign(el.style, v);
-    else if (prop === "hidden") el.hidden = !!v;
+    } else if (prop === "style" && v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        // As the server: a value may not close the declaration, escape, or load anything.
+        if (x === null || x === undefined || x === false) el.style[k] = "";
+        else if (/[;{}<>]|\\|url\(|expression\(/i.test(String(x))) refused(id, `style.${k}`, x);
+        else el.style[k] = typeof x === "number" ? String(x) : x;
+      }
+    } else if (prop === "style") {
+      if (v === null || v === undefined || v === false) el.removeAttribute("style");
+      else el.setAttribute("style", safeStyle(v));
+    } else if (prop === "hidden") el.hidden = !!v;
     else if (prop === "className") el.className = String(v ?? "");
+    else if (!ATTR_NAME.test(prop) || name.startsWith("on") || name === "srcdoc") refused(id, prop, v);
     else if (v === null || v === undefined || v === false) el.removeAttribute(prop);
-    else el.setAttribute(prop, v === true ? "" : String(v));
+    else if (URL_ATTRS.has(name)) {
+      const url = safeUrl(v);
+      if (url === undefined) {
+        el.removeAttribute(prop);
+        refused(id, prop, v);
+      } else el.setAttribute(prop, url);
+    } else el.setAttribute(prop, v === true ? "" : String(v));
   }
   function run(d) {
     let r;
