@@ -17,7 +17,10 @@ export {
   type SessionInfo, type CreateSessionInput,
 } from "./sessions.ts";
 export { login, logout, loginRefused, type LoginInput, type LoginResult } from "./login.ts";
-export { checkLoginAllowed, recordLoginFailure, clearUsernameFailures, RateLimitedError, DEFAULT_LIMITS, type RateLimits } from "./rate-limit.ts";
+export {
+  checkLoginAllowed, reserveLoginAttempt, releaseLoginAttempt, clearUserIpFailures, clearUsernameFailures, RateLimitedError, DEFAULT_LIMITS,
+  type RateLimits, type RateLimitScope, type LoginReservation,
+} from "./rate-limit.ts";
 export { SESSION_COOKIE, sessionCookie, clearSessionCookie, parseCookies, readSessionToken, isHttps, type CookieOptions } from "./cookie.ts";
 export { CSRF_FIELD, CSRF_HEADER, loadCsrfSecret, csrfToken, verifyCsrfToken, assertCsrfToken, isSameOrigin, type OriginOptions } from "./csrf.ts";
 export { ensureSetup, completeSetup, checkSetupToken, createAdmin, resetAdmin, hasAdmin, SETUP_PATH, type SetupState } from "./setup.ts";

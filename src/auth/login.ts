@@ -1,7 +1,9 @@
 /**
  * @module auth/login
  * Logging in and out: rate limit, password check, a fresh session (a new token, never the one the
- * browser came with: no session fixation), the audit entries. A wrong password and an unknown user
+ * browser came with: no session fixation), the audit entries. The attempt takes its rate-limit slot
+ * before the password is hashed (so parallel guesses can't all be hashed), gives it back when the
+ * password is right and leaves it as the failure when not. A wrong password and an unknown user
  * get the same refusal, after the same work. Failed attempts are audited with the typed username
  * only when such a user exists: a password typed into the username box never reaches the log.
  */
@@ -9,7 +11,7 @@
 import { DashDevicesError } from "../core/errors.ts";
 import { audit } from "../db/audit.ts";
 import type { Db } from "../db/open.ts";
-import { clearUsernameFailures, checkLoginAllowed, DEFAULT_LIMITS, recordLoginFailure, RateLimitedError, type RateLimits } from "./rate-limit.ts";
+import { clearUserIpFailures, DEFAULT_LIMITS, RateLimitedError, releaseLoginAttempt, reserveLoginAttempt, type RateLimits } from "./rate-limit.ts";
 import { createSession, lookupSession, revokeSession, type SessionInfo } from "./sessions.ts";
 import { findUserByUsername, verifyPassword, type PublicUser } from "./users.ts";
 
@@ -56,17 +58,19 @@ export async function login(db: Db, input: LoginInput): Promise<LoginResult> {
   const username = typeof input.username === "string" ? input.username : "";
   const ip = input.ip || "unknown";
   const actor = { ip };
-  checkLoginAllowed(db, ip, username, limits, now); // throws RateLimitedError before any hashing
+  // Throws RateLimitedError before any hashing; otherwise the slot counts as a failure until released.
+  const slot = reserveLoginAttempt(db, ip, username, limits, now);
 
   const user = await verifyPassword(db, username, typeof input.password === "string" ? input.password : "");
   if (!user) {
     const known = findUserByUsername(db, username);
-    const filled = recordLoginFailure(db, ip, username, limits, now);
     const who = known ? { ...actor, userId: known.id, username: known.username } : actor;
     audit(db, { action: "login.failed", actor: who, target: known?.username ?? null, detail: { knownUser: !!known }, time: now });
-    if (filled) audit(db, { action: "login.limited", actor: who, target: known?.username ?? null, detail: { knownUser: !!known }, time: now });
+    if (slot.fills) audit(db, { action: "login.limited", actor: who, target: known?.username ?? null, detail: { knownUser: !!known }, time: now });
     throw loginRefused();
   }
+  // The password was right: not a failure, whatever comes next (a disabled account included).
+  releaseLoginAttempt(db, slot);
   if (user.disabled) {
     audit(db, { action: "login.disabled", actor: { ...actor, userId: user.id, username: user.username }, target: user.username, time: now });
     throw new DashDevicesError("DD_LOGIN_FAILED", {
@@ -77,7 +81,7 @@ export async function login(db: Db, input: LoginInput): Promise<LoginResult> {
     });
   }
 
-  clearUsernameFailures(db, username);
+  clearUserIpFailures(db, ip, username, slot);
   const previous = input.replaceToken ? lookupSession(db, input.replaceToken, { now }) : null;
   let replacedSessionId: string | null = null;
   if (previous && revokeSession(db, previous.id, { action: "session.replace", actor: { ...actor, sessionId: previous.id }, now })) {

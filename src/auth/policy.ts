@@ -17,10 +17,15 @@ export const POLICY = {
   touchIntervalMs: MINUTE,
   /** A first-run setup link works this long; every start without an admin prints a new one. */
   setupTokenTtlMs: DAY,
-  /** Failed logins allowed per client IP within the window before refusing. */
+  /** Failed logins allowed per client IP (any usernames) within the window before refusing. */
   loginPerIp: { max: 20, windowMs: 15 * MINUTE },
-  /** Failed logins allowed per username (existing or not) within the window before refusing. */
-  loginPerUsername: { max: 10, windowMs: 15 * MINUTE },
+  /** Failed logins allowed per username (existing or not) from one client IP. */
+  loginPerUserIp: { max: 10, windowMs: 15 * MINUTE },
+  /**
+   * Failed logins allowed per username from all addresses together: a backstop against a guesser
+   * with many addresses, high so that one guesser can't lock the owner out (see rate-limit.ts).
+   */
+  loginPerUsername: { max: 100, windowMs: 15 * MINUTE },
   username: { min: 1, max: 32, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/ },
   password: { min: 8, max: 512 },
 } as const;

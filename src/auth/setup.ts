@@ -14,6 +14,7 @@ import type { Db } from "../db/open.ts";
 import { setupTokens, users } from "../db/schema.ts";
 import { hashPassword } from "./password.ts";
 import { POLICY } from "./policy.ts";
+import { clearUsernameFailures } from "./rate-limit.ts";
 import { revokeUserSessionsIn } from "./sessions.ts";
 import { hashToken, isTokenShaped, newToken, safeEqual } from "./tokens.ts";
 import { countAdmins, findUserByUsername, insertUserIn, validateUsername, type PublicUser } from "./users.ts";
@@ -106,8 +107,8 @@ export async function createAdmin(db: Db, input: { username: string; password: s
 }
 
 /**
- * Makes `username` an enabled admin with this password, creating it if needed, and ends its
- * sessions. The way back in for an owner who forgot the password.
+ * Makes `username` an enabled admin with this password, creating it if needed, ends its sessions
+ * and lifts its login lock-outs. The way back in for an owner who forgot the password.
  */
 export async function resetAdmin(
   db: Db,
@@ -119,6 +120,7 @@ export async function resetAdmin(
   return db.transaction(
     (tx) => {
       const existing = findUserByUsername(tx, username);
+      clearUsernameFailures(tx, username); // lifts the lock-out the owner came to the console for
       if (!existing) return { user: insertUserIn(tx, username, hash, "admin", { actor }), created: true, revokedSessionIds: [] };
       const now = new Date();
       tx.update(users).set({ passwordHash: hash, role: "admin", disabled: false, updatedAt: now }).where(eq(users.id, existing.id)).run();

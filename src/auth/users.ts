@@ -14,6 +14,7 @@ import { users, type Role, type User } from "../db/schema.ts";
 import { hashPassword, verifyOrBurn } from "./password.ts";
 import { POLICY } from "./policy.ts";
 import { isRole } from "./roles.ts";
+import { clearUsernameFailures } from "./rate-limit.ts";
 import { revokeUserSessionsIn } from "./sessions.ts";
 
 export type PublicUser = Omit<User, "passwordHash">;
@@ -175,7 +176,9 @@ export function setDisabled(db: Db, userId: number, disabled: boolean, opts: Cha
 
 /**
  * Sets a new password and revokes the user's sessions (all, or all but `keepSessionId` when users
- * change their own). Returns the revoked session ids, so the server can end their clients.
+ * change their own), and lifts the user's login lock-outs (their failed logins stop counting against
+ * the username; they still count against the addresses they came from). Returns the revoked
+ * session ids, so the server can end their clients.
  */
 export async function resetPassword(
   db: Db,
@@ -189,6 +192,7 @@ export async function resetPassword(
       const user = requireUser(tx, userId);
       const now = opts.now ?? new Date();
       tx.update(users).set({ passwordHash: hash, updatedAt: now }).where(eq(users.id, userId)).run();
+      clearUsernameFailures(tx, user.username);
       const revokedSessionIds = revokeUserSessionsIn(tx, userId, now, opts.keepSessionId);
       audit(tx, { action: "admin.user.password", actor: opts.actor, target: user.username, detail: { userId, revokedSessions: revokedSessionIds.length }, time: now });
       return { revokedSessionIds };

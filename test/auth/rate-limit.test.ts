@@ -16,8 +16,8 @@ afterEach(() => t.dispose());
 
 const T0 = Date.UTC(2030, 0, 1);
 const at = (s: number) => new Date(T0 + s * 1000);
-const byUser: RateLimits = { perIp: { max: 100, windowMs: 60_000 }, perUsername: { max: 3, windowMs: 60_000 } };
-const byIp: RateLimits = { perIp: { max: 3, windowMs: 60_000 }, perUsername: { max: 100, windowMs: 60_000 } };
+const byUser: RateLimits = { perIp: { max: 100, windowMs: 60_000 }, perUserIp: { max: 100, windowMs: 60_000 }, perUsername: { max: 3, windowMs: 60_000 } };
+const byIp: RateLimits = { perIp: { max: 3, windowMs: 60_000 }, perUserIp: { max: 100, windowMs: 60_000 }, perUsername: { max: 100, windowMs: 60_000 } };
 const failures = () => (t.sqlite.query("SELECT count(*) AS n FROM login_failures").get() as { n: number }).n;
 
 async function attempt(username: string, password: string, ip: string, now: Date, limits: RateLimits, db = t.db): Promise<string> {
@@ -70,7 +70,7 @@ test("per IP: many usernames from one address are limited; other addresses are n
   expect(await attempt("ana", "correct horse", "7.7.7.7", at(3), byIp)).toBe("ok");
 });
 
-test("a successful login clears its username's failures but not its address's", async () => {
+test("a successful login clears its username's failures from its address but not its address's", async () => {
   await attempt("ana", "wrong-1", "1.1.1.1", at(0), byUser);
   await attempt("ana", "wrong-2", "1.1.1.1", at(1), byUser);
   expect(await attempt("ana", "correct horse", "1.1.1.1", at(2), byUser)).toBe("ok");
