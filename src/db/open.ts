@@ -3,11 +3,13 @@
  * Opens (creating if needed) the SQLite file that holds users, sessions and the audit log, with the
  * settings a small device on a flaky power supply wants, and applies the embedded migrations.
  * Default location: `data/dash-devices.sqlite` beside the executable when running as a compiled
- * binary, else under the working directory.
+ * binary, else under the working directory. The file holds password hashes and the server secret:
+ * its directory is made 0700 and the database files (the file, its -wal and -shm) 0600, whatever
+ * modes they had before (a directory made by hand or unpacked from an archive is often 0755/0777).
  */
 
 import { Database } from "bun:sqlite";
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
@@ -69,10 +71,38 @@ function openError(path: string, found: string, fix: string): DashDevicesError {
   });
 }
 
+/** The database file and the two SQLite writes beside it in WAL mode. */
+function databaseFiles(path: string): string[] {
+  return [path, `${path}-wal`, `${path}-shm`];
+}
+
+/**
+ * Sets `mode` on a file or directory of ours. When that fails (another user owns it), refuses if
+ * anyone beyond owner and group can get at it (`open`: the mode bits that must be clear).
+ */
+function restrict(path: string, dbPath: string, mode: number, open: number): void {
+  const before = statSync(path).mode & 0o777;
+  if (before === mode) return;
+  try {
+    chmodSync(path, mode);
+  } catch (e) {
+    if ((before & open) === 0) return;
+    throw openError(dbPath, `${path} has mode ${before.toString(8).padStart(4, "0")} (others may read it) and it cannot be changed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      `run as the owner of ${path}, or chmod ${mode.toString(8)} it, or choose a data directory of your own (--data-dir)`);
+  }
+}
+
+/** Data directory 0700; the database files 0600 (created empty with that mode, so SQLite's -wal and -shm inherit it). */
+function restrictModes(path: string): void {
+  restrict(dirname(path), path, 0o700, 0o007);
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const f of databaseFiles(path)) if (existsSync(f)) restrict(f, path, 0o600, 0o077);
+}
+
 function ensureWritable(path: string): void {
   const dir = dirname(path);
   try {
-    // 0700: the file holds password hashes and the server secret.
+    // 0700: the file holds password hashes and the server secret (restrictModes fixes an existing one).
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
     throw openError(path, `the directory ${dir} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
@@ -101,7 +131,10 @@ function ensureWritable(path: string): void {
 export function openDatabase(options: OpenOptions = {}): DatabaseHandle {
   const memory = options.path === ":memory:";
   const path = memory ? ":memory:" : resolve(options.path ?? defaultDatabasePath());
-  if (!memory) ensureWritable(path);
+  if (!memory) {
+    ensureWritable(path);
+    restrictModes(path);
+  }
   let sqlite: Database;
   try {
     sqlite = new Database(path, { create: true, readwrite: true, strict: true });
@@ -119,6 +152,8 @@ export function openDatabase(options: OpenOptions = {}): DatabaseHandle {
     // FULL would fsync every commit: slow and wearing on a device's SD card.
     sqlite.run(`PRAGMA synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`);
     sqlite.run("PRAGMA foreign_keys = ON");
+    // SQLite gives -wal and -shm the file's mode; set it again in case they predate this open.
+    if (!memory) for (const f of databaseFiles(path).slice(1)) if (existsSync(f)) restrict(f, path, 0o600, 0o077);
     const migrated = options.migrate === false ? [] : applyMigrations(sqlite);
     const db = drizzle({ client: sqlite }) as Db;
     let closed = false;
