@@ -79,6 +79,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
   const server = await serve(mounts, {
     host: where.host,
     port: where.port,
+    edge: where.edge,
     log,
     routes: db ? authPages({ access: new Access(db.db, o.access), title: o.title, log, closeSession }) : undefined,
   });
