@@ -2,9 +2,9 @@
  * @module admin/clients
  * The "Connected tabs" section: the device app's tabs, live. The list is a dcc.RadioItems whose
  * options are table rows, so clicking a row picks that tab for the actions below it (disconnect,
- * revoke its session, send it a message). It is redrawn the moment a tab opens or closes
- * (app.callbackConnect pushes a revision to every console tab) and every few seconds for the
- * counters (the console's server-driven dcc.Interval).
+ * revoke its session, send it a message). It is redrawn when tabs open or close (app.callbackConnect
+ * marks it; redraw.ts pushes a revision to every console tab, at most a few times a second) and
+ * every few seconds for the counters (the console's server-driven dcc.Interval).
  */
 
 import type { App } from "../app.ts";
@@ -108,11 +108,10 @@ export function registerClients(ctx: ConsoleContext): void {
   const { admin, deps } = ctx;
   const { app, db } = deps;
 
-  // Tabs opening and closing redraw the list in every console tab at once (no polling).
-  app.callbackConnect(() => {
-    ctx.tabsChanged();
-    ctx.auditChanged(); // the appliance audited the connect or disconnect just before
-  });
+  // Tabs opening and closing redraw the list in every console tab (no polling), a few times a
+  // second at most however fast they come (redraw.ts). The audit log's redraw follows the
+  // appliance's write of the connect and disconnect rows.
+  app.callbackConnect(() => ctx.tabsChanged());
 
   admin.callback(
     [Output("tabs_count", "children"), Output("tabs_pick", "options"), Output("tabs_empty", "hidden"), Output("tabs_selected", "children"), Output("tabs_kick", "disabled"), Output("tabs_revoke", "disabled")],

@@ -4,8 +4,9 @@
  * tabs, users, audit log), each in its own file with its layout and callbacks. This file puts them
  * together: the header, the console's timer (a server-driven dcc.Interval that refreshes counters),
  * and the revision stores that make every open console tab redraw a section when something changes
- * (app.pushMods to the console's tabs): tabs opening or closing, users changing, new audit entries. The page is admins-only at the door (access.adminGate) and
- * every callback checks again (guard.ts).
+ * (tabs opening or closing, users changing, new audit entries), coalesced to a few redraws a second
+ * (redraw.ts). The page is admins-only at the door (access.adminGate) and every callback checks
+ * again (guard.ts).
  */
 
 import type { App } from "../app.ts";
@@ -19,6 +20,7 @@ import { clientsSection, registerClients } from "./clients.ts";
 import { usersSection, registerUsers } from "./users.ts";
 import { auditSection, registerAudit } from "./audit.ts";
 import { roleBadge } from "./ui.ts";
+import { Redraws, REV_IDS } from "./redraw.ts";
 
 export type { AdminDeps } from "./deps.ts";
 
@@ -33,26 +35,32 @@ function header(ctx: ConsoleContext) {
   );
 }
 
-export function buildAdminConsole(admin: App, deps: AdminDeps): void {
-  let tabsRev = 0;
-  let usersRev = 0;
-  let auditRev = 0;
+/** What the appliance keeps of the console: its redraw signals, and how to stop their timer. */
+export interface ConsoleHandle {
+  /** Audit entries were written (the appliance's batches of connects, disconnects, value changes). */
+  auditChanged(): void;
+  stop(): void;
+}
+
+export function buildAdminConsole(admin: App, deps: AdminDeps): ConsoleHandle {
+  const redraws = new Redraws(admin, deps.app, deps.redrawMs);
   const ctx: ConsoleContext = {
     admin,
     deps,
-    tabsChanged: () => admin.pushMods({ tabs_rev: { data: ++tabsRev } }),
-    usersChanged: () => admin.pushMods({ users_rev: { data: ++usersRev } }),
-    auditChanged: () => admin.pushMods({ audit_rev: { data: ++auditRev } }),
+    tabsChanged: () => redraws.mark("tabs"),
+    usersChanged: () => redraws.mark("users"),
+    auditChanged: () => redraws.mark("audit"),
   };
+  const rev = redraws.rev;
 
   admin.layout = () =>
     html.Div(
       [
         header(ctx),
         dcc.Interval({ id: TICK_ID, interval: REFRESH_MS }),
-        dcc.Store({ id: "tabs_rev", data: tabsRev, storage_type: "shared" }),
-        dcc.Store({ id: "users_rev", data: usersRev, storage_type: "shared" }),
-        dcc.Store({ id: "audit_rev", data: auditRev, storage_type: "shared" }),
+        dcc.Store({ id: REV_IDS.tabs, data: rev.tabs, storage_type: "shared" }),
+        dcc.Store({ id: REV_IDS.users, data: rev.users, storage_type: "shared" }),
+        dcc.Store({ id: REV_IDS.audit, data: rev.audit, storage_type: "shared" }),
         dcc.Store({ id: "admin_start", data: null }), // never changes: feeds only the first call per tab
         clientsSection(ctx),
         usersSection(ctx),
@@ -76,4 +84,5 @@ export function buildAdminConsole(admin: App, deps: AdminDeps): void {
   registerClients(ctx);
   registerUsers(ctx);
   registerAudit(ctx);
+  return { auditChanged: ctx.auditChanged, stop: () => redraws.stop() };
 }

@@ -21,13 +21,15 @@ export interface AdminDeps {
   disconnect(client: Client, reason: string): void;
   /** Shows a message (a toast) in one tab of the device app, or in all of them. */
   notify(text: string, client?: Client): void;
+  /** @internal shortest time between two redraws of the console (default redraw.ts REDRAW_MS). */
+  redrawMs?: number;
 }
 
 export interface ConsoleContext {
   /** The console itself (a dash-devices app mounted at /admin). */
   admin: App;
   deps: AdminDeps;
-  /** Every open console tab redraws its tabs table. */
+  /** Every open console tab redraws its tabs table (coalesced: a few times a second at most). */
   tabsChanged(): void;
   /** Every open console tab redraws its users list. */
   usersChanged(): void;

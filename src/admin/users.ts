@@ -100,8 +100,9 @@ export function registerUsers(ctx: ConsoleContext): void {
 
   admin.callback(
     [Output("users_table", "children"), Output("user_pick", "options")],
-    [Input("users_rev", "data"), Input("tabs_rev", "data")],
-    (_u: unknown, _t: unknown, cx: CallbackContext) => {
+    // users_rev also moves when a user's number of open tabs changes (redraw.ts), not for anonymous tabs.
+    Input("users_rev", "data"),
+    (_u: unknown, cx: CallbackContext) => {
       requireAdmin(db, cx.client, "users.view");
       return [usersTable(ctx, cx.client?.user?.id), userOptions(db)];
     },

@@ -12,13 +12,16 @@ import type { Client } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { startIntervals } from "../core/intervals.ts";
 import { openDatabase, databasePathIn, defaultDatabasePath, type DatabaseHandle } from "../db/open.ts";
-import { audit } from "../db/audit.ts";
+import type { AuditEntry } from "../db/audit.ts";
 import { ensureSetup } from "../auth/setup.ts";
 import { Access, type AccessMode } from "./access.ts";
 import { authPages } from "./auth-pages.ts";
 import { serve, type Mount, type RunningServer } from "./serve.ts";
 import type { ListenConfig } from "./config.ts";
-import { buildAdminConsole } from "../admin/console.ts";
+import { buildAdminConsole, type ConsoleHandle } from "../admin/console.ts";
+import { REDRAW_MS } from "../admin/redraw.ts";
+import { AuditBuffer } from "./audit-buffer.ts";
+import { startSessionSweep } from "./session-sweep.ts";
 
 export interface ApplianceOptions {
   access: AccessMode;
@@ -41,6 +44,13 @@ export interface Appliance {
 const VALUE_AUDIT_MS = 2000;
 const PING_MS = 5000;
 
+/**
+ * @internal intervals of the appliance's background work, read at start (tests shorten them): the
+ * sweep that closes tabs whose session ended elsewhere, the batching of the audit log's connect,
+ * disconnect and value rows, and the shortest time between two redraws of /admin.
+ */
+export const applianceTimings = { sessionSweepMs: 20_000, auditFlushMs: 250, auditBatchRows: 100, consoleRedrawMs: REDRAW_MS };
+
 export async function startAppliance(app: App, where: ListenConfig, o: ApplianceOptions, makeApp: (title: string) => App): Promise<Appliance> {
   const rt = app.runtime;
   const log = rt.log;
@@ -49,6 +59,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
   let db: DatabaseHandle | undefined;
   let admin: App | undefined;
   let setupToken: string | undefined;
+  let auditBuffer: AuditBuffer | undefined;
 
   const runtimes = (): Runtime[] => mounts.map((m) => m.runtime);
   const closeSession = (sessionId: string, reason: string) => {
@@ -61,10 +72,15 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     mounts[0]!.gate = access.appGate;
     // A public app whose callbacks ask for no role needs no check per message.
     if (o.access === "login" || rt.graph.callbacks.some((cb) => cb.role)) rt.inputGuards.unshift(access.inputGuard(rt.graph));
-    auditClients(rt, db, "app");
+    let consoleHandle: ConsoleHandle | undefined;
+    auditBuffer = new AuditBuffer(db.db, log, { flushMs: applianceTimings.auditFlushMs, maxRows: applianceTimings.auditBatchRows, onWritten: () => consoleHandle?.auditChanged() });
+    auditClients(rt, auditBuffer, "app");
 
     admin = makeApp(`${o.title} · admin`);
-    buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c) });
+    consoleHandle = buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs });
+    stops.push(consoleHandle.stop);
+    const adminRt = admin.runtime;
+    stops.push(startSessionSweep(db.db, () => [{ clients: rt.clients }, { clients: adminRt.clients, adminOnly: true }], log, applianceTimings.sessionSweepMs));
     admin.runtime.validate();
     await admin.runtime.initialShared();
     admin.runtime.started = true;
@@ -101,21 +117,16 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     async stop() {
       for (const s of stops) s();
       await server.stop();
+      auditBuffer?.stop(); // after the server: the tabs' disconnects are in it
       db?.close();
     },
   };
 }
 
-/** Audits connects, disconnects and (throttled) shared-value changes of one runtime. */
-function auditClients(rt: Runtime, db: DatabaseHandle, where: string): void {
+/** Audits connects, disconnects and (throttled) shared-value changes of one runtime, in batches. */
+function auditClients(rt: Runtime, buffer: AuditBuffer, where: string): void {
   const actor = (c: Client) => ({ userId: c.user?.id, username: c.user?.username, sessionId: c.sessionId, clientId: c.id, ip: c.ip });
-  const write = (entry: Parameters<typeof audit>[1]) => {
-    try {
-      audit(db.db, entry);
-    } catch (e) {
-      rt.log.error("audit.error", { error: e as Error });
-    }
-  };
+  const write = (entry: AuditEntry) => buffer.add(entry);
   rt.connectHandlers.push((c, connected) => {
     write({ action: connected ? "client.connect" : "client.disconnect", actor: actor(c), target: where, detail: connected ? { userAgent: c.userAgent.slice(0, 200) } : { messagesIn: c.messagesIn, messagesOut: c.messagesOut } });
   });
