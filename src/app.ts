@@ -25,11 +25,11 @@ import { createLogger, type Logger } from "./core/log.ts";
 import { DashDevicesError } from "./core/errors.ts";
 import { Runtime, type ConnectHandler, type LayoutSource, type Mods } from "./core/runtime.ts";
 import { startIntervals } from "./core/intervals.ts";
-import { listenConfig, type ListenConfig } from "./server/config.ts";
+import { listenConfig, parseAllowedHosts, type ListenConfig } from "./server/config.ts";
 import type { RunningServer } from "./server/serve.ts";
 import { startAppliance, type Appliance } from "./server/appliance.ts";
 import type { AccessMode } from "./server/access.ts";
-import { parseCli, usage, VERSION, type CliOptions } from "./server/cli.ts";
+import { exitWithError, parseCliOrExit, usage, VERSION, type CliOptions } from "./server/cli.ts";
 import { createAdminFromCli } from "./server/create-admin.ts";
 import { ControlLease, type LeaseOptions } from "./server/lease.ts";
 
@@ -62,6 +62,14 @@ export interface AppOptions {
   database?: boolean;
   /** Where the database file lives (default: data/ beside the executable, or ./data; --data-dir). */
   dataDir?: string;
+  /**
+   * Host names the device also answers to, besides its IP addresses, hostname, HOSTNAME.local and
+   * localhost (e.g. `["gadget.example.org"]`; `"name:port"`, `".example.org"`); `["*"]` turns the
+   * check off, which lets web pages reach the device by DNS rebinding. Adds to --allowed-hosts.
+   */
+  allowedHosts?: string[];
+  /** Behind a reverse proxy: believe X-Forwarded-For/-Proto/-Host (as --trust-proxy). */
+  trustProxy?: boolean;
 }
 
 export class App {
@@ -84,6 +92,7 @@ export class App {
       throw new DashDevicesError("DD_BAD_OPTION", { what: "serverService must be \"websocket\" or \"http\".", expected: '"websocket" or "http"', found: JSON.stringify(options.serverService), fix: "leave it out for WebSockets" });
     }
     this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages });
+    if (options.allowedHosts) parseAllowedHosts(options.allowedHosts, "allowedHosts");
     this.runtime.sendMode = this.serverService === "http" ? "http" : "ws";
     this.runtime.suppressCallbackExceptions = !!options.suppressCallbackExceptions;
   }
@@ -216,7 +225,7 @@ export class App {
 
   /** The command line and environment settings (--port, --data-dir, --i2c-bus, --sim, ...). */
   get cli(): CliOptions {
-    return (this.cliOptions ??= parseCli());
+    return (this.cliOptions ??= parseCliOrExit());
   }
 
   async run(options: Partial<ListenConfig> = {}): Promise<RunningServer> {
@@ -227,7 +236,7 @@ export class App {
     }
     if (!this.options.logger && cli.logFormat === "json") this.runtime.log = createLogger({ format: "json" });
     if (cli.createAdmin !== undefined) process.exit(await createAdminFromCli(cli, this.options.dataDir ?? cli.dataDir));
-    const where = listenConfig(options, cli);
+    const where = listenConfig(options, cli, { allowedHosts: this.options.allowedHosts, trustProxy: this.options.trustProxy });
     const rt = this.runtime;
     rt.validate();
     await rt.initialShared();
@@ -248,7 +257,10 @@ export class App {
       this.stopIntervals();
       const msg = (e as Error).message ?? String(e);
       if (/in use|EADDRINUSE/i.test(msg)) {
-        throw new Error(`[DD_BAD_OPTION] port ${where.port} on ${where.host} is already in use.\n  fix:      stop the other program or pick another port with --port N`);
+        const err = new DashDevicesError("DD_BAD_OPTION", { what: `port ${where.port} on ${where.host} is already in use.`, fix: "stop the other program or pick another port with --port N" });
+        // A port from the command line, the environment or the default is the operator's: one line, exit 2.
+        if (options.port === undefined) exitWithError(err);
+        throw err;
       }
       throw e;
     }
