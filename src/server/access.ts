@@ -22,9 +22,24 @@ export function hasRole(role: string | undefined, needed: string): boolean {
   return role !== undefined && (ROLE_RANK[role] ?? -1) >= (ROLE_RANK[needed] ?? Infinity);
 }
 
-/** Same-origin "next" paths only: never an open redirect. */
+/**
+ * Same-origin "next" paths only: never an open redirect. Browsers drop tabs and newlines from a
+ * URL and read "\\" as "/", so "/\t/evil.example" would become "//evil.example": control
+ * characters and backslashes are refused, and what is left must resolve to this origin.
+ * @example safeNext("/admin?tab=users"); // "/admin?tab=users"    safeNext("/\t/evil.example"); // "/"
+ */
 export function safeNext(next: unknown, fallback = "/"): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : fallback;
+  if (typeof next !== "string" || !next.startsWith("/") || next.length > 2048) return fallback;
+  if (/[\u0000-\u001f\u007f\\]/.test(next)) return fallback;
+  try {
+    const base = "http://dd.invalid";
+    const u = new URL(next, base);
+    if (u.origin !== base) return fallback;
+    const path = u.pathname + u.search + u.hash;
+    return path.startsWith("//") ? fallback : path;
+  } catch {
+    return fallback;
+  }
 }
 
 export class Access {

@@ -2,7 +2,8 @@
  * @module auth-pages
  * The few plain pages around the app: log in, log out, and the first-run setup that creates the
  * first admin from the one-time link the server prints. Plain forms (they work without script),
- * same-origin checked, the login rate limited (src/auth), every string escaped.
+ * same-origin checked, bodies read no further than 16 KiB, the login rate limited (src/auth) by the
+ * client's address (X-Forwarded-For behind a trusted proxy), every string escaped.
  */
 
 import type { Elysia } from "elysia";
@@ -11,10 +12,11 @@ import type { Logger } from "../core/log.ts";
 import { DashDevicesError } from "../core/errors.ts";
 import { login, logout } from "../auth/login.ts";
 import { checkSetupToken, completeSetup } from "../auth/setup.ts";
-import { clearSessionCookie, isHttps, readSessionToken, sessionCookie } from "../auth/cookie.ts";
-import { isSameOrigin } from "../auth/csrf.ts";
+import { clearSessionCookie, readSessionToken, requestPort, sessionCookie } from "../auth/cookie.ts";
 import type { Access } from "./access.ts";
 import { safeNext } from "./access.ts";
+import { readForm } from "./body.ts";
+import type { Edge } from "./hosts.ts";
 
 export interface AuthPagesOptions {
   access: Access;
@@ -31,22 +33,6 @@ function page(title: string, body: string, status = 200, headers: Record<string,
 
 function field(label: string, name: string, type = "text", extra = ""): string {
   return `<label>${escapeHtml(label)}<input name="${name}" type="${type}" ${extra}></label>`;
-}
-
-async function form(req: Request): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > 16 * 1024) return out;
-  try {
-    for (const [k, v] of (await req.formData()).entries()) if (typeof v === "string") out[k] = v.slice(0, 1024);
-  } catch {
-    // not a form: empty
-  }
-  return out;
-}
-
-function ipOf(req: Request, server: { requestIP(r: Request): { address: string } | null } | null | undefined): string {
-  return server?.requestIP(req)?.address ?? "unknown";
 }
 
 function redirect(to: string, headers: Record<string, string> = {}): Response {
@@ -71,8 +57,9 @@ ${field("Password", "password", "password", 'autocomplete="current-password" req
     );
   };
 
-  return (app: Elysia) =>
-    app
+  return (app: Elysia, edge: Edge) => {
+    const cookie = (request: Request, token: string, expires: Date) => sessionCookie(token, { port: requestPort(request), secure: edge.https(request), expires });
+    return app
       .get("/login", ({ request }) => {
         const url = new URL(request.url);
         const next = safeNext(url.searchParams.get("next"));
@@ -88,17 +75,19 @@ ${field("Password", "password", "password", 'autocomplete="current-password" req
       .post(
         "/login",
         async ({ request, server }) => {
-          if (!isSameOrigin(request)) return crossSite();
-          const f = await form(request);
+          if (!edge.sameOrigin(request)) return crossSite();
+          const f = await readForm(request);
+          if (f instanceof Response) return f;
           const next = safeNext(f.next);
+          const ip = edge.ip(request, server);
           try {
-            const r = await login(db, { username: f.username ?? "", password: f.password ?? "", ip: ipOf(request, server), userAgent: request.headers.get("user-agent"), replaceToken: readSessionToken(request) });
+            const r = await login(db, { username: f.username ?? "", password: f.password ?? "", ip, userAgent: request.headers.get("user-agent"), replaceToken: readSessionToken(request) });
             if (r.replacedSessionId) o.closeSession(r.replacedSessionId, "session replaced by a login");
             o.log.info("login.ok", { user: r.user.username, role: r.user.role });
-            return redirect(next, { "set-cookie": sessionCookie(r.token, { secure: isHttps(request), expires: r.session.expiresAt }) });
+            return redirect(next, { "set-cookie": cookie(request, r.token, r.session.expiresAt) });
           } catch (e) {
             if (e instanceof DashDevicesError) {
-              o.log.warn("login.refused", { code: e.code, ip: ipOf(request, server) });
+              o.log.warn("login.refused", { code: e.code, ip });
               const limited = e.code === "DD_RATE_LIMITED";
               const res = loginPage(next, e.detail.what + (e.detail.fix && limited ? ` ${e.detail.fix}` : ""), limited ? 429 : 401, f.username ?? "");
               const wait = (e as { retryAfterMs?: number }).retryAfterMs;
@@ -113,10 +102,10 @@ ${field("Password", "password", "password", 'autocomplete="current-password" req
       .post(
         "/logout",
         ({ request }) => {
-          if (!isSameOrigin(request)) return crossSite();
+          if (!edge.sameOrigin(request)) return crossSite();
           const sessionId = logout(db, readSessionToken(request));
           if (sessionId) o.closeSession(sessionId, "logged out");
-          return redirect("/login", { "set-cookie": clearSessionCookie({ secure: isHttps(request) }) });
+          return redirect("/login", { "set-cookie": clearSessionCookie({ port: requestPort(request), secure: edge.https(request) }) });
         },
         { parse: "none" },
       )
@@ -137,13 +126,15 @@ ${field("Password (at least 8 characters)", "password", "password", 'autocomplet
       .post(
         "/setup",
         async ({ request, server }) => {
-          if (!isSameOrigin(request)) return crossSite();
-          const f = await form(request);
+          if (!edge.sameOrigin(request)) return crossSite();
+          const f = await readForm(request);
+          if (f instanceof Response) return f;
+          const ip = edge.ip(request, server);
           try {
-            await completeSetup(db, { token: f.token ?? "", username: f.username ?? "", password: f.password ?? "", ip: ipOf(request, server) });
-            const r = await login(db, { username: f.username ?? "", password: f.password ?? "", ip: ipOf(request, server), userAgent: request.headers.get("user-agent") });
+            await completeSetup(db, { token: f.token ?? "", username: f.username ?? "", password: f.password ?? "", ip });
+            const r = await login(db, { username: f.username ?? "", password: f.password ?? "", ip, userAgent: request.headers.get("user-agent") });
             o.log.info("setup.done", { user: r.user.username });
-            return redirect("/admin/", { "set-cookie": sessionCookie(r.token, { secure: isHttps(request), expires: r.session.expiresAt }) });
+            return redirect("/admin/", { "set-cookie": cookie(request, r.token, r.session.expiresAt) });
           } catch (e) {
             if (e instanceof DashDevicesError) return page("Setup", `<h1>Setup</h1><p class="dd-auth-error" role="alert">${escapeHtml(e.detail.what)} ${escapeHtml(e.detail.fix ?? "")}</p><p><a href="/setup?token=${encodeURIComponent(f.token ?? "")}">Try again</a></p>`, 400);
             throw e;
@@ -151,4 +142,5 @@ ${field("Password (at least 8 characters)", "password", "password", 'autocomplet
         },
         { parse: "none" },
       );
+  };
 }

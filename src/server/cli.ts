@@ -7,7 +7,7 @@
  */
 
 import { DashDevicesError } from "../core/errors.ts";
-import { parsePort } from "./config.ts";
+import { parseAllowedHosts, parsePort } from "./config.ts";
 import pkg from "../../package.json" with { type: "json" };
 
 export interface CliOptions {
@@ -24,6 +24,10 @@ export interface CliOptions {
   createAdmin?: string;
   resetAdmin: boolean;
   logFormat: "text" | "json";
+  /** Host names to answer besides the device's own (--allowed-hosts a,b; "*": any). */
+  allowedHosts?: string[];
+  /** Behind a reverse proxy: believe X-Forwarded-For/-Proto/-Host. */
+  trustProxy: boolean;
   help: boolean;
   version: boolean;
 }
@@ -42,6 +46,10 @@ Usage: ${name} [options]
   --gpiochip N        use the real GPIO chip /dev/gpiochipN                       GPIOCHIP
   --sim               use simulated devices even if hardware is present           DD_SIM=1
   --log-format F      "text" (default) or "json" lines                            LOG_FORMAT
+  --allowed-hosts L   more names this device answers to, e.g. gadget.example.org  ALLOWED_HOSTS
+                      (its IP addresses, hostname, HOSTNAME.local and localhost
+                      always work; "*" turns the check off: unsafe, DNS rebinding)
+  --trust-proxy       behind a reverse proxy: read X-Forwarded-For/-Proto/-Host   TRUST_PROXY=1
   --create-admin U    create the admin user U (password read from stdin), then exit
   --reset             with --create-admin: reset U's password instead
   --help              show this help
@@ -67,7 +75,8 @@ function nonNegativeInt(raw: string, flag: string): number {
 }
 
 export function parseCli(argv: readonly string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): CliOptions {
-  const o: CliOptions = { sim: env.DD_SIM === "1" || env.DD_SIM === "true", resetAdmin: false, logFormat: "text", help: false, version: false };
+  const o: CliOptions = { sim: env.DD_SIM === "1" || env.DD_SIM === "true", resetAdmin: false, logFormat: "text", help: false, version: false, trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true" };
+  if (env.ALLOWED_HOSTS) o.allowedHosts = parseAllowedHosts(env.ALLOWED_HOSTS, "ALLOWED_HOSTS");
   if (env.PORT) o.port = parsePort(env.PORT, "PORT");
   if (env.HOST) o.host = env.HOST;
   if (env.DATA_DIR) o.dataDir = env.DATA_DIR;
@@ -96,6 +105,8 @@ export function parseCli(argv: readonly string[] = process.argv.slice(2), env: R
       case "--gpiochip": o.gpiochip = nonNegativeInt(take(), "--gpiochip"); break;
       case "--sim": o.sim = true; break;
       case "--log-format": o.logFormat = logFormat(take(), "--log-format"); break;
+      case "--allowed-hosts": o.allowedHosts = [...(o.allowedHosts ?? []), ...parseAllowedHosts(take(), "--allowed-hosts")]; break;
+      case "--trust-proxy": o.trustProxy = true; break;
       case "--create-admin": o.createAdmin = take(); break;
       case "--reset": o.resetAdmin = true; break;
       case "--help": case "-h": o.help = true; break;
@@ -104,6 +115,27 @@ export function parseCli(argv: readonly string[] = process.argv.slice(2), env: R
     }
   }
   return o;
+}
+
+/**
+ * `parseCli` for an app's entry: a bad flag or variable prints one line (and its fix) and exits
+ * with status 2, as command-line tools do, instead of a stack trace (and, from a compiled
+ * executable, kilobytes of its minified source).
+ */
+export function parseCliOrExit(argv: readonly string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): CliOptions {
+  try {
+    return parseCli(argv, env);
+  } catch (e) {
+    if (e instanceof DashDevicesError) exitWithError(e);
+    throw e;
+  }
+}
+
+/** Prints `error: [CODE] what (found ...)` and `  fix: ...` on stderr and exits with status 2. */
+export function exitWithError(e: DashDevicesError): never {
+  const d = e.detail;
+  process.stderr.write(`error: [${e.code}] ${d.what}${d.found ? ` (found ${d.found})` : ""}\n${d.fix ? `  fix: ${d.fix}\n` : ""}`);
+  process.exit(2);
 }
 
 function logFormat(v: string, flag: string): "text" | "json" {

@@ -12,6 +12,7 @@ import { Client, type Transport } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { FRAME, HEADER, HTTP_UPDATE_PATH } from "../core/wire.ts";
 import { identify, type Identity } from "./serve.ts";
+import { readBody } from "./body.ts";
 
 export const CLIENT_HEADER = "DD-Client";
 export const EVENTS_PATH = "/_dd/events";
@@ -97,15 +98,26 @@ export class HttpService {
     });
   }
 
-  /** POST /_dd/update: one control's values, as htmx posts them. Answers when they are handled. */
+  /**
+   * POST /_dd/update: one control's values, as htmx posts them. Answers when they are handled. The
+   * body is one message: it is read no further than the runtime's message limit.
+   */
   async update(req: Request): Promise<Response> {
     const client = this.bySecret.get(req.headers.get(CLIENT_HEADER) ?? "");
     if (!client) return text(409, "[DD_BAD_MESSAGE] this page's event stream is not connected (reload the page)");
-    const length = Number(req.headers.get("content-length") ?? 0);
-    if (length > 1024 * 1024) return text(413, "[DD_TOO_LARGE] request body too large");
+    // Element access reads the runtime's private limit (type-checked, unlike a cast).
+    const body = await readBody(req, this.rt["maxMessageBytes"]);
+    if (body instanceof Response) return body;
     const values: Record<string, unknown> = {};
     const ctype = req.headers.get("content-type") ?? "";
-    const form = ctype.includes("application/json") ? Object.entries((await req.json()) as Record<string, unknown>) : [...(await req.formData()).entries()];
+    let form: [string, unknown][];
+    try {
+      const parsed: unknown = ctype.includes("application/json") ? JSON.parse(new TextDecoder().decode(body)) : undefined;
+      if (parsed !== undefined && (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))) throw new TypeError("not an object");
+      form = parsed !== undefined ? Object.entries(parsed) : [...(await new Response(body as unknown as BodyInit, { headers: { "content-type": ctype } }).formData()).entries()];
+    } catch {
+      return text(400, "[DD_BAD_MESSAGE] the body is neither a form nor a JSON object of control values");
+    }
     for (const [k, v] of form) {
       if (k === "headers") continue;
       values[k] = k in values ? ([] as unknown[]).concat(values[k], v) : v;

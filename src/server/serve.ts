@@ -4,6 +4,10 @@
  * assets and `/ws`. The WebSocket upgrade is done with Bun's own `server.upgrade` so each message
  * reaches the runtime as the raw string (size checked before parsing, no per-message wrapper);
  * Elysia's Bun adapter dispatches socket events to the handlers we put in `ws.data`.
+ *
+ * The edge, registered before any route so it covers all of them (Elysia hooks apply only to
+ * routes added after them): every request gets the security headers (./headers.ts) and must name
+ * one of our hosts (./hosts.ts), and one error handler logs failures and answers without their text.
  */
 
 import { Elysia } from "elysia";
@@ -17,13 +21,17 @@ import { renderPage } from "./page.ts";
 import { clientsideJson } from "../core/clientside.ts";
 import { reverseLookup } from "./hostname.ts";
 import { EVENTS_PATH, HttpService, UPDATE_PATH } from "./http-service.ts";
+import { Edge, type EdgeOptions } from "./hosts.ts";
+import { contentSecurityPolicy, securityHeaders } from "./headers.ts";
 
 export interface ServeOptions {
   host: string;
   port: number;
   log: Logger;
-  /** Extra routes (login, setup, logout) added before the mounts. */
-  routes?: (app: Elysia) => unknown;
+  /** Which Host names to answer besides the device's own; whether a reverse proxy is trusted. */
+  edge?: EdgeOptions;
+  /** Extra routes (login, setup, logout) added before the mounts; `edge` reads client address and scheme. */
+  routes?: (app: Elysia, edge: Edge) => unknown;
 }
 
 /** Who a request is, as far as the app's access rules know (nothing in a public app). */
@@ -70,13 +78,21 @@ export async function serve(mounts: Mount[], o: ServeOptions): Promise<RunningSe
     serve: { reusePort: false, idleTimeout: 30 },
     websocket: { maxPayloadLength: SOCKET_MAX_PAYLOAD, idleTimeout: 120, perMessageDeflate: false, sendPings: true },
   });
-  o.routes?.(app);
-  for (const m of mounts) mount(app, m, assets);
-  app.onError(({ code, error }) => {
+  const edge = new Edge({ ...o.edge, bound: o.host });
+  if (edge.anyHost) o.log.warn("host.check_off", { message: "--allowed-hosts * : any Host name is answered, so a web page can reach this device through DNS rebinding" });
+  const headers = securityHeaders();
+  app.onError(({ code, error, request }) => {
     if (code === "NOT_FOUND") return notFound();
-    o.log.error("http.error", { code: String(code), error: error as Error });
-    return new Response("Internal error", { status: 500 });
+    if (code === "PARSE" || code === "VALIDATION") return plain(400, "Bad request");
+    o.log.error("http.error", { code: String(code), method: request.method, path: pathOf(request), error: error as Error });
+    return failed(request);
   });
+  app.onRequest(({ request, set }) => {
+    Object.assign(set.headers, headers);
+    return edge.check(request, (host) => o.log.warn("host.refused", { host, path: pathOf(request) }));
+  });
+  o.routes?.(app, edge);
+  for (const m of mounts) mount(app, m, assets, edge);
 
   app.listen({ hostname: o.host, port: o.port });
   const server = app.server!;
@@ -92,13 +108,31 @@ export async function serve(mounts: Mount[], o: ServeOptions): Promise<RunningSe
   };
 }
 
-const html = (body: string, status = 200) => new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+const html = (body: string, status = 200, extra: Record<string, string> = {}) => new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...extra } });
+const plain = (status: number, body: string) => new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+function pathOf(req: Request): string {
+  try {
+    return new URL(req.url).pathname.slice(0, 200); // never the query: it may carry a setup token
+  } catch {
+    return "";
+  }
+}
+
+/** A 500 that says where the details are, never what they are. */
+function failed(req: Request): Response {
+  const text = "The server failed on this request; the details are in its log.";
+  if (/\btext\/html\b/.test(req.headers.get("accept") ?? "")) return html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><h1>Error</h1><p>${text}</p></body></html>`, 500);
+  return plain(500, `Internal error. ${text}`);
+}
 
 /** Serves one runtime under a prefix: its page, assets, WebSocket, and the HTTP service. */
-function mount(app: Elysia, m: Mount, assets: Map<string, Asset>): void {
+function mount(app: Elysia, m: Mount, assets: Map<string, Asset>, edge: Edge): void {
   const rt = m.runtime;
   const p = m.prefix;
   const clientside = rt.clientside.length ? clientsideJson(rt.clientside) : undefined;
+  // Clientside callbacks are compiled in the page from their source text: only that page may eval.
+  const pageHeaders: Record<string, string> = clientside ? { "content-security-policy": contentSecurityPolicy({ evalScripts: true }) } : {};
   const http = m.serverService === "http" ? new HttpService(rt) : undefined;
   const pass = (req: Request, kind: "page" | "socket" | "post"): Identity | Response => (m.gate ? m.gate(req, kind) : {});
   // A prefixed page carries <base href="/admin/"> so its relative URLs (ws, _dd/...) resolve under
@@ -109,7 +143,7 @@ function mount(app: Elysia, m: Mount, assets: Map<string, Asset>): void {
       if (who instanceof Response) return who;
       try {
         const body = rt.renderLayout();
-        return html(renderPage({ title: m.title, body, version: rt.version, assets, graphs: rt.hasType("dcc.Graph"), clientside, http: !!http, base: p ? `${p}/` : undefined }));
+        return html(renderPage({ title: m.title, body, version: rt.version, assets, graphs: rt.hasType("dcc.Graph"), clientside, http: !!http, base: p ? `${p}/` : undefined }), 200, pageHeaders);
       } catch (e) {
         rt.log.error("page.error", { error: e as Error });
         return html(`<!doctype html><title>Error</title><pre>The page could not be rendered; see the server log.</pre>`, 500);
@@ -120,19 +154,19 @@ function mount(app: Elysia, m: Mount, assets: Map<string, Asset>): void {
       if (!http) return notFound();
       const who = pass(request, "socket");
       if (who instanceof Response) return who;
-      return http.events(request, server?.requestIP(request)?.address ?? "", who);
+      return http.events(request, edge.ip(request, server), who);
     })
     .post(`${p}${UPDATE_PATH}`, ({ request }) => {
       if (!http) return notFound();
-      if (!sameOrigin(request)) return new Response("Cross-origin request refused", { status: 403 });
+      if (!edge.sameOrigin(request, true)) return plain(403, "Cross-origin request refused");
       const who = pass(request, "post");
       if (who instanceof Response) return who;
       return http.update(request);
     }, { parse: "none" })
     .get(`${p}${WS_PATH}`, ({ request, server }) => {
-      if (!sameOrigin(request)) {
+      if (!edge.sameOrigin(request, true)) {
         rt.log.warn("ws.refused", { reason: "cross-origin", origin: request.headers.get("origin") ?? undefined });
-        return new Response("Cross-origin WebSocket refused", { status: 403 });
+        return plain(403, "Cross-origin WebSocket refused");
       }
       const who = pass(request, "socket");
       if (who instanceof Response) return who;
@@ -141,10 +175,11 @@ function mount(app: Elysia, m: Mount, assets: Map<string, Asset>): void {
       const reconnect = url.searchParams.get(QUERY.reconnect) === "1";
       const userAgent = request.headers.get("user-agent") ?? "";
       const origin = request.headers.get("origin") ?? "";
+      const ip = edge.ip(request, server);
       let client: Client | undefined;
       const data: SocketData = {
         open(ws) {
-          const c = (client = new Client(transportOf(ws), { ip: ws.remoteAddress, userAgent, origin }, (e) => rt.reportError(e, c)));
+          const c = (client = new Client(transportOf(ws), { ip, userAgent, origin }, (e) => rt.reportError(e, c)));
           identify(c, who);
           rt.connect(c, version, reconnect);
           void reverseLookup(c.ip).then((name) => {
@@ -190,19 +225,4 @@ function transportOf(ws: ServerWebSocket<SocketData>): Transport {
     close: (code, reason) => ws.close(code, reason),
     ping: () => ws.ping(),
   };
-}
-
-/**
- * Browsers always send Origin on WebSocket upgrades; a page from another site must not drive the
- * device with the user's cookies (cross-site WebSocket hijacking). Non-browser clients that send
- * no Origin are allowed.
- */
-export function sameOrigin(req: Request): boolean {
-  const origin = req.headers.get("origin");
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === req.headers.get("host");
-  } catch {
-    return false;
-  }
 }

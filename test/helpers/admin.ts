@@ -50,10 +50,10 @@ export function post(url: string, path: string, fields: Record<string, string>, 
   return fetch(`${url}${path}`, { method: "POST", redirect: "manual", headers, body: new URLSearchParams(fields) });
 }
 
-/** `dd_session=...` from a response's Set-Cookie, or "" when it sets none. */
+/** `dd_session_<port>=...` from a response's Set-Cookie, or "" when it sets none (or clears it). */
 export function cookieOf(res: Response): string {
-  const m = /(?:^|,\s*)(dd_session=[^;]*)/.exec(res.headers.get("set-cookie") ?? "");
-  return m && m[1] !== "dd_session=" ? m[1]! : "";
+  const m = /(?:^|,\s*)(dd_session_\d+=([^;]*))/.exec(res.headers.get("set-cookie") ?? "");
+  return m && m[2] ? m[1]! : "";
 }
 
 /** Logs in with a real POST /login; returns the session cookie (throws if refused). */

@@ -261,7 +261,7 @@ describe('an app with access: "login"', () => {
     const other = await tab(s, "/ws", await login(s.url, "op"));
     const out = await post(s.url, "/logout", {}, { cookie });
     expect(out.status).toBe(303);
-    expect(out.headers.get("set-cookie")).toContain("dd_session=;");
+    expect(out.headers.get("set-cookie")).toContain(`dd_session_${s.port}=;`);
     await app.waitFor((t) => t.closed);
     await adm.waitFor((t) => t.closed);
     expect([app.closeCode, adm.closeCode]).toEqual([4001, 4001]);

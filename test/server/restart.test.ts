@@ -66,7 +66,8 @@ test.skipIf(process.platform !== "linux")("sessions and the audit log survive a 
   expect(await until(() => !alive(pid), 10_000)).toBe(true);
   await t.waitFor((c) => c.closed);
 
-  const second = await runExample("examples/example1.ts", { DATA_DIR: dir });
+  // Same port: the session cookie is named for it (dd_session_<port>).
+  const second = await runExample("examples/example1.ts", { DATA_DIR: dir }, Number(new URL(first.url).port));
   running.push(second);
   expect(second.output()).not.toContain("setup.needed");
   const page = await fetch(`${second.url}/admin/`, { headers: { cookie } });
