@@ -63,8 +63,11 @@ test("--help, --version and bad values, from the binary", () => {
   const version = Bun.spawnSync([bin, "--version"], { cwd: home });
   expect(version.stdout.toString().trim()).toMatch(/^\d+\.\d+\.\d+$/);
   const bad = Bun.spawnSync([bin, "--port", "eighty"], { cwd: home });
-  expect(bad.exitCode).not.toBe(0);
-  expect(bad.stderr.toString()).toContain("[DD_BAD_OPTION] the port from --port is not a port number");
+  // L7: one line and the fix, exit status 2; no stack trace, no kilobytes of minified source.
+  expect(bad.exitCode).toBe(2);
+  const err = bad.stderr.toString().trimEnd().split("\n");
+  expect(err[0]).toStartWith("error: [DD_BAD_OPTION] the port from --port is not a port number");
+  expect(err.length).toBeLessThanOrEqual(2);
 });
 
 test("alone in an empty directory: pages, assets, updates, setup, login, /admin; a restart keeps users and sessions", async () => {
