@@ -2,7 +2,8 @@
 // It (1) numbers outgoing messages and marks the sending control "pending" until the server's
 // ack, (2) keeps live control values right when the server morphs a control the user is not
 // editing (htmx only touches attributes), (3) shows the connection state, (4) asks for a
-// snapshot on reconnect by sending the shared version it has, (5) dismisses error toasts.
+// snapshot on reconnect by sending the shared version it has, (5) dismisses error toasts,
+// (6) shows why the server closed the tab over a budget (code 1008): no reconnect then.
 // Wire names match src/core/wire.ts (checked by test/core/wire.test.ts).
 (() => {
   "use strict";
@@ -10,6 +11,7 @@
   const SEQ_HEADER = "DD-Seq";
   const CLIENT_HEADER = "DD-Client";
   const STATUS_ID = "dd-status";
+  const POLICY_CLOSE = 1008; // the server closed this tab over a budget (src/core/budgets.ts)
   const EDIT_MS = 1000;
   let seq = 0;
   let version = 0; // read from <body data-dd-version> at first connect (this script runs in <head>)
@@ -118,15 +120,21 @@
     c.url = `${base}?v=${version}${everConnected ? "&re=1" : ""}`;
     setStatus(everConnected ? "reconnecting" : "connecting", everConnected ? "reconnecting…" : "connecting…");
   });
-  document.addEventListener("htmx:ws:after:connection", () => {
+  document.addEventListener("htmx:ws:after:connection", (e) => {
     everConnected = true;
     setStatus("connected", "live");
+    // htmx's close event has the code but not the reason: read the reason from the socket.
+    // 1008 is not one of hx-ws's reconnect codes, so the page stays closed (no reconnect loop).
+    e.detail.connection?.socket?.addEventListener("close", (ev) => {
+      if (ev.code === POLICY_CLOSE) setStatus("lost", `closed by the server: ${ev.reason || "policy violation"}`);
+    });
   });
   document.addEventListener("htmx:ws:close", (e) => {
     const code = e.detail.code;
-    const retry = e.detail.connection?.config?.reconnectCodes?.includes(code);
+    const retry = e.detail.connection?.config?.reconnectCodes?.includes(code) && code !== POLICY_CLOSE;
     for (const el of document.querySelectorAll(`[${PENDING}]`)) el.removeAttribute(PENDING);
     if (retry) setStatus("reconnecting", "reconnecting…");
+    else if (code === POLICY_CLOSE) setStatus("lost", "closed by the server");
     else setStatus("lost", code === 4001 ? "disconnected by the server" : "connection lost: reload the page");
   });
 

@@ -6,7 +6,7 @@
  * `bun run bench:quick` runs every part briefly (a smoke test for CI: it checks that the bench
  * runs, not how fast); it writes .bench/quick.json.
  *
- * Options: --quick, --only rt,fanout,memory,browser,device, --out FILE, --fan-procs N (client
+ * Options: --quick, --only rt,fanout,memory,browser,device,flood, --out FILE, --fan-procs N (client
  * processes for fan-out, default 1), --profile (servers run under `bun --cpu-prof`, profiles in
  * .bench/prof; summarize one with `bun scripts/bench/cpuprofile.ts FILE`).
  */
@@ -19,11 +19,12 @@ import { runFanOut } from "./bench/fan-out.ts";
 import { runMemory } from "./bench/memory.ts";
 import { runBrowser } from "./bench/browser.ts";
 import { runDeviceLoop } from "./bench/device-loop.ts";
+import { runFlood } from "./bench/flood.ts";
 import { machine, table, targetTable, toJson, type Row } from "./bench/report.ts";
 import { checkTargets } from "./bench/targets.ts";
 import { pinning, pinSelf, SPLIT } from "./bench/proc.ts";
 
-const PARTS = ["rt", "fanout", "memory", "browser", "device"] as const;
+const PARTS = ["rt", "fanout", "memory", "browser", "device", "flood"] as const;
 type Part = (typeof PARTS)[number];
 
 function option(name: string): string | undefined {
@@ -32,7 +33,7 @@ function option(name: string): string | undefined {
 }
 
 if (process.argv.includes("--help")) {
-  console.log("usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device] [--out FILE] [--fan-procs N] [--profile]");
+  console.log("usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device,flood] [--out FILE] [--fan-procs N] [--profile]");
   process.exit(0);
 }
 const quick = process.argv.includes("--quick");
@@ -50,6 +51,7 @@ const cfg = quick
       memory: { sizes: [100, 1000], procs: 1, settleMs: 100 },
       browser: { moves: 20, warmup: 3 },
       device: { clients: 100, hz: 50, seconds: 1, procs: 1 },
+      flood: { seconds: 10, tabs: 3 },
     }
   : {
       // warm-up: messages per case before any row is timed (see bench/round-trip.ts)
@@ -58,6 +60,8 @@ const cfg = quick
       memory: { sizes: [100, 1000], procs: 1, settleMs: 1000 },
       browser: { moves: 300, warmup: 30 },
       device: { clients: 100, hz: 50, seconds: 5, procs: 1 },
+      // one socket floods invalid messages without reading while 3 tabs do round trips
+      flood: { seconds: 30, tabs: 3 },
     };
 
 const started = new Date();
@@ -95,6 +99,7 @@ await part("fanout", () => runFanOut({ ...cfg.fanout, profileDir }, log));
 await part("memory", () => runMemory(cfg.memory, log));
 await part("browser", () => runBrowser({ ...cfg.browser, profileDir }, log));
 await part("device", () => runDeviceLoop({ ...cfg.device, profileDir }, log));
+await part("flood", () => runFlood({ ...cfg.flood, profileDir }, log));
 
 const seconds = (performance.now() - t0) / 1000;
 const checks = checkTargets(rows);

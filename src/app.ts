@@ -23,6 +23,7 @@ export type DepArg = Dep | readonly Dep[] | null;
 export type CallbackArgs = [...deps: DepArg[], fn: CallbackFn] | [...deps: DepArg[], fn: CallbackFn, options: CallbackOptions | undefined];
 import { createLogger, type Logger } from "./core/log.ts";
 import { DashDevicesError } from "./core/errors.ts";
+import type { Budgets } from "./core/budgets.ts";
 import { Runtime, type ConnectHandler, type LayoutSource, type Mods } from "./core/runtime.ts";
 import { startIntervals } from "./core/intervals.ts";
 import { listenConfig, parseAllowedHosts, type ListenConfig } from "./server/config.ts";
@@ -44,8 +45,14 @@ export interface AppOptions {
   maxMessageBytes?: number;
   /** Show a callback's error message to the tab that caused it (default true). */
   showErrors?: boolean;
-  /** Unanswered messages one tab may have before further ones are refused (default 5,000). */
+  /** Unanswered messages one tab may have before further ones are refused with DD_FLOOD (default 1,000). */
   maxPendingMessages?: number;
+  /**
+   * What one tab may cost before the server closes it (code 1008, the reason shown in its page,
+   * logged once and audited): `{ invalidBurst: 20, invalidPerSecond: 5, maxQueued: 2000,
+   * maxPendingBytes: 8 MiB, maxBlockedSeconds: 60, maxWaitingCalls: 8 }` (src/core/budgets.ts).
+   */
+  budgets?: Partial<Budgets>;
   /**
    * How tabs talk to the server: "websocket" (default: everything over one WebSocket), or "http"
    * for networks where WebSockets are blocked (controls post their values, updates come down a
@@ -91,7 +98,7 @@ export class App {
     if (this.serverService !== "websocket" && this.serverService !== "http") {
       throw new DashDevicesError("DD_BAD_OPTION", { what: "serverService must be \"websocket\" or \"http\".", expected: '"websocket" or "http"', found: JSON.stringify(options.serverService), fix: "leave it out for WebSockets" });
     }
-    this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages });
+    this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages, budgets: options.budgets });
     if (options.allowedHosts) parseAllowedHosts(options.allowedHosts, "allowedHosts");
     this.runtime.sendMode = this.serverService === "http" ? "http" : "ws";
     this.runtime.suppressCallbackExceptions = !!options.suppressCallbackExceptions;

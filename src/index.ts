@@ -17,5 +17,6 @@ export { DashDevicesError, type ErrorCode } from "./core/errors.ts";
 export type { CallbackContext } from "./core/invoke.ts";
 export type { Component, Child, Props } from "./core/component.ts";
 export { createLogger, type Logger } from "./core/log.ts";
+export { DEFAULT_BUDGETS, type Budgets } from "./core/budgets.ts";
 export type { RunningServer } from "./server/serve.ts";
 export { ControlLease, type LeaseOptions } from "./server/lease.ts";

@@ -64,6 +64,8 @@ export class Child {
   private readonly waiting = new Map<number, { resolve: (m: Msg) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Map<string, (m: Msg) => void>();
   private output = "";
+  /** Bytes the child printed in all (stdout and stderr): the flood part measures log volume. */
+  outputBytes = 0;
   private exited = false;
   /** Orchestrator time = child time - offset (ms); see `syncClock`. */
   offset = 0;
@@ -109,6 +111,7 @@ export class Child {
   private async pump(s: ReadableStream<Uint8Array>): Promise<void> {
     const dec = new TextDecoder();
     for await (const chunk of s) {
+      this.outputBytes += chunk.byteLength;
       this.output += dec.decode(chunk, { stream: true });
       if (this.output.length > 100_000) this.output = this.output.slice(-50_000);
     }

@@ -63,6 +63,14 @@ export class Client {
   readonly outbox: Outbox;
   /** @internal messages received and not yet acknowledged. */
   inflight = 0;
+  /** @internal the refused-message token bucket (see core/budgets.ts). */
+  invalidTokens = 0;
+  /** @internal when a token was last taken (performance.now(); 0: never). */
+  invalidAt = 0;
+  /** Why the server closed this tab over a budget, if it did. */
+  closedReason: string | undefined;
+  /** @internal set by the runtime: closes this tab over a budget (the outbox calls it). */
+  overBudget: (reason: string) => void = () => {};
 
   [field: string]: unknown;
 

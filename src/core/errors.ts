@@ -20,6 +20,7 @@ export type ErrorCode =
   | "DD_BAD_VALUE"
   | "DD_DISABLED"
   | "DD_FLOOD"
+  | "DD_BUDGET"
   | "DD_NOT_AUTHORIZED"
   | "DD_BAD_COMPONENT"
   | "DD_NO_LAYOUT"

@@ -1,8 +1,9 @@
 /**
  * @module invoke
  * Calling one user callback: builds its context, runs it (sync or async, under its lock when
- * serialized, collapsing a backlog when "most recent"), and turns what it returned into a list
- * of property changes, checking the shape (output count, alternate outputs) with clear errors.
+ * serialized, collapsing a backlog when "most recent" or longer than its cap), and turns what it
+ * returned into a list of property changes, checking the shape (output count, alternate outputs)
+ * with clear errors.
  */
 
 import { DashDevicesError, describe } from "./errors.ts";
@@ -50,13 +51,37 @@ export interface Call {
   ctx: CallbackContext;
 }
 
-/** Runs calls of one callback according to its service (concurrent, serialized, most recent). */
+/** A call waiting in a capped lock; the newest one may still be given a newer call. */
+interface Waiting {
+  call: Call;
+  resolve: (o: Outcome) => void;
+}
+
+/**
+ * Runs calls of one callback according to its service: concurrent, or serialized under a lock.
+ * A serialized callback keeps at most `cap` calls waiting: "most recent" keeps one, a shared
+ * callback `maxWaiting` (default: the app's budgets.maxWaitingCalls). Past the cap the newest
+ * waiting call is superseded by the new one, which keeps its place at the end of the line: calls
+ * still run in the order they were requested, the last one requested always runs (the device
+ * ends at the last value received), and whoever sends next waits behind at most `cap` calls.
+ * Per-tab views serialized across tabs (S2) are never collapsed: each call has its own tab.
+ */
 export class CallbackRunner {
   private readonly lock: SerialQueue | undefined;
-  private latest: { call: Call; waiters: ((o: Outcome) => void)[] } | undefined;
+  /** Calls allowed to wait (not counting the one running); Infinity: every call runs. */
+  readonly cap: number;
+  private waiting = 0;
+  private newest: Waiting | undefined;
 
-  constructor(readonly cb: CallbackDef) {
+  constructor(readonly cb: CallbackDef, maxWaiting = Infinity) {
     if (cb.service.serialized) this.lock = new SerialQueue();
+    const own = cb.service.maxWaiting;
+    this.cap = cb.service.mostRecent ? 1 : cb.service.shared ? Math.max(1, own ?? maxWaiting) : Infinity;
+  }
+
+  /** Calls waiting for the lock (not counting the one running). */
+  get backlog(): number {
+    return this.waiting;
   }
 
   /**
@@ -65,20 +90,23 @@ export class CallbackRunner {
    */
   call(call: Call): Promise<Outcome> {
     if (!this.lock) return invoke(this.cb, call);
-    if (!this.cb.service.mostRecent) return this.lock.run(() => invoke(this.cb, call));
+    if (this.cap === Infinity) return this.lock.run(() => invoke(this.cb, call));
     return new Promise<Outcome>((resolve) => {
-      if (this.latest) {
-        // A call is already waiting: it is superseded by this newer one.
-        for (const w of this.latest.waiters) w({ kind: "superseded" });
-        this.latest = { call, waiters: [resolve] };
+      const last = this.newest;
+      if (last && this.waiting >= this.cap) {
+        // The line is full: the newest waiting call is superseded by this newer one.
+        last.resolve({ kind: "superseded" });
+        last.call = call;
+        last.resolve = resolve;
         return;
       }
-      this.latest = { call, waiters: [resolve] };
-      this.lock!.push(async () => {
-        const next = this.latest!;
-        this.latest = undefined;
-        const outcome = await invoke(this.cb, next.call);
-        for (const w of next.waiters) w(outcome);
+      const entry: Waiting = { call, resolve };
+      this.newest = entry;
+      this.waiting++;
+      this.lock!.push(() => {
+        this.waiting--;
+        if (this.newest === entry) this.newest = undefined;
+        return invoke(this.cb, entry.call).then(entry.resolve);
       });
     });
   }

@@ -1,7 +1,10 @@
 /**
  * @module log
  * One line per event: `time level event key=value ...`, or JSON lines with format "json".
- * Values are quoted when they contain spaces; secrets never reach here (callers pass no tokens).
+ * Values are quoted (JSON string syntax) unless they are plain printable ASCII, so a record is
+ * always one line whatever a value holds (newlines, terminal escapes, U+2028): a callback's
+ * error text cannot forge log lines. Secrets never reach here (callers pass no tokens).
+ * `LogLimiter` caps how many lines a kind of event may write per second.
  */
 
 export type Level = "debug" | "info" | "warn" | "error";
@@ -16,10 +19,32 @@ export interface Logger {
 
 const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
+/** Printable ASCII without space, quote or `=`: written as is. Anything else is quoted. */
+const BARE = /^[!#-<>-~]+$/;
+/** Line breaks and controls JSON.stringify leaves as they are. */
+const UNSAFE = /[\u007f-\u009f\u2028\u2029]/g;
+
+/** A JSON string literal of `s` with every control and line separator escaped: one line. */
+export function quote(s: string): string {
+  return JSON.stringify(s).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function fmt(v: unknown): string {
-  if (v instanceof Error) return JSON.stringify(v.message);
+  if (v instanceof Error) return quote(v.message);
   const s = typeof v === "string" ? v : JSON.stringify(v);
-  return s !== undefined && /^[^\s"=]+$/.test(s) ? s : JSON.stringify(s ?? String(v));
+  if (s === undefined) return quote(String(v));
+  return BARE.test(s) ? s : quote(s);
+}
+
+/** The frames of an error's stack ("at ..." lines), without its message (which may hold newlines). */
+function frames(e: Error): string {
+  const out: string[] = [];
+  for (const l of (e.stack ?? "").split("\n")) {
+    const t = l.trim();
+    if (t.startsWith("at ")) out.push(t);
+    if (out.length === 5) break;
+  }
+  return out.join(" | ");
 }
 
 export function createLogger(opts: { level?: Level; format?: "text" | "json"; write?: (line: string) => void } = {}): Logger {
@@ -31,15 +56,16 @@ export function createLogger(opts: { level?: Level; format?: "text" | "json"; wr
     if (opts.format === "json") {
       const o: Fields = { time, level, event };
       for (const [k, v] of Object.entries(fields)) o[k] = v instanceof Error ? { message: v.message, stack: v.stack } : v;
-      write(JSON.stringify(o));
+      write(JSON.stringify(o).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
       return;
     }
-    let line = `${time} ${level.toUpperCase().padEnd(5)} ${event}`;
+    let line = `${time} ${level.toUpperCase().padEnd(5)} ${BARE.test(event) ? event : quote(event)}`;
     let stack = "";
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
-      line += ` ${k}=${fmt(v)}`;
-      if (v instanceof Error && v.stack && level === "error") stack = "\n" + v.stack.split("\n").slice(1, 6).join("\n");
+      line += ` ${BARE.test(k) ? k : quote(k)}=${fmt(v)}`;
+      // The stack stays on the same line, as a field: a record is one line.
+      if (v instanceof Error && v.stack && level === "error") stack = ` stack=${quote(frames(v))}`;
     }
     write(line + stack);
   };
@@ -55,4 +81,46 @@ export function createLogger(opts: { level?: Level; format?: "text" | "json"; wr
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   return Object.assign(createLogger({ level: "debug", write: (l) => lines.push(l) }), { lines });
+}
+
+/**
+ * At most `perSecond` lines per second for one kind of event (refused messages, say), so a flood
+ * cannot fill the disk; the lines left out are counted and summarized once the second is over
+ * (`log.suppressed event=... count=K`). Counters only: no allocation per line.
+ */
+export class LogLimiter {
+  private windowStart = 0;
+  private written = 0;
+  private suppressed = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly log: () => Logger, private readonly event: string, private readonly perSecond = 20) {}
+
+  /** True if a line may be written now; otherwise it is counted as suppressed. */
+  allow(now = performance.now()): boolean {
+    if (now - this.windowStart >= 1000) {
+      this.summarize();
+      this.windowStart = now;
+      this.written = 0;
+    }
+    if (this.written < this.perSecond) {
+      this.written++;
+      return true;
+    }
+    if (this.suppressed++ === 0) {
+      this.timer = setTimeout(() => this.summarize(), Math.max(1, 1000 - (now - this.windowStart)));
+      (this.timer as { unref?: () => void }).unref?.();
+    }
+    return false;
+  }
+
+  /** Writes the summary of the lines left out, if any. */
+  summarize(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.suppressed) return;
+    const count = this.suppressed;
+    this.suppressed = 0;
+    this.log().warn("log.suppressed", { event: this.event, count, limit: `${this.perSecond}/s` });
+  }
 }

@@ -4,16 +4,20 @@
  * same component replaces the older one and moves to the end, so order stays right), error
  * toasts, the latest ack and shared version. Flushed once per microtask as one JSON frame that
  * htmx's hx-ws swaps. A client whose socket is backed up is not flushed until it drains, and then
- * gets the latest state of each component, never a growing backlog.
+ * gets the latest state of each component, never a growing backlog. Toasts and errors waiting
+ * are capped; a socket backed up past its budgets (bytes, time) has the client closed.
  */
 
 import { FRAME } from "./wire.ts";
 import type { Client } from "./client.ts";
+import { BUDGET_REASON } from "./budgets.ts";
 
 /** Above this many buffered bytes a client is "slow": we stop writing until it drains. */
 export const HIGH_WATER = 256 * 1024;
 /** More appends than this waiting for one component: send one full render instead. */
 const MAX_APPENDS = 32;
+/** Toasts, and errors, waiting for one frame: older ones are dropped (a flood shows the latest). */
+export const MAX_TOASTS = 5;
 
 /** Outboxes waiting for the next flush, all flushed together. */
 let pending: Outbox[] = [];
@@ -38,7 +42,11 @@ export class Outbox {
   private version = 0;
   private scheduled = false;
   private blocked = false;
+  /** performance.now() when the socket backed up (0 while it is not). */
+  private blockedSince = 0;
   private extra: Record<string, unknown> | undefined;
+  /** Budgets of what may wait for this client (the runtime sets them; none by default). */
+  limits = { pendingBytes: Infinity, blockedMs: Infinity };
 
   constructor(private readonly client: Client) {}
 
@@ -71,15 +79,18 @@ export class Outbox {
     this.schedule();
   }
 
+  /** An error for the frame's `errors` (and its toast); at most MAX_TOASTS wait, the latest kept. */
   putError(code: string, message: string, toastHtml: string): void {
-    (this.errors ??= []).push({ code, message });
+    const errors = (this.errors ??= []);
+    errors.push({ code, message });
+    if (errors.length > MAX_TOASTS) errors.shift();
     this.putToast(toastHtml);
   }
 
-  /** A toast (an error, or a message from an admin); at most five wait at a time. */
+  /** A toast (an error, or a message from an admin); at most MAX_TOASTS wait at a time. */
   putToast(toastHtml: string): void {
     this.toasts.push(toastHtml);
-    if (this.toasts.length > 5) this.toasts.shift();
+    if (this.toasts.length > MAX_TOASTS) this.toasts.shift();
     this.schedule();
   }
 
@@ -109,15 +120,29 @@ export class Outbox {
    * microtask): a message's echo, its synchronous callbacks' outputs and its ack leave as one frame.
    */
   private schedule(): void {
-    if (this.scheduled || this.blocked) return;
+    if (this.scheduled) return;
+    if (this.blocked) return this.checkBlocked();
     this.scheduled = true;
     pending.push(this);
     if (pending.length === 1) setImmediate(flushAll);
   }
 
+  private block(): void {
+    if (this.blocked) return;
+    this.blocked = true;
+    this.blockedSince = performance.now();
+  }
+
+  /** Output keeps coming for a socket that stays backed up: past a budget (bytes, time), close it. */
+  private checkBlocked(): void {
+    if (this.client.transport.buffered() > this.limits.pendingBytes) this.client.overBudget(BUDGET_REASON.pending);
+    else if (this.blockedSince && performance.now() - this.blockedSince > this.limits.blockedMs) this.client.overBudget(BUDGET_REASON.blocked);
+  }
+
   /** The socket drained: send what accumulated. */
   drain(): void {
     this.blocked = false;
+    this.blockedSince = 0;
     this.schedule();
   }
 
@@ -126,7 +151,8 @@ export class Outbox {
     const c = this.client;
     if (!c.connected) return;
     if (c.transport.buffered() > HIGH_WATER) {
-      this.blocked = true;
+      this.block();
+      this.checkBlocked();
       return;
     }
     if (!this.fragments.size && !this.toasts.length && !this.ack && !this.extra) return;
@@ -165,6 +191,6 @@ export class Outbox {
     }
     const r = c.transport.sendFrame ? c.transport.sendFrame(frame) : c.transport.send(json!);
     c.messagesOut++;
-    if (r === -1) this.blocked = true;
+    if (r === -1) this.block();
   }
 }

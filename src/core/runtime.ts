@@ -13,7 +13,8 @@ import { CallbackGraph, parseCallbackArgs, type CallbackDef } from "./graph.ts";
 import { CallbackRunner, type Change } from "./invoke.ts";
 import { PropStore, resolveProps, Sequence } from "./store.ts";
 import type { Client } from "./client.ts";
-import { createLogger, type Logger } from "./log.ts";
+import { createLogger, LogLimiter, type Logger } from "./log.ts";
+import { BUDGET_CLOSE_CODE, BUDGET_REASON, resolveBudgets, takeInvalidToken, type Budgets } from "./budgets.ts";
 import { Services } from "./services.ts";
 import { HEADER, OOB_SWAP, SHELL_ID } from "./wire.ts";
 import { parseMessage } from "./message.ts";
@@ -30,8 +31,10 @@ export interface RuntimeOptions {
   log?: Logger;
   /** Largest accepted message in bytes (default 64 KiB). */
   maxMessageBytes?: number;
-  /** Messages one tab may have in flight before it is told to slow down (default 5,000). */
+  /** Messages one tab may have in flight before further ones are refused with DD_FLOOD (default 1,000). */
   maxInflight?: number;
+  /** What one tab may cost before it is closed (core/budgets.ts; defaults there). */
+  budgets?: Partial<Budgets>;
   /** Show callback error messages to the tab that caused them (default true). */
   showErrors?: boolean;
 }
@@ -60,6 +63,10 @@ export class Runtime {
   readonly inputGuards: ((client: Client, id: string, keys: readonly string[]) => DashDevicesError | undefined)[] = [];
   /** Told of every control change a tab made (after it is applied): the audit log listens. */
   readonly inputListeners: ((client: Client, id: string, changed: Props, shared: boolean) => void)[] = [];
+  /** Told when a tab is closed over a budget (before its disconnect): the audit log listens. */
+  readonly budgetListeners: ((client: Client, reason: string) => void)[] = [];
+  /** What one tab may cost (core/budgets.ts). */
+  readonly budgets: Budgets;
   /** Callbacks that run in the browser. */
   readonly clientside: ClientsideDef[] = [];
   layout: LayoutSource | undefined;
@@ -74,12 +81,15 @@ export class Runtime {
   private readonly maxMessageBytes: number;
   private readonly maxInflight: number;
   private readonly showErrors: boolean;
+  /** Lines about what tabs did wrong (refused messages, their callbacks' errors): at most 20/s. */
+  private readonly tabErrors = new LogLimiter(() => this.log, "message.refused,callback.error", 20);
 
   constructor(opts: RuntimeOptions = {}) {
     this.log = opts.log ?? createLogger();
     this.maxMessageBytes = opts.maxMessageBytes ?? 64 * 1024;
-    this.maxInflight = opts.maxInflight ?? 5000;
+    this.maxInflight = opts.maxInflight ?? 1000;
     this.showErrors = opts.showErrors ?? true;
+    this.budgets = resolveBudgets(opts.budgets);
   }
 
   // ---------------------------------------------------------------- registration
@@ -87,7 +97,7 @@ export class Runtime {
   addCallback(args: unknown[], shared: boolean): CallbackDef {
     const def = parseCallbackArgs(args, this.graph.callbacks.length + 1, shared ? Services.SHARED : Services.REGULAR);
     this.graph.add(def);
-    this.runners.set(def, new CallbackRunner(def));
+    this.runners.set(def, new CallbackRunner(def, this.budgets.maxWaitingCalls));
     if (this.started) this.validate();
     return def;
   }
@@ -395,6 +405,8 @@ export class Runtime {
   /** A tab connected. `pageVersion` is the shared version its page was rendered at. */
   connect(client: Client, pageVersion: number, reconnect: boolean): void {
     this.clients.add(client);
+    client.overBudget = (reason) => this.closeOverBudget(client, reason);
+    client.outbox.limits = { pendingBytes: this.budgets.maxPendingBytes, blockedMs: this.budgets.maxBlockedSeconds * 1000 };
     this.log.info("client.connect", { client: client.id, ip: client.ip, clients: this.clients.size, reconnect: reconnect || undefined });
     if (reconnect || pageVersion !== this.version) client.outbox.put(SHELL_ID.root, this.renderRootFragment(client));
     client.outbox.putVersion(this.version);
@@ -408,6 +420,29 @@ export class Runtime {
     client.queue.clear();
     this.log.info("client.disconnect", { client: client.id, clients: this.clients.size });
     this.notifyConnect(client, false);
+  }
+
+  /**
+   * Closes a tab that went past a budget: code 1008 with the reason (its page shows it and does not
+   * reconnect), one log line and the budget listeners (the audit log), then the disconnect.
+   */
+  closeOverBudget(client: Client, reason: string): void {
+    if (client.closedReason !== undefined || !client.connected) return;
+    client.closedReason = reason;
+    this.log.warn("client.closed", { code: "DD_BUDGET", client: client.id, ip: client.ip, reason, messagesIn: client.messagesIn, queued: client.queue.waiting });
+    for (const l of this.budgetListeners) {
+      try {
+        l(client, reason);
+      } catch (e) {
+        this.log.error("listener.error", { error: e as Error });
+      }
+    }
+    try {
+      client.transport.close(BUDGET_CLOSE_CODE, reason);
+    } catch (e) {
+      this.log.error("client.close.error", { client: client.id, error: e as Error });
+    }
+    this.disconnect(client);
   }
 
   private notifyConnect(client: Client, connected: boolean): void {
@@ -437,7 +472,11 @@ export class Runtime {
    * callbacks run in its queue; the ack follows when everything this message caused is done.
    */
   handleMessage(client: Client, raw: unknown): void {
+    if (!client.connected) return;
     client.messagesIn++;
+    // Every message, good or refused, waits in the tab's queue for its ack: a tab that sends
+    // faster than it is served (and keeps going past the DD_FLOOD refusals) is closed.
+    if (client.queue.waiting >= this.budgets.maxQueued) return this.closeOverBudget(client, BUDGET_REASON.queued);
     const parsed = parseMessage(raw, this.maxMessageBytes);
     if ("error" in parsed) return this.refuse(client, parsed.error, parsed.seq);
     const { id, values, seq } = parsed;
@@ -459,7 +498,8 @@ export class Runtime {
       return this.refuse(client, new DashDevicesError("DD_DISABLED", { what: `"${id}" is disabled.`, expected: "changes to enabled controls only", found: describe(values), fix: "enable the control first" }), seq);
     }
     if (client.inflight >= this.maxInflight) {
-      return this.refuse(client, new DashDevicesError("DD_FLOOD", { what: "too many messages are waiting for this tab.", expected: `at most ${this.maxInflight} unanswered messages`, found: `${client.inflight}`, fix: "slow down; the message was dropped" }), seq);
+      // Not an invalid message: a fast tab recovers once its backlog is served (maxQueued bounds it).
+      return this.refuse(client, new DashDevicesError("DD_FLOOD", { what: "too many messages are waiting for this tab.", expected: `at most ${this.maxInflight} unanswered messages`, found: `${client.inflight}`, fix: "slow down; the message was dropped" }), seq, false);
     }
     let changed: Props;
     try {
@@ -473,7 +513,8 @@ export class Runtime {
         const refused = guard(client, id, keys);
         if (refused) {
           this.send(client, id); // the control snaps back to the value the server has
-          return this.refuse(client, refused, seq);
+          // Not counted as invalid: a viewer dragging a control it may not drive sends many.
+          return this.refuse(client, refused, seq, false);
         }
       }
     }
@@ -517,8 +558,13 @@ export class Runtime {
     if (ids.size) client.outbox.putField("loading", { ids: [...ids], seq });
   }
 
-  /** Tells the tab what was wrong with its message; acks it in order so its control stops pending. */
-  private refuse(client: Client, e: unknown, seq: number): void {
+  /**
+   * Tells the tab what was wrong with its message; acks it in order so its control stops pending.
+   * A message no correct page sends (`invalid`) spends a token of the tab's budget: past it the
+   * tab is closed instead.
+   */
+  private refuse(client: Client, e: unknown, seq: number, invalid = true): void {
+    if (invalid && !takeInvalidToken(client, this.budgets, performance.now())) return this.closeOverBudget(client, BUDGET_REASON.invalid);
     this.reportError(e, client);
     if (seq) client.queue.push(() => client.outbox.putAck(seq));
   }
@@ -557,7 +603,8 @@ export class Runtime {
     const code = known?.code ?? "DD_CALLBACK_ERROR";
     const text = known ? known.message : `[DD_CALLBACK_ERROR] callback "${cb?.name ?? "?"}" failed: ${e instanceof Error ? e.message : describe(e)}`;
     const level = code === "DD_CALLBACK_ERROR" || code === "DD_OUTPUT_COUNT" || code === "DD_UNKNOWN_ID" && cb ? "error" : "warn";
-    this.log[level](cb ? "callback.error" : "message.refused", { code, callback: cb?.name, shared: cb?.service.shared || undefined, client: client?.id, error: e instanceof Error && !known ? e : text.split("\n")[0] });
+    // What tabs cause is rate-limited (a flood must not fill the disk); the server's own errors are not.
+    if (!client || this.tabErrors.allow()) this.log[level](cb ? "callback.error" : "message.refused", { code, callback: cb?.name, shared: cb?.service.shared || undefined, client: client?.id, error: e instanceof Error && !known ? e : text.split("\n")[0] });
     if (!client || !client.connected) return;
     const shown = this.showErrors || known ? text : `[${code}] callback "${cb?.name}" failed (see the server log)`;
     client.outbox.putError(code, shown, toastHtml(code, shown));

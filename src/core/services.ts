@@ -14,6 +14,12 @@ export interface Service {
   readonly mostRecent: boolean;
   /** When the first call happens: once at server start, once per client, or never. */
   readonly initialCall: "server" | "client" | "none";
+  /**
+   * With `shared` and `serialized`: calls that may wait (default: the app's
+   * budgets.maxWaitingCalls, 8); past it the newest waiting call takes the latest value.
+   * Infinity: every call runs, however long the line.
+   */
+  readonly maxWaiting?: number;
 }
 
 export const Services = {

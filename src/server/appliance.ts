@@ -130,6 +130,10 @@ function auditClients(rt: Runtime, buffer: AuditBuffer, where: string): void {
   rt.connectHandlers.push((c, connected) => {
     write({ action: connected ? "client.connect" : "client.disconnect", actor: actor(c), target: where, detail: connected ? { userAgent: c.userAgent.slice(0, 200) } : { messagesIn: c.messagesIn, messagesOut: c.messagesOut } });
   });
+  // A tab closed over a budget (flooding, not reading): one entry with the reason, before its disconnect.
+  rt.budgetListeners.push((c, reason) => {
+    write({ action: "client.closed", actor: actor(c), target: where, detail: { reason, messagesIn: c.messagesIn } });
+  });
   // A drag sends many values: the first is written at once, the latest when the tab pauses.
   const pending = new WeakMap<Client, Map<string, { value: string; timer: ReturnType<typeof setTimeout> | undefined }>>();
   const entry = (c: Client, id: string, value: string) => write({ action: "value.change", actor: actor(c), target: id, detail: { value: value.length > 200 ? `${value.slice(0, 200)}…` : value } });

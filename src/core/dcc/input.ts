@@ -46,7 +46,7 @@ export const inputSpec: ComponentSpec = {
     prop: "value",
     read(values, p) {
       const raw = one(values, p.id as string);
-      if (p.type === "number") return { value: toNumber("dcc.Input", p, raw, { min: p.min, max: p.max, allowEmpty: true }) };
+      if (p.type === "number") return { value: toNumber("dcc.Input", p, raw, { min: p.min, max: p.max, step: p.step, allowEmpty: true }) };
       const max = typeof p.maxLength === "number" ? p.maxLength : 100_000;
       const text = toText("dcc.Input", p, raw, max);
       return { value: text };

@@ -2,7 +2,8 @@
  * @module dcc/range-slider
  * `dcc.RangeSlider`: two native range inputs laid over one track, both named after the id, so
  * htmx sends `[a, b]` for the wrapper. The knobs may cross while dragging: reading sorts the pair,
- * so `value` is always `[low, high]`. Marks and `updatemode` work as for `dcc.Slider`.
+ * so `value` is always `[low, high]`. Marks, `updatemode` and the step snapping work as for
+ * `dcc.Slider`.
  */
 
 import { attrs, commonAttrs, type ComponentSpec, type Props } from "../component.ts";
@@ -50,7 +51,7 @@ export const rangeSliderSpec: ComponentSpec = {
     read(values, p) {
       const raw = many(values, p.id as string);
       if (raw.length !== 2) throw badValue(TYPE, p.id, "two numbers (the low and the high end)", values[p.id as string]);
-      const [a, b] = raw.map((r) => toNumber(TYPE, p, r, { min: p.min, max: p.max }) as number) as [number, number];
+      const [a, b] = raw.map((r) => toNumber(TYPE, p, r, { min: p.min, max: p.max, step: p.step }) as number) as [number, number];
       return { value: a <= b ? [a, b] : [b, a] };
     },
   },

@@ -2,7 +2,8 @@
  * @module dcc/slider
  * `dcc.Slider`: a native range input in a wrapper that carries the id. `updatemode: "drag"`
  * sends every movement, the default `"mouseup"` only the value where the knob is released (Dash's
- * own default). Marks render under the track.
+ * own default). Marks render under the track. A value sent must be a decimal number within
+ * [min, max]; it is snapped to the step grid (min + k * step) unless `step` is null ("any").
  */
 
 import { attrs, commonAttrs, type ComponentSpec, type Props } from "../component.ts";
@@ -64,7 +65,9 @@ export const sliderSpec: ComponentSpec = {
   input: {
     prop: "value",
     read(values, p) {
-      return { value: toNumber("dcc.Slider", p, one(values, p.id as string), { min: p.min, max: p.max }) };
+      // Off-grid values are snapped to the step (as the browser's own range input does) rather than
+      // refused: float drift (0.30000000000000004) and other clients' rounding then just work.
+      return { value: toNumber("dcc.Slider", p, one(values, p.id as string), { min: p.min, max: p.max, step: p.step }) };
     },
   },
 };

@@ -28,17 +28,43 @@ export function many(values: Record<string, unknown>, id: string): unknown[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-/** A number within [min, max] (inclusive) or throws DD_BAD_VALUE. */
-export function toNumber(type: string, p: Props, raw: unknown, opts: { min?: unknown; max?: unknown; allowEmpty?: boolean } = {}): number | null {
+/**
+ * What browsers' number and range inputs send: a decimal number, optionally with an exponent.
+ * Not what `Number()` also takes: hex ("0x5"), binary, "Infinity", "" or padding.
+ */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A decimal number within [min, max] (inclusive) or throws DD_BAD_VALUE. With a `step` (a number
+ * > 0), the value is snapped to the nearest point of the grid min + k * step, as a browser's range
+ * input does (ties go up; never past max), and rounded to the step's decimals, so float drift
+ * such as 0.30000000000000004 lands on 0.3.
+ */
+export function toNumber(type: string, p: Props, raw: unknown, opts: { min?: unknown; max?: unknown; step?: unknown; allowEmpty?: boolean } = {}): number | null {
   if ((raw === "" || raw === undefined || raw === null) && opts.allowEmpty) return null;
-  const n = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+  const n = typeof raw === "number" ? raw : typeof raw === "string" && DECIMAL.test(raw) ? Number(raw) : NaN;
   const min = typeof opts.min === "number" ? opts.min : -Infinity;
   const max = typeof opts.max === "number" ? opts.max : Infinity;
   if (!Number.isFinite(n) || n < min || n > max) {
     const range = Number.isFinite(min) || Number.isFinite(max) ? ` between ${min} and ${max}` : "";
-    throw badValue(type, p.id, `a number${range}`, raw);
+    throw badValue(type, p.id, `a number${range}, written in decimal`, raw, "send a decimal number such as 7 or 2.5 (no hex, no Infinity, no empty value)");
   }
-  return n;
+  const step = opts.step;
+  if (typeof step !== "number" || !(step > 0) || !Number.isFinite(step)) return n;
+  const base = Number.isFinite(min) ? min : 0;
+  let k = Math.round((n - base) / step);
+  if (base + k * step > max) k = Math.floor((max - base) / step);
+  const digits = Math.min(20, Math.max(decimals(step), decimals(base)));
+  return Number((base + k * step).toFixed(digits));
+}
+
+/** Digits after the point in a number's shortest form (1e-7 has 7). */
+function decimals(x: number): number {
+  const s = String(x);
+  const e = s.indexOf("e-");
+  if (e >= 0) return Number(s.slice(e + 2)) + decimals(Number(s.slice(0, e)));
+  const dot = s.indexOf(".");
+  return dot < 0 ? 0 : s.length - dot - 1;
 }
 
 /** A string of at most `max` characters or throws DD_BAD_VALUE. */

@@ -49,7 +49,7 @@ describe("dcc.RangeSlider read", () => {
   const c = dcc.RangeSlider({ id: "band", min: 0, max: 100 });
   test("reads two numbers, sorted", () => {
     expect(read(c, { band: ["20", "80"] })).toEqual({ value: [20, 80] });
-    expect(read(c, { band: ["80", "20.5"] })).toEqual({ value: [20.5, 80] });
+    expect(read(c, { band: ["80", "20.5"] })).toEqual({ value: [21, 80] }); // snapped to the step (1): L5
     expect(read(c, { band: ["0", "100"] })).toEqual({ value: [0, 100] });
     expect(read(c, { band: ["7", "7"] })).toEqual({ value: [7, 7] });
   });
