@@ -243,7 +243,13 @@ export class App {
     }
     if (!this.options.logger && cli.logFormat === "json") this.runtime.log = createLogger({ format: "json" });
     if (cli.createAdmin !== undefined) process.exit(await createAdminFromCli(cli, this.options.dataDir ?? cli.dataDir));
-    const where = listenConfig(options, cli, { allowedHosts: this.options.allowedHosts, trustProxy: this.options.trustProxy });
+    let where: ListenConfig;
+    try {
+      where = listenConfig(options, cli, { allowedHosts: this.options.allowedHosts, trustProxy: this.options.trustProxy });
+    } catch (e) {
+      if (e instanceof DashDevicesError) exitWithError(e);
+      throw e;
+    }
     const rt = this.runtime;
     rt.validate();
     await rt.initialShared();
@@ -265,9 +271,8 @@ export class App {
       const msg = (e as Error).message ?? String(e);
       if (/in use|EADDRINUSE/i.test(msg)) {
         const err = new DashDevicesError("DD_BAD_OPTION", { what: `port ${where.port} on ${where.host} is already in use.`, fix: "stop the other program or pick another port with --port N" });
-        // A port from the command line, the environment or the default is the operator's: one line, exit 2.
-        if (options.port === undefined) exitWithError(err);
-        throw err;
+        // run() is the program's entry (as for --help): the operator gets one line and status 2.
+        exitWithError(err);
       }
       throw e;
     }
