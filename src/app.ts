@@ -32,6 +32,7 @@ import { startAppliance, type Appliance } from "./server/appliance.ts";
 import type { AccessMode } from "./server/access.ts";
 import { exitWithError, parseCliOrExit, usage, VERSION, type CliOptions } from "./server/cli.ts";
 import { createAdminFromCli } from "./server/create-admin.ts";
+import { auditRetention } from "./db/audit-retention.ts";
 import { ControlLease, type LeaseOptions } from "./server/lease.ts";
 
 export interface AppOptions {
@@ -77,6 +78,10 @@ export interface AppOptions {
   allowedHosts?: string[];
   /** Behind a reverse proxy: believe X-Forwarded-For/-Proto/-Host (as --trust-proxy). */
   trustProxy?: boolean;
+  /** Audit log entries older than this many days are deleted, at start and daily (default 90; 0: no limit; --audit-max-age-days). */
+  auditMaxAgeDays?: number;
+  /** Only the newest this many audit log entries are kept (default 200,000; 0: no limit; --audit-max-rows). */
+  auditMaxRows?: number;
 }
 
 export class App {
@@ -100,6 +105,7 @@ export class App {
     }
     this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages, budgets: options.budgets });
     if (options.allowedHosts) parseAllowedHosts(options.allowedHosts, "allowedHosts");
+    auditRetention(options); // DD_BAD_OPTION now, not at run()
     this.runtime.sendMode = this.serverService === "http" ? "http" : "ws";
     this.runtime.suppressCallbackExceptions = !!options.suppressCallbackExceptions;
   }
@@ -259,7 +265,8 @@ export class App {
       this.appliance = await startAppliance(
         this,
         where,
-        { access: this.options.access ?? "public", database: this.options.database ?? true, dataDir: this.options.dataDir ?? cli.dataDir, serverService: this.serverService, title: this.title },
+        { access: this.options.access ?? "public", database: this.options.database ?? true, dataDir: this.options.dataDir ?? cli.dataDir, serverService: this.serverService, title: this.title,
+          auditMaxAgeDays: this.options.auditMaxAgeDays ?? cli.auditMaxAgeDays, auditMaxRows: this.options.auditMaxRows ?? cli.auditMaxRows },
         (title) => new App({ title, logger: this.runtime.log, database: false, serverService: "websocket" }),
       );
       this.server = this.appliance.server;

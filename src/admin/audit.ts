@@ -52,8 +52,16 @@ function table(p: AuditPage): Component {
   return html.Table([head, body], { className: "dd-admin-table dd-admin-audit" });
 }
 
-function info(p: AuditPage): string {
-  return `Page ${p.page} of ${p.pages} · ${p.total === 1 ? "1 entry" : `${p.total} entries`}`;
+/** "Page 2 of 4 · 87 entries"; past the count cap "about" or "more than" (db/audit counts no further). */
+export function info(p: AuditPage): string {
+  const n = (x: number) => x.toLocaleString("en");
+  const entries = p.total === 1 && p.totalIs === "exact" ? "1 entry" : `${n(p.total)} entries`;
+  const text =
+    p.totalIs === "exact" ? `Page ${n(p.page)} of ${n(p.pages)} · ${entries}`
+    : p.totalIs === "about" ? `Page ${n(p.page)} of about ${n(p.pages)} · about ${entries}`
+    : `Page ${n(p.page)} · more than ${entries}`;
+  // A search no index serves reads only the newest entries: say so, so no one mistakes it for the whole log.
+  return p.searched ? `${text} · searched the newest ${n(p.searched)}` : text;
 }
 
 export function auditSection(ctx: ConsoleContext): Component {
@@ -69,7 +77,7 @@ export function auditSection(ctx: ConsoleContext): Component {
       [
         html.Button("‹ Previous", { id: "audit_prev", disabled: true, title: "Newer entries" }),
         html.Span(info(p), { id: "audit_info", className: "dd-admin-page" }),
-        html.Button("Next ›", { id: "audit_next", disabled: p.pages <= 1, title: "Older entries" }),
+        html.Button("Next ›", { id: "audit_next", disabled: !p.hasNext, title: "Older entries" }),
       ],
       { className: "dd-admin-pager" },
     ),
@@ -93,7 +101,7 @@ export function registerAudit(ctx: ConsoleContext): void {
       const wanted = by === "audit_prev" ? current - 1 : by === "audit_next" ? current + 1 : live ? current : 1;
       let p = queryAudit(db, auditQuery(Math.max(1, wanted), action, actor, search));
       if (p.page > p.pages) p = queryAudit(db, auditQuery(p.pages, action, actor, search));
-      return [table(p), info(p), p.page, p.page <= 1, p.page >= p.pages];
+      return [table(p), info(p), p.page, p.page <= 1, !p.hasNext];
     },
     { name: "admin_audit_view" },
   );

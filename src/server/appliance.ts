@@ -22,6 +22,7 @@ import { buildAdminConsole, type ConsoleHandle } from "../admin/console.ts";
 import { REDRAW_MS } from "../admin/redraw.ts";
 import { AuditBuffer } from "./audit-buffer.ts";
 import { startSessionSweep } from "./session-sweep.ts";
+import { auditRetention, startAuditRetention } from "../db/audit-retention.ts";
 
 export interface ApplianceOptions {
   access: AccessMode;
@@ -31,6 +32,10 @@ export interface ApplianceOptions {
   dataDir?: string;
   serverService: "websocket" | "http";
   title: string;
+  /** Audit entries older than this many days are deleted, at start and daily (default 90; 0: no limit). */
+  auditMaxAgeDays?: number;
+  /** At most this many (the newest) audit entries are kept (default 200,000; 0: no limit). */
+  auditMaxRows?: number;
 }
 
 export interface Appliance {
@@ -67,7 +72,9 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
   };
 
   if (o.database) {
+    const retention = auditRetention(o); // a bad value fails before anything is opened
     db = openDatabase({ path: o.dataDir ? databasePathIn(o.dataDir) : defaultDatabasePath() });
+    stops.push(startAuditRetention(db.db, retention, { log }));
     const access = new Access(db.db, o.access);
     mounts[0]!.gate = access.appGate;
     // A public app whose callbacks ask for no role needs no check per message.

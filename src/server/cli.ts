@@ -28,6 +28,10 @@ export interface CliOptions {
   allowedHosts?: string[];
   /** Behind a reverse proxy: believe X-Forwarded-For/-Proto/-Host. */
   trustProxy: boolean;
+  /** Audit log retention: entries older than this many days go (0: no limit by age). */
+  auditMaxAgeDays?: number;
+  /** Audit log retention: at most this many entries are kept (0: no limit by count). */
+  auditMaxRows?: number;
   help: boolean;
   version: boolean;
 }
@@ -50,6 +54,11 @@ Usage: ${name} [options]
                       (its IP addresses, hostname, HOSTNAME.local and localhost
                       always work; "*" turns the check off: unsafe, DNS rebinding)
   --trust-proxy       behind a reverse proxy: read X-Forwarded-For/-Proto/-Host   TRUST_PROXY=1
+  --audit-max-age-days N
+                      delete audit log entries older than N days (default 90;     AUDIT_MAX_AGE_DAYS
+                      0: no limit by age); applied at start and daily
+  --audit-max-rows N  keep only the newest N audit log entries (default 200000;   AUDIT_MAX_ROWS
+                      0: no limit by count)
   --create-admin U    create the admin user U (password read from stdin), then exit
   --reset             with --create-admin: reset U's password instead
   --help              show this help
@@ -83,6 +92,8 @@ export function parseCli(argv: readonly string[] = process.argv.slice(2), env: R
   if (env.I2C_BUS) o.i2cBus = nonNegativeInt(env.I2C_BUS, "I2C_BUS");
   if (env.GPIOCHIP) o.gpiochip = nonNegativeInt(env.GPIOCHIP, "GPIOCHIP");
   if (env.LOG_FORMAT) o.logFormat = logFormat(env.LOG_FORMAT, "LOG_FORMAT");
+  if (env.AUDIT_MAX_AGE_DAYS) o.auditMaxAgeDays = nonNegativeInt(env.AUDIT_MAX_AGE_DAYS, "AUDIT_MAX_AGE_DAYS");
+  if (env.AUDIT_MAX_ROWS) o.auditMaxRows = nonNegativeInt(env.AUDIT_MAX_ROWS, "AUDIT_MAX_ROWS");
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]!;
     let inline: string | undefined;
@@ -107,6 +118,8 @@ export function parseCli(argv: readonly string[] = process.argv.slice(2), env: R
       case "--log-format": o.logFormat = logFormat(take(), "--log-format"); break;
       case "--allowed-hosts": o.allowedHosts = [...(o.allowedHosts ?? []), ...parseAllowedHosts(take(), "--allowed-hosts")]; break;
       case "--trust-proxy": o.trustProxy = true; break;
+      case "--audit-max-age-days": o.auditMaxAgeDays = nonNegativeInt(take(), "--audit-max-age-days"); break;
+      case "--audit-max-rows": o.auditMaxRows = nonNegativeInt(take(), "--audit-max-rows"); break;
       case "--create-admin": o.createAdmin = take(); break;
       case "--reset": o.resetAdmin = true; break;
       case "--help": case "-h": o.help = true; break;
