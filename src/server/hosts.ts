@@ -46,6 +46,8 @@ export class Edge {
   readonly anyHost: boolean;
   readonly trustProxy: boolean;
   private readonly logged = new Map<string, number>();
+  /** Host values already found allowed: a browser sends the same one on every request. */
+  private readonly known = new Set<string>();
 
   constructor(o: EdgeOptions & { bound?: string } = {}) {
     const extra = (o.allowedHosts ?? []).map((h) => h.trim()).filter(Boolean);
@@ -62,10 +64,11 @@ export class Edge {
 
   /** Whether `host` (a Host header value) names this server. */
   allows(host: string): boolean {
-    if (this.anyHost) return true;
+    if (this.anyHost || this.known.has(host)) return true;
     const h = parseHost(host);
-    if (!h) return false;
-    return isIP(h.name.replace(/^\[|\]$/g, "")) !== 0 || hostAllowed(host, this.names);
+    if (!h || (isIP(h.name.replace(/^\[|\]$/g, "")) === 0 && !hostAllowed(host, this.names))) return false;
+    if (this.known.size < 256) this.known.add(host);
+    return true;
   }
 
   /**
