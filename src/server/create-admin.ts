@@ -18,7 +18,9 @@ export async function createAdminFromCli(cli: CliOptions, dataDir: string | unde
     const password = await readPassword(`Password for ${username}: `);
     if (cli.resetAdmin) {
       const r = await resetAdmin(db.db, { username, password });
-      process.stdout.write(`${r.created ? "created" : "reset"} admin "${r.user.username}" in ${db.path}\n`);
+      // Say what the reset did besides the password: the owner came here locked out, or to lock someone out.
+      const also = r.created ? "" : ` (its sessions ended: ${r.revokedSessionIds.length}; its failed logins no longer lock it out)`;
+      process.stdout.write(`${r.created ? "created" : "reset"} admin "${r.user.username}" in ${db.path}${also}\n`);
     } else {
       const user = await createAdmin(db.db, { username, password });
       process.stdout.write(`created admin "${user.username}" in ${db.path}\n`);
