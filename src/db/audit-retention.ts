@@ -2,7 +2,8 @@
  * @module db/audit-retention
  * Keeps the audit log from growing forever: a busy device writes two rows per connection, and at
  * about a million rows the log is megabytes of disk on an SD card for nothing. Entries older than
- * `maxAgeDays`, and all but the newest `maxRows`, are deleted at start and then once a day.
+ * `maxAgeDays`, and all but the newest `maxRows`, are deleted at start, then once a day, and
+ * sooner when a flood of connections takes the log more than 10% past `maxRows`.
  *
  * Deletes go in small batches, one short transaction each, with a pause between them, so that a
  * first pass over millions of rows never holds the server (or another process's write) for long:
@@ -123,11 +124,25 @@ export interface RetentionLog {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
+/** Entries in the log, estimated from its ids in two b-tree seeks (exact while nothing was deleted in the middle). */
+export function estimateAuditRows(db: Db): number {
+  // Two single-aggregate queries, each one seek down the table's b-tree (min and max in one query would scan).
+  const lo = db.select({ id: sql<number | null>`min(${auditLog.id})` }).from(auditLog).get()?.id;
+  const hi = db.select({ id: sql<number | null>`max(${auditLog.id})` }).from(auditLog).get()?.id;
+  return lo == null || hi == null ? 0 : hi - lo + 1;
+}
+
+/** The row limit may be passed by this fraction before a pass runs ahead of the daily one. */
+const ROWS_SLACK = 0.1;
+
 /**
  * Applies the retention now (in the background) and then every `everyMs` (default a day) on an
  * unref'd timer; returns the function that stops it (a run under way ends after its batch).
+ * A flood of connections can write millions of rows in a day, so every `checkMs` (default a
+ * minute) the log's size is estimated (two index seeks) and a pass runs early when it is more than
+ * 10% over `maxRows`.
  */
-export function startAuditRetention(db: Db, r: AuditRetention, o: { log?: RetentionLog; everyMs?: number } = {}): () => void {
+export function startAuditRetention(db: Db, r: AuditRetention, o: { log?: RetentionLog; everyMs?: number; checkMs?: number } = {}): () => void {
   if (r.maxAgeDays === 0 && r.maxRows === 0) return () => {};
   let stopped = false;
   let running = false;
@@ -145,11 +160,18 @@ export function startAuditRetention(db: Db, r: AuditRetention, o: { log?: Retent
   };
   const first = setTimeout(pass, 0);
   const timer = setInterval(pass, o.everyMs ?? DAY_MS);
-  first.unref?.();
-  timer.unref?.();
+  const check = setInterval(() => {
+    try {
+      if (r.maxRows > 0 && !running && estimateAuditRows(db) > r.maxRows * (1 + ROWS_SLACK)) void pass();
+    } catch (e) {
+      if (!stopped) o.log?.error("audit.retention.error", { error: e as Error });
+    }
+  }, o.checkMs ?? 60_000);
+  for (const t of [first, timer, check]) t.unref?.();
   return () => {
     stopped = true;
     clearTimeout(first);
     clearInterval(timer);
+    clearInterval(check);
   };
 }

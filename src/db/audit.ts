@@ -13,7 +13,7 @@
  */
 
 import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import { deleteOlderBatch, RETENTION_BATCH } from "./audit-retention.ts";
+import { deleteOlderBatch, estimateAuditRows, RETENTION_BATCH } from "./audit-retention.ts";
 import { auditLog, type AuditDetail, type AuditRow } from "./schema.ts";
 import type { Db } from "./open.ts";
 
@@ -200,10 +200,7 @@ function countMatches(db: Db, where: SQL | undefined): { total: number; totalIs:
   const n = db.select({ n: count() }).from(capped).get()?.n ?? 0;
   if (n <= AUDIT_COUNT_CAP) return { total: n, totalIs: "exact" };
   if (where) return { total: AUDIT_COUNT_CAP, totalIs: "more" };
-  // Two single-aggregate queries: each is one step down the table's b-tree (min and max together would scan).
-  const lo = db.select({ id: sql<number>`min(${auditLog.id})` }).from(auditLog).get()?.id ?? 0;
-  const hi = db.select({ id: sql<number>`max(${auditLog.id})` }).from(auditLog).get()?.id ?? 0;
-  return { total: Math.max(n, hi - lo + 1), totalIs: "about" };
+  return { total: Math.max(n, estimateAuditRows(db)), totalIs: "about" };
 }
 
 /**

@@ -64,6 +64,20 @@ test("M9: retention runs again on its timer, and not after it is stopped", async
   expect(count(t)).toBe(150);
 });
 
+test("M9: a flood that takes the log past its row limit is trimmed before the daily pass", async () => {
+  const t = openTempDb();
+  cleanups.push(() => t.dispose());
+  fill(t, 1500);
+  const stop = startAuditRetention(t.db, { maxAgeDays: 0, maxRows: 1000 }, { everyMs: 86_400_000, checkMs: 20 });
+  cleanups.push(stop);
+  expect(await until(() => count(t) === 1000, 5000)).toBe(true); // the pass at start
+  fill(t, 50); // 5% over: left for the daily pass
+  await Bun.sleep(100); // five checks
+  expect(count(t)).toBe(1050);
+  fill(t, 2000); // far over: trimmed at the next check
+  expect(await until(() => count(t) === 1000, 5000)).toBe(true);
+});
+
 test("M9: the flags and environment variables, and bad values refused with the fix", () => {
   expect(parseCli(["--audit-max-age-days", "30", "--audit-max-rows=5000"], {})).toMatchObject({ auditMaxAgeDays: 30, auditMaxRows: 5000 });
   expect(parseCli([], { AUDIT_MAX_AGE_DAYS: "7", AUDIT_MAX_ROWS: "0" })).toMatchObject({ auditMaxAgeDays: 7, auditMaxRows: 0 });
