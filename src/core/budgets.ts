@@ -48,6 +48,31 @@ export const BUDGET_REASON = {
   blocked: "the tab stopped reading",
 } as const;
 
+export type BudgetKind = keyof typeof BUDGET_REASON;
+
+/** The error logged when a tab is closed over a budget: what was allowed, what came, the fix. */
+export function budgetError(kind: BudgetKind, b: Budgets, found: string): DashDevicesError {
+  const d = {
+    invalid: {
+      expected: `at most ${b.invalidBurst} refused messages at once, then ${b.invalidPerSecond} a second`,
+      fix: "reload or fix the page that sends them (a stale page, a broken script); raise budgets.invalidBurst / invalidPerSecond only if they are legitimate",
+    },
+    queued: {
+      expected: `at most ${b.maxQueued} messages waiting in one tab's queue`,
+      fix: "the tab sends faster than its callbacks run: send less often (updatemode \"mouseup\", debounce) or raise budgets.maxQueued",
+    },
+    pending: {
+      expected: `at most ${b.maxPendingBytes} bytes waiting for one tab`,
+      fix: "the tab does not read what it is sent; raise budgets.maxPendingBytes only for very large pages",
+    },
+    blocked: {
+      expected: `a tab that reads what it is sent within ${b.maxBlockedSeconds} s`,
+      fix: "check the tab's network; raise budgets.maxBlockedSeconds for very slow links",
+    },
+  }[kind];
+  return new DashDevicesError("DD_BUDGET", { what: `a tab was closed (WebSocket code ${BUDGET_CLOSE_CODE}): ${BUDGET_REASON[kind]}.`, expected: d.expected, found, fix: d.fix });
+}
+
 /** The app's budgets over the defaults; a budget that is not a positive number is refused. */
 export function resolveBudgets(given: Partial<Budgets> | undefined): Budgets {
   const b = { ...DEFAULT_BUDGETS, ...(given ?? {}) };

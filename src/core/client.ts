@@ -9,6 +9,7 @@
 import { PropStore } from "./store.ts";
 import { SerialQueue } from "./serial.ts";
 import { Outbox } from "./outbox.ts";
+import type { BudgetKind } from "./budgets.ts";
 
 /** What the core needs from a socket. `send` returns Bun's codes: bytes sent, -1 queued, 0 dropped. */
 export interface Transport {
@@ -70,7 +71,7 @@ export class Client {
   /** Why the server closed this tab over a budget, if it did. */
   closedReason: string | undefined;
   /** @internal set by the runtime: closes this tab over a budget (the outbox calls it). */
-  overBudget: (reason: string) => void = () => {};
+  overBudget: (kind: BudgetKind) => void = () => {};
 
   [field: string]: unknown;
 

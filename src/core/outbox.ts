@@ -10,7 +10,6 @@
 
 import { FRAME } from "./wire.ts";
 import type { Client } from "./client.ts";
-import { BUDGET_REASON } from "./budgets.ts";
 
 /** Above this many buffered bytes a client is "slow": we stop writing until it drains. */
 export const HIGH_WATER = 256 * 1024;
@@ -135,8 +134,8 @@ export class Outbox {
 
   /** Output keeps coming for a socket that stays backed up: past a budget (bytes, time), close it. */
   private checkBlocked(): void {
-    if (this.client.transport.buffered() > this.limits.pendingBytes) this.client.overBudget(BUDGET_REASON.pending);
-    else if (this.blockedSince && performance.now() - this.blockedSince > this.limits.blockedMs) this.client.overBudget(BUDGET_REASON.blocked);
+    if (this.client.transport.buffered() > this.limits.pendingBytes) this.client.overBudget("pending");
+    else if (this.blockedSince && performance.now() - this.blockedSince > this.limits.blockedMs) this.client.overBudget("blocked");
   }
 
   /** The socket drained: send what accumulated. */

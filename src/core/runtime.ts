@@ -14,7 +14,7 @@ import { CallbackRunner, type Change } from "./invoke.ts";
 import { PropStore, resolveProps, Sequence } from "./store.ts";
 import type { Client } from "./client.ts";
 import { createLogger, LogLimiter, type Logger } from "./log.ts";
-import { BUDGET_CLOSE_CODE, BUDGET_REASON, resolveBudgets, takeInvalidToken, type Budgets } from "./budgets.ts";
+import { BUDGET_CLOSE_CODE, BUDGET_REASON, budgetError, resolveBudgets, takeInvalidToken, type BudgetKind, type Budgets } from "./budgets.ts";
 import { Services } from "./services.ts";
 import { HEADER, OOB_SWAP, SHELL_ID } from "./wire.ts";
 import { parseMessage } from "./message.ts";
@@ -405,7 +405,7 @@ export class Runtime {
   /** A tab connected. `pageVersion` is the shared version its page was rendered at. */
   connect(client: Client, pageVersion: number, reconnect: boolean): void {
     this.clients.add(client);
-    client.overBudget = (reason) => this.closeOverBudget(client, reason);
+    client.overBudget = (kind) => this.closeOverBudget(client, kind);
     client.outbox.limits = { pendingBytes: this.budgets.maxPendingBytes, blockedMs: this.budgets.maxBlockedSeconds * 1000 };
     this.log.info("client.connect", { client: client.id, ip: client.ip, clients: this.clients.size, reconnect: reconnect || undefined });
     if (reconnect || pageVersion !== this.version) client.outbox.put(SHELL_ID.root, this.renderRootFragment(client));
@@ -426,10 +426,12 @@ export class Runtime {
    * Closes a tab that went past a budget: code 1008 with the reason (its page shows it and does not
    * reconnect), one log line and the budget listeners (the audit log), then the disconnect.
    */
-  closeOverBudget(client: Client, reason: string): void {
+  closeOverBudget(client: Client, kind: BudgetKind): void {
     if (client.closedReason !== undefined || !client.connected) return;
+    const reason = BUDGET_REASON[kind];
     client.closedReason = reason;
-    this.log.warn("client.closed", { code: "DD_BUDGET", client: client.id, ip: client.ip, reason, messagesIn: client.messagesIn, queued: client.queue.waiting });
+    const found = `${client.messagesIn} messages received, ${client.queue.waiting} waiting, ${client.transport.buffered()} bytes waiting to be sent`;
+    this.log.warn("client.closed", { code: "DD_BUDGET", client: client.id, ip: client.ip, reason, error: budgetError(kind, this.budgets, found).message });
     for (const l of this.budgetListeners) {
       try {
         l(client, reason);
@@ -476,7 +478,7 @@ export class Runtime {
     client.messagesIn++;
     // Every message, good or refused, waits in the tab's queue for its ack: a tab that sends
     // faster than it is served (and keeps going past the DD_FLOOD refusals) is closed.
-    if (client.queue.waiting >= this.budgets.maxQueued) return this.closeOverBudget(client, BUDGET_REASON.queued);
+    if (client.queue.waiting >= this.budgets.maxQueued) return this.closeOverBudget(client, "queued");
     const parsed = parseMessage(raw, this.maxMessageBytes);
     if ("error" in parsed) return this.refuse(client, parsed.error, parsed.seq);
     const { id, values, seq } = parsed;
@@ -564,7 +566,7 @@ export class Runtime {
    * tab is closed instead.
    */
   private refuse(client: Client, e: unknown, seq: number, invalid = true): void {
-    if (invalid && !takeInvalidToken(client, this.budgets, performance.now())) return this.closeOverBudget(client, BUDGET_REASON.invalid);
+    if (invalid && !takeInvalidToken(client, this.budgets, performance.now())) return this.closeOverBudget(client, "invalid");
     this.reportError(e, client);
     if (seq) client.queue.push(() => client.outbox.putAck(seq));
   }

@@ -2,7 +2,7 @@
 // options check, the outbox's caps and backed-up-socket budgets, and the shared callback's capped
 // line (M6). The same budgets against a real server: test/server/h1-socket-budgets.test.ts.
 import { expect, test } from "bun:test";
-import { DEFAULT_BUDGETS, resolveBudgets, takeInvalidToken } from "../../src/core/budgets.ts";
+import { budgetError, DEFAULT_BUDGETS, resolveBudgets, takeInvalidToken } from "../../src/core/budgets.ts";
 import { Client, type Transport } from "../../src/core/client.ts";
 import { HIGH_WATER, MAX_TOASTS } from "../../src/core/outbox.ts";
 import { CallbackRunner, type Call, type Outcome } from "../../src/core/invoke.ts";
@@ -22,6 +22,15 @@ test("H1: the refused-message bucket allows a burst, then its rate, then refuses
   expect(takeInvalidToken(c, b, t + 500)).toBe(false);
   // a quiet minute refills to the burst, not beyond
   expect([1, 2, 3, 4].map(() => takeInvalidToken(c, b, t + 60_000))).toEqual([true, true, true, false]);
+});
+
+test("H1: a budget close is explained with DD_BUDGET: what was allowed, what came, the fix", () => {
+  const e = budgetError("invalid", DEFAULT_BUDGETS, "41 messages received");
+  expect(e.code).toBe("DD_BUDGET");
+  expect(e.message).toContain("too many invalid messages");
+  expect(e.message).toContain("expected: at most 20 refused messages at once, then 5 a second");
+  expect(e.message).toContain("found:    41 messages received");
+  expect(e.message).toContain("fix:");
 });
 
 test("H1: budgets are checked when the app is made", () => {
@@ -50,7 +59,7 @@ function fakeClient(buffered = 0) {
   };
   const c = new Client(transport, { ip: "127.0.0.1" }, () => {});
   const closed: string[] = [];
-  c.overBudget = (reason) => closed.push(reason);
+  c.overBudget = (kind) => closed.push(kind);
   return { c, sent, state, closed };
 }
 
@@ -77,7 +86,7 @@ test("H1: a socket backed up past the byte budget has its client closed", async 
   expect(closed).toEqual([]);
   c.transport.buffered = () => 3 * HIGH_WATER;
   c.outbox.put("a", "<div id=a>2</div>");
-  expect(closed).toEqual(["too much output waiting: the tab is not reading"]);
+  expect(closed).toEqual(["pending"]);
 });
 
 test("H1: a socket that stays backed up past the time budget while output keeps coming is closed", async () => {
@@ -88,7 +97,7 @@ test("H1: a socket that stays backed up past the time budget while output keeps 
   expect(c.outbox.isBlocked).toBe(true);
   await Bun.sleep(5);
   c.outbox.put("a", "<div id=a>2</div>");
-  expect(closed).toEqual(["the tab stopped reading"]);
+  expect(closed).toEqual(["blocked"]);
   // a socket that drains is not blocked any more, whatever the time
   const other = fakeClient(HIGH_WATER + 1);
   other.c.outbox.limits = { pendingBytes: Infinity, blockedMs: 1 };
