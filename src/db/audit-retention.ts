@@ -1,9 +1,9 @@
 /**
  * @module db/audit-retention
- * Keeps the audit log from growing forever: a busy device writes two rows per connection, and at
- * about a million rows the log is megabytes of disk on an SD card for nothing. Entries older than
- * `maxAgeDays`, and all but the newest `maxRows`, are deleted at start, then once a day, and
- * sooner when a flood of connections takes the log more than 10% past `maxRows`.
+ * Keeps the audit log from growing forever: a busy device writes two rows per connection (a flood
+ * of connections, over a thousand a second), and a log of millions of rows fills an SD card and
+ * slows every search of it. Entries older than `maxAgeDays`, and all but the newest `maxRows`, are
+ * deleted at start, then once a day, and sooner when a flood takes the log 10% past `maxRows`.
  *
  * Deletes go in small batches, one short transaction each, with a pause between them, so that a
  * first pass over millions of rows never holds the server (or another process's write) for long:
@@ -32,16 +32,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Throws DD_BAD_OPTION unless `value` is a whole number >= 0 (undefined: the default).
  * @example
- * const days = checkRetentionOption(options.auditMaxAgeDays, "auditMaxAgeDays") ?? 90;
+ * const days = checkRetentionOption(options.auditMaxAgeDays, "auditMaxAgeDays", "days", 30) ?? 90;
  */
-export function checkRetentionOption(value: unknown, name: string): number | undefined {
+export function checkRetentionOption(value: unknown, name: string, unit: "days" | "rows", example: number): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
     throw new DashDevicesError("DD_BAD_OPTION", {
-      what: `${name} must be a whole number of ${name.includes("Days") ? "days" : "rows"}, or 0 for no limit.`,
+      what: `${name} must be a whole number of ${unit}, or 0 for no limit.`,
       expected: "an integer >= 0",
       found: describe(value, 40),
-      fix: `e.g. ${name}: ${name.includes("Days") ? 30 : 100_000} (the default is ${name.includes("Days") ? DEFAULT_AUDIT_RETENTION.maxAgeDays : DEFAULT_AUDIT_RETENTION.maxRows})`,
+      fix: `e.g. ${name}: ${example}, or leave it out for the default`,
     });
   }
   return value;
@@ -50,8 +50,8 @@ export function checkRetentionOption(value: unknown, name: string): number | und
 /** The retention from options that may be missing (the defaults fill them in). */
 export function auditRetention(o: { auditMaxAgeDays?: number; auditMaxRows?: number }): AuditRetention {
   return {
-    maxAgeDays: checkRetentionOption(o.auditMaxAgeDays, "auditMaxAgeDays") ?? DEFAULT_AUDIT_RETENTION.maxAgeDays,
-    maxRows: checkRetentionOption(o.auditMaxRows, "auditMaxRows") ?? DEFAULT_AUDIT_RETENTION.maxRows,
+    maxAgeDays: checkRetentionOption(o.auditMaxAgeDays, "auditMaxAgeDays", "days", 30) ?? DEFAULT_AUDIT_RETENTION.maxAgeDays,
+    maxRows: checkRetentionOption(o.auditMaxRows, "auditMaxRows", "rows", 100_000) ?? DEFAULT_AUDIT_RETENTION.maxRows,
   };
 }
 
