@@ -4,7 +4,9 @@
  * value, what admins did; newest first, a page at a time (previous / next, page N of M), filtered
  * by action ("login.*" for a prefix), actor and free text (db/audit's queryAudit). The first page
  * follows the log live (redrawn when the console writes an entry, a tab comes or goes, and with the
- * console's timer for the rest, such as logins and value changes); other pages hold still.
+ * console's timer for the rest, such as logins and value changes); other pages hold still. Counts
+ * past 10,000 read "about" or "more than", and a search that reads only the newest entries says so
+ * (queryAudit bounds its work so that a million-row log never stalls the server).
  */
 
 import type { Component } from "../core/component.ts";
