@@ -3,7 +3,9 @@
  * The flood part: one socket sends invalid messages without reading for `seconds` (in its own
  * process) while 3 ordinary tabs do round trips on a regular callback. Reports the server's RSS
  * before and at the end (after a full GC, the flooder still connected unless the server dropped it), what the server logged, the tabs' round trips during the
- * flood, and whether and when the server disconnected the flooder (per-socket budgets).
+ * flood, and whether and when the server disconnected the flooder (per-socket budgets). The flood
+ * lasts `seconds`, or until the flooder's socket ends (a dropped socket that does not read only
+ * notices when Bun gives up on the closing handshake).
  * Targets: RSS growth <= 50 MB, the other tabs' p99 <= 10 ms.
  */
 
@@ -78,7 +80,7 @@ export async function runFlood(cfg: FloodConfig, log: (s: string) => void): Prom
         label: `flood: ${cfg.tabs} tabs' round trips while one socket floods invalid messages for ${cfg.seconds} s`,
         n: samples.length,
         ms: samples.length ? summarize(samples) : undefined,
-        notes: [`RSS ${fmtBytes(before.rss)} -> ${fmtBytes(after.rss)} (${grew >= 0 ? "+" : ""}${fmtBytes(grew)})`, `flooder sent ${f.sent} messages, ${ended}`, `server log +${fmtBytes(logBytes)}`, ...(timeouts ? [`${timeouts} round trips timed out`] : [])],
+        notes: [`RSS ${fmtBytes(before.rss)} -> ${fmtBytes(after.rss)} (${grew >= 0 ? "+" : ""}${fmtBytes(grew)})`, `flooder sent ${f.sent} messages${f.endedMs !== undefined ? ` (its socket ended after ${(f.endedMs / 1000).toFixed(1)} s; the flood stops then)` : ""}, ${ended}`, `server log +${fmtBytes(logBytes)}`, ...(timeouts ? [`${timeouts} round trips timed out`] : [])],
         extra: { rssBefore: before.rss, rssAfter: after.rss, rssGrowth: grew, rssAfterBeforeGc: after.rssBeforeGc, sent: f.sent, disconnectedMs: endedMs ?? null, logBytes, timeouts },
       },
     ];
