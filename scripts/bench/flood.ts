@@ -2,10 +2,11 @@
  * @module bench/flood
  * The flood part: one socket sends invalid messages without reading for `seconds` (in its own
  * process) while 3 ordinary tabs do round trips on a regular callback. Reports the server's RSS
- * before and at the end (after a full GC, the flooder still connected unless the server dropped it), what the server logged, the tabs' round trips during the
- * flood, and whether and when the server disconnected the flooder (per-socket budgets). The flood
- * lasts `seconds`, or until the flooder's socket ends (a dropped socket that does not read only
- * notices when Bun gives up on the closing handshake).
+ * before and at the end (after a full GC, with the flooder still connected unless the server
+ * dropped it), what the server logged, the tabs' round trips during the flood, and whether and
+ * when the server disconnected the flooder (per-socket budgets). The flood lasts `seconds`, or
+ * until the flooder's socket ends (a dropped socket that does not read only notices when Bun
+ * gives up on the closing handshake).
  * Targets: RSS growth <= 50 MB, the other tabs' p99 <= 10 ms.
  */
 
