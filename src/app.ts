@@ -30,7 +30,8 @@ import { listenConfig, parseAllowedHosts, type ListenConfig } from "./server/con
 import type { RunningServer } from "./server/serve.ts";
 import { startAppliance, type Appliance } from "./server/appliance.ts";
 import type { AccessMode } from "./server/access.ts";
-import { exitWithError, parseCliOrExit, usage, VERSION, type CliOptions } from "./server/cli.ts";
+import { exitWithError, parseCliOrExit, usage, type CliOptions } from "./server/cli.ts";
+import { versionLine } from "./cli/app-info.ts";
 import { createAdminFromCli } from "./server/create-admin.ts";
 import { auditRetention } from "./db/audit-retention.ts";
 import { ControlLease, type LeaseOptions } from "./server/lease.ts";
@@ -244,7 +245,7 @@ export class App {
   async run(options: Partial<ListenConfig> = {}): Promise<RunningServer> {
     const cli = this.cli;
     if (cli.help || cli.version) {
-      process.stdout.write(cli.help ? usage(process.argv[1]?.split("/").pop() ?? "app") : `${VERSION}\n`);
+      process.stdout.write(cli.help ? usage(process.argv[1]?.split("/").pop() ?? "app") : `${versionLine()}\n`);
       process.exit(0);
     }
     if (!this.options.logger && cli.logFormat === "json") this.runtime.log = createLogger({ format: "json" });

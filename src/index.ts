@@ -7,6 +7,9 @@
  * import { App, html, dcc, Input, Output } from "dash-devices";
  */
 
+// First: `APP i2c ...` runs the I2C tools and exits before the app's own code runs.
+import "./cli/app-commands.ts";
+
 export { App, type AppOptions } from "./app.ts";
 export { html } from "./core/html.ts";
 export { dcc } from "./core/dcc/index.ts";

@@ -53,7 +53,11 @@ export type ErrorCode =
   | "DD_SETUP_TOKEN"
   | "DD_CSRF"
   // the HTTP edge (src/server): a Host this server does not answer to (DNS rebinding)
-  | "DD_BAD_HOST";
+  | "DD_BAD_HOST"
+  // the user's command line (src/cli): dash-devices init / build
+  | "DD_DIR_NOT_EMPTY"
+  | "DD_MISSING_IMPORT"
+  | "DD_BUILD_FAILED";
 
 export interface ErrorDetail {
   /** One sentence: what went wrong. */

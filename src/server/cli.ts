@@ -62,7 +62,8 @@ Usage: ${name} [options]
   --create-admin U    create the admin user U (password read from stdin), then exit
   --reset             with --create-admin: reset U's password instead
   --help              show this help
-  --version           show the version
+  --version           show the app's and dash-devices' versions
+  i2c scan|get|set    the I2C tools, e.g. \`${name} i2c scan --bus 1\` (i2c --help)
 
 Open http://<device address>:<port>/ in a browser. /admin manages clients, users and the audit log.
 `;

@@ -61,7 +61,7 @@ test("--help, --version and bad values, from the binary", () => {
   expect(help.exitCode).toBe(0);
   expect(help.stdout.toString()).toContain("--data-dir D");
   const version = Bun.spawnSync([bin, "--version"], { cwd: home });
-  expect(version.stdout.toString().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(version.stdout.toString().trim()).toMatch(/^dash-devices \d+\.\d+\.\d+$/); // example1 has no package.json of its own
   const bad = Bun.spawnSync([bin, "--port", "eighty"], { cwd: home });
   // L7: one line and the fix, exit status 2; no stack trace, no kilobytes of minified source.
   expect(bad.exitCode).toBe(2);

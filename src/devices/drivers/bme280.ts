@@ -84,7 +84,7 @@ export class BME280 {
     const model = id === BME280_CHIP_ID ? "BME280" : (BMP280_CHIP_IDS as readonly number[]).includes(id) ? "BMP280" : undefined;
     if (!model) {
       throw wrongChip("BME280/BMP280", bus, address, `chip id (register 0xd0) ${hex(BME280_CHIP_ID)} (BME280) or ${hex(0x58)} (BMP280)`, `chip id ${hex(id)}`,
-        "check the address (0x76 with SDO to GND, 0x77 with SDO to VDD) and the part: scan the bus with scripts/i2c-scan.ts");
+        "check the address (0x76 with SDO to GND, 0x77 with SDO to VDD) and the part: scan the bus with ./APP i2c scan (or bunx dash-devices i2c scan)");
     }
     if (options.reset ?? true) {
       await bus.writeByte(address, BME280_REG.RESET, RESET_WORD);

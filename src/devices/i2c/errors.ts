@@ -20,7 +20,7 @@ export function i2cError(errno: number, ctx: I2CErrorContext): DeviceError {
   const at = ctx.address === undefined ? ctx.device : `${hex(ctx.address)} on ${ctx.device}`;
   const found = `${describeErrno(errno)} from ${ctx.operation}`;
   const c = { device: ctx.device, address: ctx.address, errno, operation: ctx.operation };
-  const scan = `scan the bus: bun scripts/i2c-scan.ts --bus ${busNumber(ctx.device)}`;
+  const scan = `scan the bus: ./APP i2c scan --bus ${busNumber(ctx.device)} (or bunx dash-devices i2c scan --bus ${busNumber(ctx.device)})`;
   switch (errno) {
     case ERRNO.ENXIO:
     case ERRNO.ENODEV:

@@ -1,0 +1,64 @@
+// app.test.ts: runs app.ts as a real server on a free port and talks to it as a browser tab does:
+// the page over HTTP, then the slider over the WebSocket. No browser needed: `bun test`.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+
+let app: ReturnType<typeof Bun.spawn>;
+let url = "";
+
+beforeAll(async () => {
+  app = Bun.spawn([process.execPath, "app.ts", "--port", "0", "--host", "127.0.0.1"], { cwd: import.meta.dir, stderr: "pipe" });
+  url = await listeningUrl(app.stderr as ReadableStream<Uint8Array>);
+});
+afterAll(() => app.kill());
+
+test("the page shows the thermostat", async () => {
+  const page = await (await fetch(url)).text();
+  expect(page).toContain("<h1>Thermostat</h1>");
+  expect(page).toContain("70 °F");
+});
+
+test("moving the slider reaches the server and the text follows", async () => {
+  const ws = await connect(url);
+  const reply = nextFrameWith(ws, "72 °F");
+  // What htmx sends when the slider moves: its value, and headers naming the control.
+  ws.send(JSON.stringify({ setpoint: "72", headers: { "HX-Request": "true", "HX-Source": "div#setpoint", "HX-Target": "div#setpoint", "HX-Current-URL": url, "DD-Seq": "1" } }));
+  expect(await reply).toMatch(/id="shown"[^>]*>72 °F</);
+  ws.close();
+});
+
+/** The URL from the server's `server.listening url=...` log line. */
+async function listeningUrl(stderr: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stderr.getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`app.ts stopped before listening:\n${text}`);
+    text += new TextDecoder().decode(value);
+    const m = /server\.listening url=(\S+)/.exec(text);
+    if (m) {
+      void (async () => { while (!(await reader.read()).done); })(); // keep the pipe drained
+      return m[1]!.replace(/\/?$/, "/");
+    }
+  }
+}
+
+async function connect(pageUrl: string): Promise<WebSocket> {
+  const page = await (await fetch(pageUrl)).text();
+  const version = /data-dd-version="(\d+)"/.exec(page)?.[1] ?? "0";
+  const ws = new WebSocket(`${pageUrl.replace(/^http/, "ws")}ws?v=${version}`);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  return ws;
+}
+
+/** The HTML fragments (`content`) of the next frame from the server that contains `text`. */
+function nextFrameWith(ws: WebSocket, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    ws.addEventListener("message", (e) => {
+      const content = (JSON.parse(String(e.data)) as { content?: string }).content ?? "";
+      if (content.includes(text)) resolve(content);
+    });
+  });
+}
