@@ -55,12 +55,14 @@ if (ROLE === "server") {
     let line = "";
     while (!line.includes("\n")) line += new TextDecoder().decode((await reader.read()).value);
     const { url } = JSON.parse(line) as { url: string };
+    process.once("exit", () => proc.kill()); // never leave the server behind
 
     let adminFrames = 0;
     let admin: WebSocket | undefined;
     if (withAdmin) {
       const res = await fetch(`${url}/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", origin: url }, body: "username=admin&password=admin-password&next=/" });
-      const cookie = /dd_session=[^;]*/.exec(res.headers.get("set-cookie") ?? "")![0];
+      const cookie = /dd_session[_0-9]*=[^;]*/.exec(res.headers.get("set-cookie") ?? "")?.[0];
+      if (!cookie) throw new Error(`login refused: HTTP ${res.status} ${await res.text()}`);
       admin = await open(`${url}/admin/ws`, { cookie, origin: url });
       admin.onmessage = () => adminFrames++;
       await Bun.sleep(500);
@@ -136,5 +138,6 @@ if (ROLE === "server") {
   const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   console.log(`load before: ${load()}`);
   for (const withAdmin of [false, true]) console.log(JSON.stringify(await scenario(withAdmin)));
+  process.exit(0);
   console.log(`load after: ${load()}`);
 }
