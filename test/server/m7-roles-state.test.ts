@@ -4,6 +4,7 @@
 // file, real sockets.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { App, dcc, html, Input, Output, State } from "../../src/index.ts";
+import { CallbackGraph, parseCallbackArgs, Services } from "../../src/core/graph.ts";
 import { addUser, login, startDbApp, tab, type DbServer } from "../helpers/admin.ts";
 import { startApp, type TestServer } from "../helpers/server.ts";
 import { WsClient } from "../helpers/ws-client.ts";
@@ -33,6 +34,23 @@ function device(app: App) {
     { role: "operator", name: "fire" },
   );
 }
+
+test("M7: graph.reach follows Input and State edges through outputs, and stops at loops through State", () => {
+  const g = new CallbackGraph();
+  const add = (args: unknown[], shared = false) => g.add(parseCallbackArgs(args, g.callbacks.length + 1, shared ? Services.SHARED : Services.REGULAR));
+  add([Output("scaled", "children"), Input("raw", "value"), (v: unknown) => v], true);
+  add([Output("device", "children"), Input("fire", "n_clicks"), State("target", "value"), State("scaled", "children"), () => 1, { role: "operator", name: "fire" }], true);
+  add([Output("log", "children"), Input("note", "value"), State("log", "children"), () => 1]); // reads its own output
+  add([Output("wipe", "children"), Input("wipe_btn", "n_clicks"), () => 1, { role: "admin", name: "wipe" }], true);
+  const r = (k: string) => ({ ...g.reach(k) });
+  expect(r("target.value")).toEqual({ role: "operator", roleBy: "fire", shared: true });
+  expect(r("raw.value")).toEqual({ role: "operator", roleBy: "fire", shared: true });
+  expect(r("fire.n_clicks")).toEqual({ role: "operator", roleBy: "fire", shared: true });
+  expect(r("wipe_btn.n_clicks")).toEqual({ role: "admin", roleBy: "wipe", shared: true });
+  expect(r("note.value")).toEqual({ role: undefined, roleBy: undefined, shared: false });
+  expect(g.neededRole("nobody.value")).toBeUndefined();
+  expect(g.reach("target.value")).toBe(g.reach("target.value")); // computed once
+});
 
 describe("M7: roles cover values read as State, directly or through a chain", () => {
   let s: DbServer;
