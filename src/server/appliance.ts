@@ -143,7 +143,8 @@ function auditClients(rt: Runtime, buffer: AuditBuffer, where: string): void {
   });
   // A drag sends many values: the first is written at once, the latest when the tab pauses.
   const pending = new WeakMap<Client, Map<string, { value: string; timer: ReturnType<typeof setTimeout> | undefined }>>();
-  const entry = (c: Client, id: string, value: string) => write({ action: "value.change", actor: actor(c), target: id, detail: { value: value.length > 200 ? `${value.slice(0, 200)}…` : value } });
+  // Who drove the device is committed at once (throttled below, so this costs a commit per drag).
+  const entry = (c: Client, id: string, value: string) => buffer.add({ action: "value.change", actor: actor(c), target: id, detail: { value: value.length > 200 ? `${value.slice(0, 200)}…` : value } }, true);
   rt.inputListeners.push((c, id, changed, shared) => {
     if (!shared) return;
     let m = pending.get(c);

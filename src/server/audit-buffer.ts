@@ -4,7 +4,11 @@
  * in batches: kept in memory with the time they happened and written in one transaction every
  * `flushMs` or as soon as `maxRows` are waiting, so a burst of a thousand connects is a handful of
  * commits, not a thousand. `stop()` writes what is left (a clean stop loses nothing; a kill -9
- * loses at most the last `flushMs`). After each batch `onWritten` tells the admin console.
+ * loses at most the last `flushMs` of connects and disconnects). Entries that record what a person
+ * did to the device (a shared value changed) are `durable`: written
+ * at once, with whatever waits before them (order kept), since they are already throttled and a
+ * power cut must not erase who drove the device last. After each batch `onWritten` tells the
+ * admin console.
  */
 
 import { audit, type AuditEntry } from "../db/audit.ts";
@@ -35,10 +39,10 @@ export class AuditBuffer {
     this.maxRows = options.maxRows ?? 100;
   }
 
-  /** Queues one entry, stamped with the time now. */
-  add(entry: AuditEntry): void {
+  /** Queues one entry, stamped with the time now; `durable`: committed before this returns. */
+  add(entry: AuditEntry, durable = false): void {
     this.rows.push({ ...entry, time: entry.time ?? new Date() });
-    if (this.rows.length >= this.maxRows) this.flush();
+    if (durable || this.rows.length >= this.maxRows) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.flushMs);
       (this.timer as { unref?: () => void }).unref?.();
