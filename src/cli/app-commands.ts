@@ -7,11 +7,14 @@
  */
 
 import { basename } from "node:path";
-import { exitWith, runI2c } from "./i2c.ts";
 
 /** How the user started this program, for usage texts: "./gadget" or "bun app.ts". */
 export function invokedAs(): string {
   return Bun.main.startsWith("/$bunfs/") ? `./${basename(process.execPath)}` : `bun ${basename(Bun.main)}`;
 }
 
-if (process.argv[2] === "i2c" && process.argv[1] === Bun.main) exitWith(runI2c(process.argv.slice(3), `${invokedAs()} i2c`));
+if (process.argv[2] === "i2c" && process.argv[1] === Bun.main) {
+  // Loaded only when asked for: an app that does not use devices never evaluates the device layer.
+  const { exitWith, runI2c } = require("./i2c.ts") as typeof import("./i2c.ts");
+  exitWith(runI2c(process.argv.slice(3), `${invokedAs()} i2c`));
+}

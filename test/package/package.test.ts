@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
+import { until } from "../helpers/server.ts";
 import { WsClient } from "../helpers/ws-client.ts";
 
 const repo = join(import.meta.dir, "../..");
@@ -163,10 +164,30 @@ export const used: [typeof App, CallbackContext | undefined] = [App, undefined];
     expect(r.code).toBe(0);
   }, 30_000);
 
-  test("bun run dev serves the page; two tabs over WebSockets share the slider; no database is created", async () => {
+  test("the device template (dash-devices/devices, simulated chips): type-checks and its own test passes", () => {
+    const sensor = join(user, "sensor");
+    expect(sh("bunx dash-devices init sensor --template device", user).code).toBe(0);
+    expect(sh("bun install", sensor).code).toBe(0);
+    const tsc = sh("bun run typecheck", sensor);
+    expect(tsc.out + tsc.err).not.toContain("error TS");
+    expect(tsc.code).toBe(0);
+    const t = sh("bun test", sensor);
+    expect(t.err).toContain(" 2 pass");
+    expect(t.code).toBe(0);
+  }, 60_000);
+
+  test("bun run dev serves the page; two tabs over WebSockets share the slider; a save restarts it; no database is created", async () => {
     const dev = step("bun run dev");
     const s = await serve(["bash", "-c", `exec ${dev} -- --port 0 --host 127.0.0.1`], project);
     await pageAndRoundTrip(s.url);
+    // restart on save: the edited title is served by the restarted app (a new free port)
+    const app = readFileSync(join(project, "app.ts"), "utf8");
+    writeFileSync(join(project, "app.ts"), app.replace('html.H1("Thermostat")', 'html.H1("Thermostat, edited")'));
+    const listening = () => [...s.log().matchAll(/server\.listening url=(\S+)/g)].map((m) => m[1]!);
+    if (!(await until(() => listening().length >= 2, 10_000))) throw new Error(`no restart after the save:\n${s.log()}`);
+    expect(await (await fetch(listening()[1]!)).text()).toContain("<h1>Thermostat, edited</h1>");
+    writeFileSync(join(project, "app.ts"), app);
+    if (!(await until(() => listening().length >= 3, 10_000))) throw new Error(`no restart after the second save:\n${s.log()}`);
     s.proc.kill("SIGTERM");
     await s.proc.exited;
     expect(existsSync(join(project, "data"))).toBe(false); // database: false
