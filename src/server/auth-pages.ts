@@ -11,7 +11,7 @@ import { escapeHtml } from "../core/escape.ts";
 import type { Logger } from "../core/log.ts";
 import { DashDevicesError } from "../core/errors.ts";
 import { login, logout } from "../auth/login.ts";
-import { checkSetupToken, completeSetup } from "../auth/setup.ts";
+import { checkSetupToken, completeSetup, hasAdmin } from "../auth/setup.ts";
 import { clearSessionCookie, readSessionToken, requestPort, sessionCookie } from "../auth/cookie.ts";
 import type { Access } from "./access.ts";
 import { safeNext } from "./access.ts";
@@ -45,6 +45,8 @@ export function authPages(o: AuthPagesOptions) {
   const { access } = o;
   const db = access.db;
 
+  // Before the first admin exists nobody can log in: say where the one-time setup link is.
+  const firstRunHint = `<p class="dd-auth-hint" role="note"><strong>First run:</strong> no admin account exists yet. The server printed a one-time setup link when it started: look for <code>setup.needed url=…/setup?token=…</code> in its output (on an installed device: <code>journalctl -u dash-devices-NAME</code>), or create the admin at the device's console with <code>./APP --create-admin NAME</code>.</p>`;
   const loginPage = (next: string, error?: string, status = 200, username = "") => {
     return page(
       `Log in · ${o.title}`,
@@ -52,7 +54,7 @@ export function authPages(o: AuthPagesOptions) {
 <form method="post" action="/login"><input type="hidden" name="next" value="${escapeHtml(next)}">
 ${field("Username", "username", "text", `autocomplete="username" required autofocus value="${escapeHtml(username)}"`)}
 ${field("Password", "password", "password", 'autocomplete="current-password" required')}
-<button type="submit">Log in</button></form>`,
+<button type="submit">Log in</button></form>${hasAdmin(db) ? "" : firstRunHint}`,
       status,
     );
   };
