@@ -57,7 +57,9 @@ export type ErrorCode =
   // the user's command line (src/cli): dash-devices init / build
   | "DD_DIR_NOT_EMPTY"
   | "DD_MISSING_IMPORT"
-  | "DD_BUILD_FAILED";
+  | "DD_BUILD_FAILED"
+  // appliance operations (src/server/update.ts): an uploaded binary that is not this device's
+  | "DD_BAD_UPDATE";
 
 export interface ErrorDetail {
   /** One sentence: what went wrong. */
