@@ -35,6 +35,8 @@ import { versionLine } from "./cli/app-info.ts";
 import { createAdminFromCli } from "./server/create-admin.ts";
 import { auditRetention } from "./db/audit-retention.ts";
 import { ControlLease, type LeaseOptions } from "./server/lease.ts";
+import { installCrashHandlers } from "./server/crash.ts";
+import { systemdNotifier, type SystemdNotifier } from "./server/sd-notify.ts";
 
 export interface AppOptions {
   /** The page title. */
@@ -109,6 +111,7 @@ export class App {
     auditRetention(options); // DD_BAD_OPTION now, not at run()
     this.runtime.sendMode = this.serverService === "http" ? "http" : "ws";
     this.runtime.suppressCallbackExceptions = !!options.suppressCallbackExceptions;
+    installCrashSafety(this);
   }
 
   /** The component tree, or a function returning one (called for every page load). */
@@ -230,7 +233,8 @@ export class App {
   lease: ControlLease | undefined;
 
   /**
-   * Work to do when the process is asked to stop (SIGTERM, SIGINT), after the server stopped:
+   * Work to do when the process is asked to stop (SIGTERM, SIGINT), after the server stopped, or
+   * when it crashes (an uncaught exception or unhandled rejection), before it exits with status 1:
    * put the hardware in its safe state, release lines. Runs once; errors are logged.
    */
   onShutdown(fn: (signal: string) => unknown): void {
@@ -250,6 +254,8 @@ export class App {
     }
     if (!this.options.logger && cli.logFormat === "json") this.runtime.log = createLogger({ format: "json" });
     if (cli.createAdmin !== undefined) process.exit(await createAdminFromCli(cli, this.options.dataDir ?? cli.dataDir));
+    // --backup / --restore: loaded only when asked for (no cost at start-up)
+    if (cli.backup !== undefined || cli.restore !== undefined) process.exit((await import("./server/backup-cli.ts")).backupFromCli(cli, this.options.dataDir ?? cli.dataDir));
     let where: ListenConfig;
     try {
       where = listenConfig(options, cli, { allowedHosts: this.options.allowedHosts, trustProxy: this.options.trustProxy });
@@ -287,12 +293,15 @@ export class App {
     rt.log.info("server.listening", { url: this.server.url, host: where.host, port: this.server.port });
     running.add(this);
     installSignalHandlers();
+    // Under systemd (Type=notify): READY=1 now, WATCHDOG=1 from the event loop from here on.
+    (systemd ??= systemdNotifier(rt.log)).ready(`serving ${this.server.url}`);
     return this.server;
   }
 
   /** Stops the server and timers; tabs are told the server is going away; the database is closed. */
   async stop(): Promise<void> {
     running.delete(this);
+    if (running.size === 0) systemd?.stopping();
     this.lease?.stop();
     this.stopIntervals?.();
     await this.appliance?.stop();
@@ -318,17 +327,48 @@ function installSignalHandlers(): void {
   signalsInstalled = true;
   const stopAll = async (signal: string) => {
     for (const app of running) app.log.info("server.stopping", { signal });
+    systemd?.stopping();
+    const log = [...running][0]?.log;
     await Promise.allSettled([...running].map((a) => a.stop()));
-    for (const h of shutdownHooks) {
-      try {
-        await h(signal);
-      } catch {}
-    }
+    await runShutdownHooks(signal, log);
     process.exit(0);
   };
   process.once("SIGTERM", () => void stopAll("SIGTERM"));
   process.once("SIGINT", () => void stopAll("SIGINT"));
 }
 
-/** Work to do after the apps stopped on SIGTERM/SIGINT (e.g. put hardware in its safe state). */
+/** Work to do after the apps stopped on SIGTERM/SIGINT, or on a crash (e.g. put hardware in its safe state). */
 export const shutdownHooks: ((signal: string) => unknown)[] = [];
+
+/** The process's systemd notifier (READY=1, watchdog pings), made by the first run(). */
+let systemd: SystemdNotifier | undefined;
+
+let shutdownRun: Promise<void> | undefined;
+/** Runs the shutdown hooks once per process, whatever asks first (a signal, a crash). */
+function runShutdownHooks(reason: string, log: Logger | undefined): Promise<void> {
+  return (shutdownRun ??= (async () => {
+    for (const h of shutdownHooks) {
+      try {
+        await h(reason);
+      } catch (e) {
+        log?.error("shutdown.hook-failed", { reason, error: e instanceof Error ? e : String(e) });
+      }
+    }
+  })());
+}
+
+/**
+ * An uncaught exception or unhandled rejection: logged once through the first app's logger, the
+ * safe state first (the hardware matters most), then the apps stop (tabs are told), exit status 1.
+ */
+function installCrashSafety(first: App): void {
+  installCrashHandlers({
+    logger: () => ([...running][0] ?? first).log,
+    onCrash: async (reason) => {
+      const log = ([...running][0] ?? first).log;
+      systemd?.stopping();
+      await runShutdownHooks(reason, log);
+      await Promise.allSettled([...running].map((a) => a.stop()));
+    },
+  });
+}
