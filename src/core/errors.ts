@@ -69,14 +69,23 @@ export interface ErrorDetail {
   fix?: string;
 }
 
-/** The framework's error: `err.code` is stable, `err.message` is the whole human text. */
+/** An errno name (`"ENXIO"`): `code` of a device error the kernel reported, as in i2c-bus and Node. */
+export type ErrnoCode = `E${string}`;
+
+/**
+ * The framework's error: `err.ddCode` is the stable code, `err.message` the whole human text.
+ * `err.code` is the same code, except on a device error the kernel reported (an errno): there it is
+ * the errno name (`"ENXIO"`), which code written for i2c-bus or Node's system errors checks.
+ */
 export class DashDevicesError extends Error {
-  readonly code: ErrorCode;
+  readonly code: ErrorCode | ErrnoCode;
+  readonly ddCode: ErrorCode;
   readonly detail: ErrorDetail;
-  constructor(code: ErrorCode, detail: ErrorDetail) {
+  constructor(code: ErrorCode, detail: ErrorDetail, errnoCode?: ErrnoCode) {
     super(formatError(code, detail));
     this.name = "DashDevicesError";
-    this.code = code;
+    this.code = errnoCode ?? code;
+    this.ddCode = code;
     this.detail = detail;
   }
 }

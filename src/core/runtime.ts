@@ -602,7 +602,7 @@ export class Runtime {
 
   reportError(e: unknown, client: Client | undefined, cb?: CallbackDef): void {
     const known = e instanceof DashDevicesError ? e : undefined;
-    const code = known?.code ?? "DD_CALLBACK_ERROR";
+    const code = known?.ddCode ?? "DD_CALLBACK_ERROR"; // ours, not a device error's errno name
     const text = known ? known.message : `[DD_CALLBACK_ERROR] callback "${cb?.name ?? "?"}" failed: ${e instanceof Error ? e.message : describe(e)}`;
     const level = code === "DD_CALLBACK_ERROR" || code === "DD_OUTPUT_COUNT" || code === "DD_UNKNOWN_ID" && cb ? "error" : "warn";
     // What tabs cause is rate-limited (a flood must not fill the disk); the server's own errors are not.

@@ -1,12 +1,14 @@
 /**
  * @module device-error
  * The device layer's error: a {@link DashDevicesError} (stable code, expected, found, fix) that also
- * carries the device path, the I2C address or GPIO line, and the kernel's errno when there was one,
- * so code can branch on `err.code` and people can read `err.message`.
+ * carries the device path, the I2C address or GPIO line, and the kernel's errno when there was one.
+ * Code branches on `err.ddCode` (`"DD_I2C_NO_ACK"`); `err.code` is the errno name (`"ENXIO"`) when
+ * the kernel reported one, as i2c-bus's errors have it, so drivers written for i2c-bus that check
+ * `err.code` keep working; people read `err.message` (`[DD_I2C_NO_ACK] ... (ENXIO)`, then the fix).
  */
 
-import { DashDevicesError, type ErrorCode, type ErrorDetail } from "../core/errors.ts";
-import { errnoName } from "./errno.ts";
+import { DashDevicesError, type ErrnoCode, type ErrorCode, type ErrorDetail } from "../core/errors.ts";
+import { errnoName, isKnownErrno } from "./errno.ts";
 
 export interface DeviceErrorContext {
   /** `/dev/i2c-1`, `/dev/gpiochip0`, `sim:i2c-1`, ... */
@@ -30,7 +32,8 @@ export class DeviceError extends DashDevicesError {
   readonly errnoName?: string;
   readonly operation?: string;
   constructor(code: ErrorCode, detail: ErrorDetail, ctx: DeviceErrorContext = {}) {
-    super(code, detail);
+    // An errno without a name keeps our code in `code` (i2c-bus code compares names, never "errno 200").
+    super(code, detail, ctx.errno !== undefined && isKnownErrno(ctx.errno) ? (errnoName(ctx.errno) as ErrnoCode) : undefined);
     this.name = "DeviceError";
     this.device = ctx.device;
     this.address = ctx.address;

@@ -62,6 +62,11 @@ export function errnoName(errno: number): string {
   return NAMES.get(errno) ?? `errno ${errno}`;
 }
 
+/** Whether {@link errnoName} has a name for this number. */
+export function isKnownErrno(errno: number): boolean {
+  return NAMES.has(errno);
+}
+
 /** `6` → `"ENXIO: no such device or address"`. */
 export function describeErrno(errno: number): string {
   const text = TEXT[errno];

@@ -2,7 +2,9 @@
 import { expect, test } from "bun:test";
 import { i2cError, addressBusy } from "../../src/devices/i2c/errors.ts";
 import { gpioError } from "../../src/devices/gpio/errors.ts";
+import { DeviceError } from "../../src/devices/device-error.ts";
 import { DashDevicesError } from "../../src/core/errors.ts";
+import { errnoName } from "../../src/devices/errno.ts";
 
 const ctx = { device: "/dev/i2c-1", address: 0x76, operation: "readByte(0x76, 0xd0)" };
 
@@ -18,7 +20,9 @@ test.each([
 ])("errno %i → %s", (errno, code, text) => {
   const e = i2cError(errno, ctx);
   expect(e).toBeInstanceOf(DashDevicesError);
-  expect(e.code).toBe(code as never);
+  expect(e.ddCode).toBe(code as never);
+  expect(e.code).toBe(errnoName(errno) as never); // i2c-bus's contract: code is the errno name
+  expect(e.message).toContain(`[${code}] `); // ours stays first in the message
   expect(e.message).toContain(text);
   expect(e.message).toContain("readByte(0x76, 0xd0)"); // found: names the operation
   expect(e.message).toContain("fix:");
@@ -32,13 +36,22 @@ test("the ENXIO message tells a maker what to check", () => {
 
 test("EBUSY on I2C_SLAVE: the address belongs to a kernel driver", () => {
   const e = addressBusy("/dev/i2c-1", 0x68);
-  expect(e.code).toBe("DD_I2C_ADDRESS_BUSY");
+  expect(e.ddCode).toBe("DD_I2C_ADDRESS_BUSY");
   expect(e.message).toContain("claimed by a kernel driver");
   expect(e.message).toContain("forceAccess");
 });
 
 test("GPIO EBUSY names the line and its holder", () => {
   const e = gpioError(16, { device: "/dev/gpiochip0", line: 17, operation: "GPIO_V2_GET_LINE_IOCTL", consumer: "led-driver" });
-  expect(e.code).toBe("DD_GPIO_LINE_BUSY");
+  expect(e.ddCode).toBe("DD_GPIO_LINE_BUSY");
   expect(e.message).toContain('line 17 of /dev/gpiochip0 is already in use by "led-driver"');
+});
+
+test("a device error without an errno keeps our code in `code`; one with an unnamed errno too", () => {
+  const e = addressBusy("/dev/i2c-1", 0x68);
+  expect([e.code, e.ddCode]).toEqual(["EBUSY", "DD_I2C_ADDRESS_BUSY"]);
+  const unnamed = i2cError(200, ctx);
+  expect([unnamed.code, unnamed.ddCode, unnamed.errno]).toEqual(["DD_I2C_BUS_ERROR", "DD_I2C_BUS_ERROR", 200]);
+  const closed = new DeviceError("DD_DEVICE_CLOSED", { what: "closed" }, { device: "/dev/i2c-1" });
+  expect([closed.code, closed.ddCode]).toEqual(["DD_DEVICE_CLOSED", "DD_DEVICE_CLOSED"]);
 });

@@ -34,7 +34,7 @@ const missingI2C = !existsSync("/dev/i2c-99");
 describe("LinuxI2CBus without hardware", () => {
   test.skipIf(!missingI2C)("a missing bus: DD_DEVICE_NOT_FOUND with ENOENT, the path and how to enable I2C", () => {
     const e = caught(() => new LinuxI2CBus(99));
-    expect(e.code).toBe("DD_DEVICE_NOT_FOUND");
+    expect(e.ddCode).toBe("DD_DEVICE_NOT_FOUND");
     expect(e.errnoName).toBe("ENOENT");
     expect(e.device).toBe("/dev/i2c-99");
     expect(e.message).toContain("no I2C bus /dev/i2c-99");
@@ -43,7 +43,7 @@ describe("LinuxI2CBus without hardware", () => {
 
   test("a file that is not an I2C adapter fails at open with ENOTTY, not at the first transfer", () => {
     const e = caught(() => new LinuxI2CBus("/dev/null"));
-    expect(e.code).toBe("DD_DEVICE_NOT_FOUND");
+    expect(e.ddCode).toBe("DD_DEVICE_NOT_FOUND");
     expect(e.errnoName).toBe("ENOTTY");
     expect(e.message).toContain("/dev/null is not an I2C adapter");
   });
@@ -52,7 +52,7 @@ describe("LinuxI2CBus without hardware", () => {
 describe("openBus", () => {
   test.skipIf(!missingI2C)("{ sim: false } insists on the real bus and says why it is missing", () => {
     const e = caught(() => openBus(99, { sim: false }));
-    expect(e.code).toBe("DD_DEVICE_NOT_FOUND");
+    expect(e.ddCode).toBe("DD_DEVICE_NOT_FOUND");
     expect(e.message).toContain("/dev/i2c-99");
   });
 
@@ -89,21 +89,21 @@ describe("openBus", () => {
   test("a passed SimI2CBus is used as is; a bad bus number is refused", () => {
     const sim = new SimI2CBus();
     expect(openBus(1, { sim })).toBe(sim);
-    expect(caught(() => openBus(-1)).code).toBe("DD_DEVICE_BAD_ARG");
+    expect(caught(() => openBus(-1)).ddCode).toBe("DD_DEVICE_BAD_ARG");
   });
 });
 
 describe("LinuxGpioChip / openGpioChip without hardware", () => {
   test("a file that is not a GPIO chip: ENOTTY, named", () => {
     const e = caught(() => new LinuxGpioChip("/dev/null"));
-    expect(e.code).toBe("DD_DEVICE_IO");
+    expect(e.ddCode).toBe("DD_DEVICE_IO");
     expect(e.errnoName).toBe("ENOTTY");
     expect(e.message).toContain("/dev/null is not a GPIO character device");
   });
 
   test.skipIf(existsSync("/dev/gpiochip99"))("missing chip: DD_DEVICE_NOT_FOUND with { sim: false }, a simulated chip by default", () => {
     const e = caught(() => openGpioChip(99, { sim: false }));
-    expect(e.code).toBe("DD_DEVICE_NOT_FOUND");
+    expect(e.ddCode).toBe("DD_DEVICE_NOT_FOUND");
     expect(e.message).toContain("no GPIO chip /dev/gpiochip99");
     const logger = memoryLogger();
     const chip = openGpioChip(99, { logger, simOptions: { lines: 4 } });

@@ -239,8 +239,8 @@ export abstract class I2CBusBase implements PromisifiedBus {
       else this.writeQuickSync(address, 0);
       return "ack";
     } catch (e) {
-      if (e instanceof DeviceError && e.code === "DD_I2C_ADDRESS_BUSY") return "busy";
-      if (e instanceof DeviceError && (e.code === "DD_I2C_NO_ACK" || e.code === "DD_I2C_TIMEOUT" || e.code === "DD_I2C_BUS_ERROR")) return "nak";
+      if (e instanceof DeviceError && e.ddCode === "DD_I2C_ADDRESS_BUSY") return "busy";
+      if (e instanceof DeviceError && (e.ddCode === "DD_I2C_NO_ACK" || e.ddCode === "DD_I2C_TIMEOUT" || e.ddCode === "DD_I2C_BUS_ERROR")) return "nak";
       throw e;
     }
   }

@@ -42,7 +42,8 @@ function throwsCode(fn: () => unknown, code: string, ...mention: string[]): Devi
     fn();
   } catch (e) {
     assert.ok(e instanceof DeviceError, `expected a DeviceError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
+    assert.equal(e.ddCode, code, e.message);
+    assert.equal(e.code, e.errnoName ?? code, "code is the errno name when the kernel reported one (as in i2c-bus), else ours");
     for (const m of mention) assert.ok(e.message.includes(m), `message should mention ${JSON.stringify(m)}: ${e.message}`);
     return e;
   }

@@ -116,13 +116,13 @@ describe("driver on the simulated chip", () => {
     bus.device<SimBME280>(0x76)!.poke(0xd0, 0x61); // a BME680's chip id
     const e = await BME280.open(bus).catch((x) => x);
     expect(e).toBeInstanceOf(DeviceError);
-    expect(e.code).toBe("DD_DRIVER_WRONG_CHIP");
+    expect(e.ddCode).toBe("DD_DRIVER_WRONG_CHIP");
     expect(e.message).toContain("chip id 0x61");
     expect(e.message).toContain("0x76 with SDO to GND");
   });
 
   test("invalid options fail before any transfer", async () => {
     const { bus } = open();
-    expect((await BME280.open(bus, { oversampling: { temperature: 3 as never } }).catch((e) => e)).code).toBe("DD_DEVICE_BAD_ARG");
+    expect((await BME280.open(bus, { oversampling: { temperature: 3 as never } }).catch((e) => e)).ddCode).toBe("DD_DEVICE_BAD_ARG");
   });
 });
