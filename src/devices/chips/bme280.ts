@@ -1,10 +1,16 @@
 /**
  * @module chips/bme280
  * A simulated BME280 / BMP280: chip id, trimming parameters in their registers, soft reset,
- * ctrl_hum taking effect at the next ctrl_meas write, forced and normal mode, a status register
- * that reports "measuring" for a while after a trigger, data registers shadowed until the
- * measurement ends, skipped measurements (0x80000 / 0x8000) and the datasheet's ADC resolution
- * (16 + osrs - 1 bits, 20 with the IIR filter on).
+ * ctrl_hum taking effect at the next ctrl_meas write, forced and normal mode, skipped measurements
+ * (0x80000 / 0x8000) and the datasheet's ADC resolution (16 + osrs - 1 bits, 20 with the IIR filter).
+ *
+ * It follows time (its `clock`, real by default, a ManualClock in tests): a measurement takes the
+ * datasheet's measurement time for the oversampling (§9.1, typical by default); meanwhile the
+ * status register's bit 3 ("measuring") is set and the data registers keep the previous results
+ * (shadowing), and after it a forced measurement's results appear and the chip is back in sleep
+ * mode, whether or not anyone read the status. So a driver that waits the measurement time and
+ * reads, without polling the status (the npm `bme280`), gets fresh values, as from the part.
+ * Normal mode: the first measurement takes that time too; later `set()` values show at once.
  *
  * Raw values come from the settable temperature, pressure and humidity through the inverse of the
  * datasheet's *floating-point* compensation (§8.1), found by binary search; the driver uses the
@@ -13,6 +19,7 @@
 
 import { RegisterChip } from "../i2c/register-chip.ts";
 import { badArg } from "../device-error.ts";
+import { realClock, type SimClock } from "../sim-clock.ts";
 import type { BME280Calibration } from "../drivers/bme280-compensate.ts";
 
 /** The BMP280 datasheet's example trimming (§3.12) with typical BME280 humidity trimming. */
@@ -31,7 +38,11 @@ export interface SimBME280Options {
   pressure?: number;
   /** %RH (default 45). */
   humidity?: number;
-  /** Status reads that still show "measuring" after a forced trigger (default 1). */
+  /** Where time comes from (default: the real monotonic clock). */
+  clock?: SimClock;
+  /** The datasheet's measurement time to take (§9.1): "typical" (default) or "max". */
+  timing?: "typical" | "max";
+  /** Status reads that still show "measuring" after the measurement time, as a slow part would (default 0). */
   busyReads?: number;
 }
 
@@ -45,10 +56,16 @@ export class SimBME280 extends RegisterChip {
   humidity: number;
   /** Measurements performed. */
   measurements = 0;
+  private readonly clock: SimClock;
+  private readonly timing: "typical" | "max";
   private busyReads: number;
   private busy = 0;
   private humApplied = 0;
+  /** Results of the measurement under way, shown when it ends (at `doneAtNs`, after `busy` more status reads). */
   private pendingData?: number[];
+  private doneAtNs = 0n;
+  /** Forced mode: back to sleep when the measurement ends. */
+  private sleepAfter = false;
 
   constructor(options: SimBME280Options = {}) {
     super({ readOnly: readOnlyRegisters() });
@@ -57,7 +74,9 @@ export class SimBME280 extends RegisterChip {
     this.temperature = options.temperature ?? 22.5;
     this.pressure = options.pressure ?? 101325;
     this.humidity = options.humidity ?? 45;
-    this.busyReads = options.busyReads ?? 1;
+    this.clock = options.clock ?? realClock;
+    this.timing = options.timing ?? "typical";
+    this.busyReads = options.busyReads ?? 0;
     this.powerOn();
   }
 
@@ -66,7 +85,12 @@ export class SimBME280 extends RegisterChip {
     if (env.temperature !== undefined) this.temperature = env.temperature;
     if (env.pressure !== undefined) this.pressure = env.pressure;
     if (env.humidity !== undefined) this.humidity = env.humidity;
-    if ((this.regs[CTRL_MEAS]! & 3) === 3) this.measure(true);
+    if ((this.regs[CTRL_MEAS]! & 3) === 3) {
+      this.settle();
+      // A normal-mode cycle just ended (a simplification: no wait for the next one).
+      if (this.pendingData) this.pendingData = this.rawData();
+      else this.regs.set(this.rawData(), DATA);
+    }
     return this;
   }
 
@@ -81,22 +105,37 @@ export class SimBME280 extends RegisterChip {
     this.pendingData = undefined;
   }
 
+  /** The datasheet's measurement time (§9.1) for the current oversampling, in ms. */
+  get measurementTimeMs(): number {
+    const meas = this.regs[CTRL_MEAS]!;
+    const n = (code: number) => (code ? 1 << (Math.min(code, 5) - 1) : 0);
+    const t = n(meas >> 5), p = n((meas >> 2) & 7), h = this.model === "BME280" ? n(this.humApplied) : 0;
+    const [base, per, extra] = this.timing === "max" ? [1.25, 2.3, 0.575] : [1, 2, 0.5];
+    return base + per * t + (p ? per * p + extra : 0) + (h ? per * h + extra : 0);
+  }
+
+  /** Whether a measurement is under way; ends it (results in, forced mode back to sleep) once its time is up. */
+  private settle(): boolean {
+    if (!this.pendingData) return false;
+    if (this.clock.nowNs() < this.doneAtNs || this.busy > 0) return true;
+    this.finish();
+    return false;
+  }
+
   protected readRegister(reg: number): number {
     if (reg === STATUS) {
-      if (this.busy > 0) {
-        this.busy--;
-        return 0x08;
-      }
-      this.finish();
-      return 0;
+      if (!this.settle()) return 0;
+      if (this.clock.nowNs() >= this.doneAtNs) this.busy--; // a slow part: `busyReads` more reads
+      return 0x08;
     }
-    if (reg >= DATA && reg <= 0xfe && this.busy === 0) this.finish();
+    this.settle();
     if (reg === RESET) return 0;
     if (this.model === "BMP280" && (reg === CTRL_HUM || (reg >= 0xe1 && reg <= 0xf0) || reg >= 0xfd)) return 0;
     return this.regs[reg]!;
   }
 
   protected writeRegister(reg: number, value: number): void {
+    this.settle(); // a measurement whose time is up ends before the write (it may set the mode)
     if (reg === RESET) {
       if (value === 0xb6) this.powerOn();
       return;
@@ -107,29 +146,26 @@ export class SimBME280 extends RegisterChip {
     if (reg === CTRL_MEAS) {
       this.humApplied = this.regs[CTRL_HUM]! & 7;
       const mode = value & 3;
-      if (mode === 1 || mode === 2) this.measure(false);
-      else if (mode === 3) this.measure(true);
+      if (mode === 1 || mode === 2) this.measure(true);
+      else if (mode === 3) this.measure(false);
+      else this.pendingData = undefined; // sleep: a normal-mode measurement under way is dropped
     }
   }
 
-  /** Run one measurement; forced mode shows "measuring" first and keeps the old data visible until done. */
-  private measure(normal: boolean): void {
+  /** Start one measurement: "measuring" for the measurement time, the old data visible until it ends. */
+  private measure(forced: boolean): void {
     this.measurements++;
-    const data = this.rawData();
-    if (normal) {
-      this.regs.set(data, DATA);
-      return;
-    }
-    this.pendingData = data;
+    this.pendingData = this.rawData();
+    this.sleepAfter = forced;
+    this.doneAtNs = this.clock.nowNs() + BigInt(Math.round(this.measurementTimeMs * 1e6));
     this.busy = this.busyReads;
-    if (this.busy === 0) this.finish();
   }
 
   private finish(): void {
     if (!this.pendingData) return;
     this.regs.set(this.pendingData, DATA);
     this.pendingData = undefined;
-    this.regs[CTRL_MEAS] = this.regs[CTRL_MEAS]! & ~3; // back to sleep after a forced measurement
+    if (this.sleepAfter) this.regs[CTRL_MEAS] = this.regs[CTRL_MEAS]! & ~3; // back to sleep after a forced measurement
   }
 
   /** The eight data register bytes for the current environment and settings. */

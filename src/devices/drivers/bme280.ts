@@ -122,7 +122,10 @@ export class BME280 {
     await this.bus.writeByte(this.address, BME280_REG.CONFIG, (standby << 5) | (filter << 2));
     // ctrl_hum takes effect with the next ctrl_meas write (datasheet §5.4.3).
     if (this.model === "BME280") await this.bus.writeByte(this.address, BME280_REG.CTRL_HUM, this.osrs.h);
-    if (mode === "normal") await this.bus.writeByte(this.address, BME280_REG.CTRL_MEAS, this.ctrlMeas(0b11));
+    if (mode === "normal") {
+      await this.bus.writeByte(this.address, BME280_REG.CTRL_MEAS, this.ctrlMeas(0b11));
+      await sleep(this.measurementTimeMs); // until the first measurement ends the data registers hold 0x80000
+    }
   }
 
   private ctrlMeas(mode: number): number {
