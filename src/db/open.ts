@@ -168,7 +168,14 @@ export function openDatabase(options: OpenOptions = {}): DatabaseHandle {
         try {
           sqlite.run("PRAGMA optimize");
         } finally {
-          sqlite.close(false);
+          // close(true) finalizes Drizzle's prepared statements and really closes; close(false)
+          // would leave SQLite holding the file (and its locks) until they are garbage-collected,
+          // so a restore in the same process would still see the database in use.
+          try {
+            sqlite.close(true);
+          } catch {
+            sqlite.close(false);
+          }
         }
       },
     };
