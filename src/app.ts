@@ -21,7 +21,7 @@ type Dep = InputDep | OutputDep | StateDep;
 export type DepArg = Dep | readonly Dep[] | null;
 /** `(outputs, inputs, states?, fn, options?)`, or Dash's flat form `(Output, Input, Input, fn)`. */
 export type CallbackArgs = [...deps: DepArg[], fn: CallbackFn] | [...deps: DepArg[], fn: CallbackFn, options: CallbackOptions | undefined];
-import { createLogger, type Logger } from "./core/log.ts";
+import { createLogger, setLogFormat, type Logger } from "./core/log.ts";
 import { DashDevicesError } from "./core/errors.ts";
 import type { Budgets } from "./core/budgets.ts";
 import { Runtime, type ConnectHandler, type LayoutSource, type Mods } from "./core/runtime.ts";
@@ -243,7 +243,10 @@ export class App {
 
   /** The command line and environment settings (--port, --data-dir, --i2c-bus, --sim, ...). */
   get cli(): CliOptions {
-    return (this.cliOptions ??= parseCliOrExit());
+    if (this.cliOptions) return this.cliOptions;
+    this.cliOptions = parseCliOrExit();
+    setLogFormat(this.cliOptions.logFormat); // lines logged before run() (devices opened at start) too
+    return this.cliOptions;
   }
 
   async run(options: Partial<ListenConfig> = {}): Promise<RunningServer> {
@@ -252,7 +255,8 @@ export class App {
       process.stdout.write(cli.help ? usage(process.argv[1]?.split("/").pop() ?? "app") : `${versionLine()}\n`);
       process.exit(0);
     }
-    if (!this.options.logger && cli.logFormat === "json") this.runtime.log = createLogger({ format: "json" });
+    // Every logger made without a format (the app's, the safe state's, the devices') follows this.
+    setLogFormat(cli.logFormat);
     if (cli.createAdmin !== undefined) process.exit(await createAdminFromCli(cli, this.options.dataDir ?? cli.dataDir));
     // --backup / --restore: loaded only when asked for (no cost at start-up)
     if (cli.backup !== undefined || cli.restore !== undefined) process.exit((await import("./server/backup-cli.ts")).backupFromCli(cli, this.options.dataDir ?? cli.dataDir));
@@ -273,7 +277,8 @@ export class App {
         this,
         where,
         { access: this.options.access ?? "public", database: this.options.database ?? true, dataDir: this.options.dataDir ?? cli.dataDir, serverService: this.serverService, title: this.title,
-          auditMaxAgeDays: this.options.auditMaxAgeDays ?? cli.auditMaxAgeDays, auditMaxRows: this.options.auditMaxRows ?? cli.auditMaxRows },
+          auditMaxAgeDays: this.options.auditMaxAgeDays ?? cli.auditMaxAgeDays, auditMaxRows: this.options.auditMaxRows ?? cli.auditMaxRows,
+          tls: cli.tls, httpRedirect: cli.httpRedirect, mdns: cli.mdns, mdnsName: cli.mdnsName },
         (title) => new App({ title, logger: this.runtime.log, database: false, serverService: "websocket" }),
       );
       this.server = this.appliance.server;
@@ -283,6 +288,8 @@ export class App {
     } catch (e) {
       this.stopIntervals();
       const msg = (e as Error).message ?? String(e);
+      // A certificate that cannot be used, a redirect port in use: one line with the fix, status 2.
+      if (e instanceof DashDevicesError) exitWithError(e);
       if (/in use|EADDRINUSE/i.test(msg)) {
         const err = new DashDevicesError("DD_BAD_OPTION", { what: `port ${where.port} on ${where.host} is already in use.`, fix: "stop the other program or pick another port with --port N" });
         // run() is the program's entry (as for --help): the operator gets one line and status 2.
@@ -290,7 +297,7 @@ export class App {
       }
       throw e;
     }
-    rt.log.info("server.listening", { url: this.server.url, host: where.host, port: this.server.port });
+    rt.log.info("server.listening", { url: this.server.url, urls: this.server.urls.join(","), host: where.host, port: this.server.port, tls: this.appliance.tls?.source, httpRedirect: this.appliance.redirectPort });
     running.add(this);
     installSignalHandlers();
     // Under systemd (Type=notify): READY=1 now, WATCHDOG=1 from the event loop from here on.

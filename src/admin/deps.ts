@@ -21,6 +21,8 @@ export interface AdminDeps {
   disconnect(client: Client, reason: string): void;
   /** Shows a message (a toast) in one tab of the device app, or in all of them. */
   notify(text: string, client?: Client): void;
+  /** The TLS certificate served (shown in the header by its SHA-256 fingerprint); none without TLS. */
+  tls?: { fingerprint: string; source: "files" | "self-signed" };
   /** @internal shortest time between two redraws of the console (default redraw.ts REDRAW_MS). */
   redrawMs?: number;
 }

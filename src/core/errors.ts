@@ -54,6 +54,8 @@ export type ErrorCode =
   | "DD_CSRF"
   // the HTTP edge (src/server): a Host this server does not answer to (DNS rebinding)
   | "DD_BAD_HOST"
+  // TLS (src/server/tls.ts): a certificate or key that cannot be used
+  | "DD_TLS"
   // the user's command line (src/cli): dash-devices init / build
   | "DD_DIR_NOT_EMPTY"
   | "DD_MISSING_IMPORT"

@@ -5,6 +5,11 @@
  * always one line whatever a value holds (newlines, terminal escapes, U+2028): a callback's
  * error text cannot forge log lines. Secrets never reach here (callers pass no tokens).
  * `LogLimiter` caps how many lines a kind of event may write per second.
+ *
+ * The format is the process's: a logger made without `format` follows `setLogFormat` (App.run sets
+ * it from `--log-format`), even when it was made before, so every line of a running app (its
+ * runtime, the safe state, the device layer's own loggers) reaches the journal in one format.
+ * Why process-wide: the format belongs to the process's stderr, which one reader parses.
  */
 
 export type Level = "debug" | "info" | "warn" | "error";
@@ -47,13 +52,26 @@ function frames(e: Error): string {
   return out.join(" | ");
 }
 
-export function createLogger(opts: { level?: Level; format?: "text" | "json"; write?: (line: string) => void } = {}): Logger {
+export type LogFormat = "text" | "json";
+let processFormat: LogFormat = "text";
+
+/** The format of every logger made without one (`--log-format`); App.run sets it. */
+export function setLogFormat(format: LogFormat): void {
+  processFormat = format;
+}
+
+/** The process's log format (see setLogFormat). */
+export function logFormat(): LogFormat {
+  return processFormat;
+}
+
+export function createLogger(opts: { level?: Level; format?: LogFormat; write?: (line: string) => void } = {}): Logger {
   const min = ORDER[opts.level ?? "info"];
   const write = opts.write ?? ((line: string) => process.stderr.write(line + "\n"));
   const emit = (level: Level, event: string, fields: Fields = {}) => {
     if (ORDER[level] < min) return;
     const time = new Date().toISOString();
-    if (opts.format === "json") {
+    if ((opts.format ?? processFormat) === "json") {
       const o: Fields = { time, level, event };
       for (const [k, v] of Object.entries(fields)) o[k] = v instanceof Error ? { message: v.message, stack: v.stack } : v;
       write(JSON.stringify(o).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
@@ -80,7 +98,7 @@ export function createLogger(opts: { level?: Level; format?: "text" | "json"; wr
 /** A logger that keeps lines in memory: for tests and the admin console. */
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(createLogger({ level: "debug", write: (l) => lines.push(l) }), { lines });
+  return Object.assign(createLogger({ level: "debug", format: "text", write: (l) => lines.push(l) }), { lines });
 }
 
 /**

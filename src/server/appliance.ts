@@ -23,6 +23,13 @@ import { REDRAW_MS } from "../admin/redraw.ts";
 import { AuditBuffer } from "./audit-buffer.ts";
 import { startSessionSweep } from "./session-sweep.ts";
 import { auditRetention, startAuditRetention } from "../db/audit-retention.ts";
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
+import { DashDevicesError } from "../core/errors.ts";
+import { resolveTls, type TlsMaterial, type TlsSetting } from "./tls.ts";
+import { startRedirect } from "./redirect.ts";
+import { startMdns, type MdnsResponder } from "./mdns.ts";
+import { deviceName } from "./addresses.ts";
 
 export interface ApplianceOptions {
   access: AccessMode;
@@ -36,10 +43,25 @@ export interface ApplianceOptions {
   auditMaxAgeDays?: number;
   /** At most this many (the newest) audit entries are kept (default 200,000; 0: no limit). */
   auditMaxRows?: number;
+  /** Serve https: `{ selfSigned: true }` or PEM files (./tls.ts). */
+  tls?: TlsSetting;
+  /** With TLS: this port answers http:// with a 308 to https:// (./redirect.ts). */
+  httpRedirect?: number;
+  /** Answer NAME.local and advertise the service by mDNS (./mdns.ts). */
+  mdns?: boolean;
+  /** The mDNS name (default: the host name). */
+  mdnsName?: string;
 }
+
+/** Avahi's socket: when it exists, Avahi answers HOSTNAME.local on this machine. */
+const AVAHI_SOCKET = "/run/avahi-daemon/socket";
 
 export interface Appliance {
   server: RunningServer;
+  /** The certificate served, with TLS. */
+  tls: TlsMaterial | undefined;
+  /** The http:// port that redirects to https (--http-redirect). */
+  redirectPort: number | undefined;
   db: DatabaseHandle | undefined;
   admin: App | undefined;
   stop(): Promise<void>;
@@ -71,6 +93,12 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     for (const r of runtimes()) for (const c of r.clients) if (c.sessionId === sessionId) c.transport.close(4001, reason);
   };
 
+  // TLS before anything is opened: a bad certificate stops the start with its fix.
+  const dataDir = o.dataDir ?? dirname(defaultDatabasePath());
+  const tls = o.tls ? resolveTls(o.tls, { dataDir, interfaces: where.interfaces, log }) : undefined;
+  const mdnsName = o.mdnsName ?? deviceName();
+  const edge = o.mdnsName ? { ...where.edge, allowedHosts: [...(where.edge?.allowedHosts ?? []), `${o.mdnsName}.local`] } : where.edge;
+
   if (o.database) {
     const retention = auditRetention(o); // a bad value fails before anything is opened
     db = openDatabase({ path: o.dataDir ? databasePathIn(o.dataDir) : defaultDatabasePath() });
@@ -84,7 +112,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     auditClients(rt, auditBuffer, "app");
 
     admin = makeApp(`${o.title} · admin`);
-    consoleHandle = buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs });
+    consoleHandle = buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs, tls: tls && { fingerprint: tls.fingerprint, source: tls.source } });
     stops.push(consoleHandle.stop);
     const adminRt = admin.runtime;
     stops.push(startSessionSweep(db.db, () => [{ clients: rt.clients }, { clients: adminRt.clients, adminOnly: true }], log, applianceTimings.sessionSweepMs));
@@ -102,10 +130,33 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
   const server = await serve(mounts, {
     host: where.host,
     port: where.port,
-    edge: where.edge,
+    edge,
     log,
+    tls: tls && { cert: tls.cert, key: tls.key },
+    mdnsName: o.mdns ? mdnsName : undefined,
+    interfaces: where.interfaces,
     routes: db ? authPages({ access: new Access(db.db, o.access), title: o.title, log, closeSession }) : undefined,
   });
+
+  let redirect: ReturnType<typeof startRedirect> | undefined;
+  if (tls && o.httpRedirect !== undefined) {
+    try {
+      redirect = startRedirect({ host: where.host, port: o.httpRedirect, tlsPort: server.port, edge, log });
+    } catch (e) {
+      await server.stop();
+      for (const s of stops) s();
+      db?.close();
+      throw new DashDevicesError("DD_BAD_OPTION", { what: `--http-redirect ${o.httpRedirect}: that port on ${where.host} cannot be opened.`, found: String((e as Error).message ?? e), fix: "stop the other program or pick another port for --http-redirect (not the --port)" });
+    }
+    log.info("http.redirect", { port: redirect.port, to: `https port ${server.port}` });
+  }
+  let mdns: MdnsResponder | undefined;
+  if (o.mdns) {
+    // Avahi (Raspberry Pi OS) already answers the host name: a second answer would look like a conflict to it.
+    const avahi = existsSync(AVAHI_SOCKET) && mdnsName === deviceName();
+    if (avahi) log.info("mdns.avahi", { host: `${mdnsName}.local`, note: "avahi-daemon answers the host name; only the service records are ours" });
+    mdns = startMdns({ name: mdnsName, port: server.port, scheme: tls ? "https" : "http", instance: o.title, log, answerHost: !avahi, interfaces: where.interfaces });
+  }
 
   const ping = setInterval(() => {
     for (const r of runtimes()) for (const c of r.clients) c.ping();
@@ -119,10 +170,14 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
 
   return {
     server,
+    tls,
+    redirectPort: redirect?.port,
     db,
     admin,
     async stop() {
       for (const s of stops) s();
+      await mdns?.stop();
+      await redirect?.stop();
       await server.stop();
       auditBuffer?.stop(); // after the server: the tabs' disconnects are in it
       db?.close();

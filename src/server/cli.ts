@@ -9,6 +9,7 @@
 import { DashDevicesError } from "../core/errors.ts";
 import { parseAllowedHosts, parsePort } from "./config.ts";
 import pkg from "../../package.json" with { type: "json" };
+import { logFormat as processLogFormat } from "../core/log.ts";
 
 export interface CliOptions {
   port?: number;
@@ -32,6 +33,14 @@ export interface CliOptions {
   auditMaxAgeDays?: number;
   /** Audit log retention: at most this many entries are kept (0: no limit by count). */
   auditMaxRows?: number;
+  /** TLS: `--tls self-signed`, or `--tls-cert FILE --tls-key FILE` (PEM). */
+  tls?: { selfSigned: true } | { cert: string; key: string };
+  /** With TLS: a second port that answers http:// with a 308 to https:// on the main port. */
+  httpRedirect?: number;
+  /** Answer NAME.local and advertise the service by multicast DNS (off unless asked for). */
+  mdns: boolean;
+  /** The mDNS name (default: the host name). */
+  mdnsName?: string;
   help: boolean;
   version: boolean;
 }
@@ -59,6 +68,13 @@ Usage: ${name} [options]
                       0: no limit by age); applied at start and daily
   --audit-max-rows N  keep only the newest N audit log entries (default 200000;   AUDIT_MAX_ROWS
                       0: no limit by count)
+  --tls self-signed   serve https with a certificate made for this device (kept  TLS=self-signed
+                      in the data directory; its fingerprint is in the log)
+  --tls-cert F --tls-key K
+                      serve https with this PEM certificate and key            TLS_CERT, TLS_KEY
+  --http-redirect N   with TLS, also listen on port N and redirect to https     HTTP_REDIRECT
+  --mdns              answer HOSTNAME.local and advertise the app by mDNS       MDNS=1
+  --mdns-name N       the .local name to answer instead of the host name        MDNS_NAME
   --create-admin U    create the admin user U (password read from stdin), then exit
   --reset             with --create-admin: reset U's password instead
   --help              show this help
@@ -85,7 +101,7 @@ function nonNegativeInt(raw: string, flag: string): number {
 }
 
 export function parseCli(argv: readonly string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): CliOptions {
-  const o: CliOptions = { sim: env.DD_SIM === "1" || env.DD_SIM === "true", resetAdmin: false, logFormat: "text", help: false, version: false, trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true" };
+  const o: CliOptions = { mdns: env.MDNS === "1" || env.MDNS === "true", sim: env.DD_SIM === "1" || env.DD_SIM === "true", resetAdmin: false, logFormat: "text", help: false, version: false, trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true" };
   if (env.ALLOWED_HOSTS) o.allowedHosts = parseAllowedHosts(env.ALLOWED_HOSTS, "ALLOWED_HOSTS");
   if (env.PORT) o.port = parsePort(env.PORT, "PORT");
   if (env.HOST) o.host = env.HOST;
@@ -95,6 +111,11 @@ export function parseCli(argv: readonly string[] = process.argv.slice(2), env: R
   if (env.LOG_FORMAT) o.logFormat = logFormat(env.LOG_FORMAT, "LOG_FORMAT");
   if (env.AUDIT_MAX_AGE_DAYS) o.auditMaxAgeDays = nonNegativeInt(env.AUDIT_MAX_AGE_DAYS, "AUDIT_MAX_AGE_DAYS");
   if (env.AUDIT_MAX_ROWS) o.auditMaxRows = nonNegativeInt(env.AUDIT_MAX_ROWS, "AUDIT_MAX_ROWS");
+  let tlsMode = env.TLS || undefined;
+  let tlsCert = env.TLS_CERT || undefined;
+  let tlsKey = env.TLS_KEY || undefined;
+  if (env.HTTP_REDIRECT) o.httpRedirect = parsePort(env.HTTP_REDIRECT, "HTTP_REDIRECT");
+  if (env.MDNS_NAME) o.mdnsName = mdnsName(env.MDNS_NAME, "MDNS_NAME");
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]!;
     let inline: string | undefined;
@@ -121,6 +142,12 @@ export function parseCli(argv: readonly string[] = process.argv.slice(2), env: R
       case "--trust-proxy": o.trustProxy = true; break;
       case "--audit-max-age-days": o.auditMaxAgeDays = nonNegativeInt(take(), "--audit-max-age-days"); break;
       case "--audit-max-rows": o.auditMaxRows = nonNegativeInt(take(), "--audit-max-rows"); break;
+      case "--tls": tlsMode = take(); break;
+      case "--tls-cert": tlsCert = take(); break;
+      case "--tls-key": tlsKey = take(); break;
+      case "--http-redirect": o.httpRedirect = parsePort(take(), "--http-redirect"); break;
+      case "--mdns": o.mdns = true; break;
+      case "--mdns-name": o.mdnsName = mdnsName(take(), "--mdns-name"); break;
       case "--create-admin": o.createAdmin = take(); break;
       case "--reset": o.resetAdmin = true; break;
       case "--help": case "-h": o.help = true; break;
@@ -128,7 +155,31 @@ export function parseCli(argv: readonly string[] = process.argv.slice(2), env: R
       default: break; // the app's own flags
     }
   }
+  o.tls = tlsOption(tlsMode, tlsCert, tlsKey);
+  if (o.httpRedirect !== undefined && !o.tls) {
+    throw new DashDevicesError("DD_BAD_OPTION", { what: "--http-redirect needs TLS.", expected: "--http-redirect N with --tls self-signed or --tls-cert/--tls-key", found: `--http-redirect ${o.httpRedirect} without TLS`, fix: "add --tls self-signed, or leave --http-redirect out" });
+  }
   return o;
+}
+
+function tlsOption(mode: string | undefined, cert: string | undefined, key: string | undefined): CliOptions["tls"] {
+  if (mode !== undefined && mode !== "self-signed") {
+    throw new DashDevicesError("DD_BAD_OPTION", { what: '--tls takes "self-signed".', expected: '--tls self-signed, or --tls-cert FILE --tls-key FILE', found: JSON.stringify(mode), fix: "for your own certificate use --tls-cert and --tls-key" });
+  }
+  if (mode && (cert || key)) {
+    throw new DashDevicesError("DD_BAD_OPTION", { what: "--tls self-signed and --tls-cert/--tls-key exclude each other.", expected: "one of them", found: "both", fix: "keep --tls-cert and --tls-key to use your certificate, or --tls self-signed alone" });
+  }
+  if (mode) return { selfSigned: true };
+  if (!cert !== !key) {
+    throw new DashDevicesError("DD_BAD_OPTION", { what: `${cert ? "--tls-cert" : "--tls-key"} needs ${cert ? "--tls-key" : "--tls-cert"}.`, expected: "--tls-cert FILE --tls-key FILE (PEM)", found: cert ? `a certificate (${cert}) without a key` : `a key (${key}) without a certificate`, fix: `add ${cert ? "--tls-key KEY.pem" : "--tls-cert CERT.pem"}` });
+  }
+  return cert && key ? { cert, key } : undefined;
+}
+
+function mdnsName(v: string, flag: string): string {
+  const name = v.trim().toLowerCase().replace(/\.local\.?$/, "");
+  if (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) return name;
+  throw new DashDevicesError("DD_BAD_OPTION", { what: `${flag} is not a host name label.`, expected: "letters, digits and inner hyphens, at most 63, e.g. gadget", found: JSON.stringify(v), fix: `e.g. ${flag} gadget (answered as gadget.local)` });
 }
 
 /**
@@ -140,14 +191,24 @@ export function parseCliOrExit(argv: readonly string[] = process.argv.slice(2), 
   try {
     return parseCli(argv, env);
   } catch (e) {
-    if (e instanceof DashDevicesError) exitWithError(e);
+    // The format asked for, if it can be read, even though the rest of the line could not.
+    const i = argv.lastIndexOf("--log-format");
+    const json = argv.includes("--log-format=json") || (i >= 0 && argv[i + 1] === "json") || (i < 0 && env.LOG_FORMAT === "json");
+    if (e instanceof DashDevicesError) exitWithError(e, json ? "json" : undefined);
     throw e;
   }
 }
 
-/** Prints `error: [CODE] what (found ...)` and `  fix: ...` on stderr and exits with status 2. */
-export function exitWithError(e: DashDevicesError): never {
+/**
+ * Prints `error: [CODE] what (found ...)` and `  fix: ...` on stderr and exits with status 2; with
+ * `--log-format json`, one JSON line (`start.failed` with code, what, expected, found, fix).
+ */
+export function exitWithError(e: DashDevicesError, format = processLogFormat()): never {
   const d = e.detail;
+  if (format === "json") {
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: "error", event: "start.failed", code: e.code, ...d }) + "\n");
+    process.exit(2);
+  }
   process.stderr.write(`error: [${e.code}] ${d.what}${d.found ? ` (found ${d.found})` : ""}\n${d.fix ? `  fix: ${d.fix}\n` : ""}`);
   process.exit(2);
 }

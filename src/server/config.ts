@@ -10,12 +10,15 @@
 import { DashDevicesError } from "../core/errors.ts";
 import { parseHost } from "../auth/csrf.ts";
 import type { EdgeOptions } from "./hosts.ts";
+import type { InterfaceList } from "./addresses.ts";
 
 export interface ListenConfig {
   host: string;
   port: number;
   /** Host names beyond the device's own, and the reverse proxy (src/server/hosts.ts). */
   edge?: EdgeOptions;
+  /** @internal the machine's network interfaces (default os.networkInterfaces): tests pass their own. */
+  interfaces?: InterfaceList;
 }
 
 /**
@@ -59,5 +62,5 @@ export function parsePort(raw: string | number, source: string): number {
 export function listenConfig(given: Partial<ListenConfig>, cli: { port?: number; host?: string; allowedHosts?: readonly string[]; trustProxy?: boolean }, app: EdgeOptions = {}): ListenConfig {
   const port = cli.port ?? (given.port !== undefined ? parsePort(given.port, "run({ port })") : 5000);
   const allowedHosts = [...parseAllowedHosts(app.allowedHosts ?? [], "allowedHosts"), ...parseAllowedHosts(given.edge?.allowedHosts ?? [], "run({ edge })"), ...(cli.allowedHosts ?? [])];
-  return { host: cli.host ?? given.host ?? "0.0.0.0", port, edge: { allowedHosts, trustProxy: !!(cli.trustProxy || given.edge?.trustProxy || app.trustProxy) } };
+  return { host: cli.host ?? given.host ?? "0.0.0.0", port, edge: { allowedHosts, trustProxy: !!(cli.trustProxy || given.edge?.trustProxy || app.trustProxy) }, interfaces: given.interfaces };
 }

@@ -23,6 +23,7 @@ import { reverseLookup } from "./hostname.ts";
 import { EVENTS_PATH, HttpService, UPDATE_PATH } from "./http-service.ts";
 import { Edge, type EdgeOptions } from "./hosts.ts";
 import { contentSecurityPolicy, securityHeaders } from "./headers.ts";
+import { primaryUrl, shownUrls, type InterfaceList } from "./addresses.ts";
 
 export interface ServeOptions {
   host: string;
@@ -32,6 +33,12 @@ export interface ServeOptions {
   edge?: EdgeOptions;
   /** Extra routes (login, setup, logout) added before the mounts; `edge` reads client address and scheme. */
   routes?: (app: Elysia, edge: Edge) => unknown;
+  /** Serve https with this PEM key and certificate (./tls.ts). */
+  tls?: { cert: string; key: string };
+  /** The .local name to print first (mDNS answers it). */
+  mdnsName?: string;
+  /** @internal the machine's interfaces, for the printed URLs (tests pass their own). */
+  interfaces?: InterfaceList;
 }
 
 /** Who a request is, as far as the app's access rules know (nothing in a public app). */
@@ -54,8 +61,10 @@ export interface Mount {
 }
 
 export interface RunningServer {
-  /** e.g. "http://127.0.0.1:5000" */
+  /** e.g. "http://127.0.0.1:5000": the bound address, or on every interface the first LAN address (localhost when there is none). */
   readonly url: string;
+  /** What to print: NAME.local (with mDNS) and every LAN address, each ending in "/". */
+  readonly urls: readonly string[];
   readonly port: number;
   readonly hostname: string;
   stop(): Promise<void>;
@@ -94,11 +103,12 @@ export async function serve(mounts: Mount[], o: ServeOptions): Promise<RunningSe
   o.routes?.(app, edge);
   for (const m of mounts) mount(app, m, assets, edge);
 
-  app.listen({ hostname: o.host, port: o.port });
+  app.listen({ hostname: o.host, port: o.port, ...(o.tls ? { tls: o.tls } : {}) });
   const server = app.server!;
-  const shownHost = o.host === "0.0.0.0" || o.host === "::" ? "127.0.0.1" : o.host;
+  const shown = { scheme: o.tls ? "https" : "http", host: o.host, port: server.port!, mdnsName: o.mdnsName, interfaces: o.interfaces } as const;
   return {
-    url: `http://${shownHost}:${server.port}`,
+    url: primaryUrl(shown),
+    urls: shownUrls(shown),
     port: server.port!,
     hostname: o.host,
     async stop() {
