@@ -19,6 +19,7 @@ import { REFRESH_MS, TICK_ID, type AdminDeps, type ConsoleContext } from "./deps
 import { clientsSection, registerClients } from "./clients.ts";
 import { usersSection, registerUsers } from "./users.ts";
 import { auditSection, registerAudit } from "./audit.ts";
+import { maintenanceSection, registerMaintenance } from "./maintenance.ts";
 import { roleBadge } from "./ui.ts";
 import { Redraws, REV_IDS } from "./redraw.ts";
 
@@ -29,7 +30,7 @@ function header(ctx: ConsoleContext) {
   return html.Header(
     [
       html.Div([html.H1("Admin console"), html.Div({ id: "admin_me", className: "dd-admin-me", children: ctx.deps.app.title })], { className: "dd-admin-title" }),
-      html.Nav([link("Tabs", "#tabs"), link("Users", "#users"), link("Audit log", "#audit"), link("Open the app", "/"), link("Account", "/login?next=/admin/")], { className: "dd-admin-nav", "aria-label": "Console sections" }),
+      html.Nav([link("Tabs", "#tabs"), link("Users", "#users"), link("Audit log", "#audit"), ...(ctx.deps.maintenance ? [link("Maintenance", "#maintenance")] : []), link("Open the app", "/"), link("Account", "/login?next=/admin/")], { className: "dd-admin-nav", "aria-label": "Console sections" }),
       // What a person compares with the browser's certificate viewer before trusting the device.
       ctx.deps.tls ? html.P([`TLS certificate (${ctx.deps.tls.source}), SHA-256 `, html.Code(ctx.deps.tls.fingerprint, { id: "admin_tls_fingerprint" })], { className: "dd-muted" }) : null,
     ],
@@ -67,6 +68,7 @@ export function buildAdminConsole(admin: App, deps: AdminDeps): ConsoleHandle {
         clientsSection(ctx),
         usersSection(ctx),
         auditSection(ctx),
+        maintenanceSection(ctx),
       ],
       { className: "dd-admin" },
     );
@@ -86,5 +88,6 @@ export function buildAdminConsole(admin: App, deps: AdminDeps): ConsoleHandle {
   registerClients(ctx);
   registerUsers(ctx);
   registerAudit(ctx);
+  registerMaintenance(ctx);
   return { auditChanged: ctx.auditChanged, stop: () => redraws.stop() };
 }

@@ -9,6 +9,7 @@ import type { App } from "../app.ts";
 import type { Client } from "../core/client.ts";
 import type { Logger } from "../core/log.ts";
 import type { Db } from "../db/open.ts";
+import type { MaintenanceDeps } from "./maintenance.ts";
 
 export interface AdminDeps {
   /** The device app whose tabs the console shows. */
@@ -23,6 +24,8 @@ export interface AdminDeps {
   notify(text: string, client?: Client): void;
   /** The TLS certificate served (shown in the header by its SHA-256 fingerprint); none without TLS. */
   tls?: { fingerprint: string; source: "files" | "self-signed" };
+  /** Backups and updates (the Maintenance section); absent: no such section. */
+  maintenance?: MaintenanceDeps;
   /** @internal shortest time between two redraws of the console (default redraw.ts REDRAW_MS). */
   redrawMs?: number;
 }

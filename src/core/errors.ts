@@ -52,6 +52,11 @@ export type ErrorCode =
   | "DD_RATE_LIMITED"
   | "DD_SETUP_TOKEN"
   | "DD_CSRF"
+  // backups and restore (src/db/backup.ts)
+  | "DD_BACKUP_FAILED"
+  | "DD_RESTORE_NOT_SQLITE"
+  | "DD_RESTORE_SCHEMA"
+  | "DD_DB_IN_USE"
   // the HTTP edge (src/server): a Host this server does not answer to (DNS rebinding)
   | "DD_BAD_HOST"
   // TLS (src/server/tls.ts): a certificate or key that cannot be used

@@ -30,6 +30,9 @@ import { resolveTls, type TlsMaterial, type TlsSetting } from "./tls.ts";
 import { startRedirect } from "./redirect.ts";
 import { startMdns, type MdnsResponder } from "./mdns.ts";
 import { deviceName } from "./addresses.ts";
+import { BACKUP_LINK_MS, BackupLinks, maintenanceRoutes, type Routes } from "./maintenance-routes.ts";
+import { readUpdateResult, stageUpdate, updatePaths } from "./update.ts";
+import { appInfo } from "../cli/app-info.ts";
 
 export interface ApplianceOptions {
   access: AccessMode;
@@ -87,6 +90,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
   let admin: App | undefined;
   let setupToken: string | undefined;
   let auditBuffer: AuditBuffer | undefined;
+  let maintenance: Routes | undefined;
 
   const runtimes = (): Runtime[] => mounts.map((m) => m.runtime);
   const closeSession = (sessionId: string, reason: string) => {
@@ -112,7 +116,21 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     auditClients(rt, auditBuffer, "app");
 
     admin = makeApp(`${o.title} · admin`);
-    consoleHandle = buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs, tls: tls && { fingerprint: tls.fingerprint, source: tls.source } });
+    // Backups (a one-time link per click) and updates (staged for the installer's updater).
+    const links = new BackupLinks();
+    const updates = updatePaths();
+    const dbPath = db.path;
+    maintenance = maintenanceRoutes({
+      access, db: db.db, dbPath, name: appInfo()?.name ?? o.title, links, log,
+      stageUpdate: updates ? (body) => stageUpdate(body, { paths: updates }) : undefined,
+      audited: () => consoleHandle?.auditChanged(),
+    });
+    const lastUpdate = () => {
+      const r = readUpdateResult(updates);
+      return r && `${r.time}: ${r.message}`;
+    };
+    consoleHandle = buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs,
+      maintenance: { dbPath, backupLink: (sessionId) => links.issue(sessionId), linkSeconds: BACKUP_LINK_MS / 1000, updates: !!updates, lastUpdate }, tls: tls && { fingerprint: tls.fingerprint, source: tls.source } });
     stops.push(consoleHandle.stop);
     const adminRt = admin.runtime;
     stops.push(startSessionSweep(db.db, () => [{ clients: rt.clients }, { clients: adminRt.clients, adminOnly: true }], log, applianceTimings.sessionSweepMs));
@@ -135,7 +153,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     tls: tls && { cert: tls.cert, key: tls.key },
     mdnsName: o.mdns ? mdnsName : undefined,
     interfaces: where.interfaces,
-    routes: db ? authPages({ access: new Access(db.db, o.access), title: o.title, log, closeSession }) : undefined,
+    routes: db ? routesOf(authPages({ access: new Access(db.db, o.access), title: o.title, log, closeSession }), maintenance) : undefined,
   });
 
   let redirect: ReturnType<typeof startRedirect> | undefined;
@@ -218,4 +236,11 @@ function auditClients(rt: Runtime, buffer: AuditBuffer, where: string): void {
       if (slot.value !== value) entry(c, id, slot.value);
     }, VALUE_AUDIT_MS);
   });
+}
+
+/** Several route sets, added in order. */
+function routesOf(...sets: (Routes | undefined)[]): Routes {
+  return (app, edge) => {
+    for (const add of sets) add?.(app, edge);
+  };
 }

@@ -24,6 +24,10 @@ export interface CliOptions {
   /** Create (or with --reset, reset) this admin, reading the password from stdin, then exit. */
   createAdmin?: string;
   resetAdmin: boolean;
+  /** Write a consistent copy of the database to this file (the app may be running), then exit. */
+  backup?: string;
+  /** Replace the database with this backup (the app must be stopped), then exit. */
+  restore?: string;
   logFormat: "text" | "json";
   /** Host names to answer besides the device's own (--allowed-hosts a,b; "*": any). */
   allowedHosts?: string[];
@@ -77,6 +81,10 @@ Usage: ${name} [options]
   --mdns-name N       the .local name to answer instead of the host name        MDNS_NAME
   --create-admin U    create the admin user U (password read from stdin), then exit
   --reset             with --create-admin: reset U's password instead
+  --backup FILE       write a consistent copy of the database to FILE (safe while
+                      the app runs), then exit
+  --restore FILE      replace the database with the backup FILE (stop the app
+                      first; the old one is kept as dash-devices.sqlite.before-restore)
   --help              show this help
   --version           show the app's and dash-devices' versions
   i2c scan|get|set    the I2C tools, e.g. \`${name} i2c scan --bus 1\` (i2c --help)
@@ -150,6 +158,8 @@ export function parseCli(argv: readonly string[] = process.argv.slice(2), env: R
       case "--mdns-name": o.mdnsName = mdnsName(take(), "--mdns-name"); break;
       case "--create-admin": o.createAdmin = take(); break;
       case "--reset": o.resetAdmin = true; break;
+      case "--backup": o.backup = take(); break;
+      case "--restore": o.restore = take(); break;
       case "--help": case "-h": o.help = true; break;
       case "--version": case "-v": o.version = true; break;
       default: break; // the app's own flags

@@ -149,7 +149,6 @@ export function maintenanceRoutes(o: MaintenanceRouteOptions): Routes {
         headers: {
           "content-type": "application/vnd.sqlite3",
           "content-disposition": `attachment; filename="${file}"`,
-          "content-length": String(bytes),
           "cache-control": "no-store",
         },
       });
