@@ -19,6 +19,7 @@ import { runFanOut } from "./bench/fan-out.ts";
 import { runMemory } from "./bench/memory.ts";
 import { runBrowser } from "./bench/browser.ts";
 import { runDeviceLoop } from "./bench/device-loop.ts";
+import { runDeviceThread } from "./bench/device-thread.ts";
 import { runFlood } from "./bench/flood.ts";
 import { machine, table, targetTable, toJson, type Row } from "./bench/report.ts";
 import { checkTargets } from "./bench/targets.ts";
@@ -51,6 +52,7 @@ const cfg = quick
       memory: { sizes: [100, 1000], procs: 1, settleMs: 100 },
       browser: { moves: 20, warmup: 3 },
       device: { clients: 100, hz: 50, seconds: 1, procs: 1 },
+      deviceThread: { transfers: 20, latencyMs: 1, rttCalls: 100, edges: 1000, busyMs: 20 },
       flood: { seconds: 10, tabs: 3 },
     }
   : {
@@ -60,6 +62,8 @@ const cfg = quick
       memory: { sizes: [100, 1000], procs: 1, settleMs: 1000 },
       browser: { moves: 300, warmup: 30 },
       device: { clients: 100, hz: 50, seconds: 5, procs: 1 },
+      // issue 12: 200 awaited 1 ms transfers; 1,000 GPIO edges during a 200 ms busy loop
+      deviceThread: { transfers: 200, latencyMs: 1, rttCalls: 5000, edges: 1000, busyMs: 200 },
       // one socket floods invalid messages without reading while 3 tabs do round trips
       flood: { seconds: 30, tabs: 3 },
     };
@@ -98,7 +102,7 @@ await part("rt", () => runRoundTrips({ ...cfg.rt, profileDir }, log));
 await part("fanout", () => runFanOut({ ...cfg.fanout, profileDir }, log));
 await part("memory", () => runMemory(cfg.memory, log));
 await part("browser", () => runBrowser({ ...cfg.browser, profileDir }, log));
-await part("device", () => runDeviceLoop({ ...cfg.device, profileDir }, log));
+await part("device", async () => [...(await runDeviceLoop({ ...cfg.device, profileDir }, log)), ...(await runDeviceThread(cfg.deviceThread, log))]);
 await part("flood", () => runFlood({ ...cfg.flood, profileDir }, log));
 
 const seconds = (performance.now() - t0) / 1000;

@@ -1,12 +1,13 @@
 /**
  * @module libc
  * The few libc calls the device layer needs, through bun:ffi: `open`, `close`, `ioctl`, `read`,
- * `write`, `fcntl`, and errno through `__errno_location`. libc is opened lazily (`libc.so.6`, found
+ * `write`, `fcntl`, `poll`, `eventfd`, and errno through `__errno_location`. libc is opened lazily (`libc.so.6`, found
  * by the dynamic loader at run time), so importing this module costs nothing on a laptop without
  * hardware, and a `bun build --compile` binary works on any glibc Linux, x86-64 or arm64.
  *
  * Every call returns the result, or `-errno` when it failed; errno is read right after the call
- * from the thread's errno slot (its address is fetched once: it is fixed for the JS thread).
+ * from the thread's errno slot (its address is fetched once: it is fixed for the JS thread; the
+ * device thread, a Worker, loads this module again and gets its own).
  */
 
 import { dlopen, FFIType, read, type Pointer } from "bun:ffi";
@@ -19,6 +20,14 @@ export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
 export const F_GETFL = 3;
 export const F_SETFL = 4;
+/** poll(2) events (asm-generic/poll.h). */
+export const POLLIN = 0x1;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+export const POLLNVAL = 0x20;
+/** eventfd(2) flags. */
+export const EFD_NONBLOCK = 0o4000;
+export const EFD_CLOEXEC = 0o2000000;
 const CLOCK_MONOTONIC = 1;
 
 /**
@@ -45,6 +54,9 @@ export interface Libc {
   read(fd: number, buf: Uint8Array, length: number): number;
   write(fd: number, buf: Uint8Array, length: number): number;
   fcntl(fd: number, cmd: number, arg: number): number;
+  /** poll(2): `fds` is an array of struct pollfd (8 bytes each: int fd, short events, short revents). */
+  poll(fds: Uint8Array, nfds: number, timeoutMs: number): number;
+  eventfd(initval: number, flags: number): number;
   /** clock_gettime(CLOCK_MONOTONIC): the clock of the kernel's GPIO event timestamps, in ns. */
   monotonicNs(): bigint;
 }
@@ -68,6 +80,8 @@ function load(): Libc {
       read: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64_fast },
       write: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64_fast },
       fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.u64], returns: FFIType.i32 },
+      poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
+      eventfd: { args: [FFIType.u32, FFIType.i32], returns: FFIType.i32 },
       clock_gettime: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
       __errno_location: { args: [], returns: FFIType.ptr },
     });
@@ -90,6 +104,8 @@ function load(): Libc {
     read: (fd, buf, length) => check(Number(s.read(fd, buf, length))),
     write: (fd, buf, length) => check(Number(s.write(fd, buf, length))),
     fcntl: (fd, cmd, arg) => check(s.fcntl(fd, cmd, arg)),
+    poll: (fds, nfds, timeoutMs) => check(s.poll(fds, nfds, timeoutMs)),
+    eventfd: (initval, flags) => check(s.eventfd(initval, flags)),
     monotonicNs: () => {
       s.clock_gettime(CLOCK_MONOTONIC, timespec); // struct timespec: two 64-bit fields on x86-64 and arm64
       return timespec[0]! * 1_000_000_000n + timespec[1]!;

@@ -61,3 +61,13 @@ export class ManualClock implements SimClock {
     return this.timers.length;
   }
 }
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Block this thread for `ms` (fractions too), as a syscall waiting on hardware would: nothing else
+ * runs on it meanwhile. Used for a simulated bus's transfer time and hung bus, never for timers.
+ */
+export function blockFor(ms: number): void {
+  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+}

@@ -8,7 +8,7 @@
 import { createLogger, type Logger } from "../../core/log.ts";
 import { badArg, DeviceError } from "../device-error.ts";
 import { bit, validateSettings } from "./settings.ts";
-import type { Bit, EdgeEvent, GpioLines, LineSettings } from "./types.ts";
+import type { Bit, EdgeEvent, GpioLines, LineSettings, OverflowEvent } from "./types.ts";
 
 /** Edge events an iterator keeps when nobody is pulling; older ones are dropped. */
 const ITERATOR_BACKLOG = 1024;
@@ -26,6 +26,9 @@ export abstract class GpioLinesBase implements GpioLines {
   private isReleased = false;
   private readonly edgeFns = new Set<(e: EdgeEvent) => void>();
   private readonly errorFns = new Set<(e: Error) => void>();
+  private readonly overflowFns = new Set<(e: OverflowEvent) => void>();
+  /** Sequence number of the last event delivered (a gap after it is an overflow). */
+  private lastSeqno = 0;
   private readonly waiters = new Set<Waiter>();
 
   protected constructor(readonly device: string, offsets: readonly number[], settings: LineSettings, logger?: Logger) {
@@ -127,20 +130,23 @@ export abstract class GpioLinesBase implements GpioLines {
   }
 
   on(event: "edge", fn: (e: EdgeEvent) => void): () => void;
+  on(event: "overflow", fn: (e: OverflowEvent) => void): () => void;
   on(event: "error", fn: (e: Error) => void): () => void;
-  on(event: "edge" | "error", fn: ((e: EdgeEvent) => void) | ((e: Error) => void)): () => void {
+  on(event: "edge" | "overflow" | "error", fn: ((e: EdgeEvent) => void) | ((e: OverflowEvent) => void) | ((e: Error) => void)): () => void {
     this.live("on");
     if (typeof fn !== "function") throw badArg("invalid listener", "a function", fn, "pass (event) => ...", { device: this.device });
     if (event === "edge") this.edgeFns.add(fn as (e: EdgeEvent) => void);
+    else if (event === "overflow") this.overflowFns.add(fn as (e: OverflowEvent) => void);
     else if (event === "error") this.errorFns.add(fn as (e: Error) => void);
-    else throw badArg("unknown event", `"edge" or "error"`, event, "listen for \"edge\"", { device: this.device });
-    this.warnIfNoEdges();
+    else throw badArg("unknown event", `"edge", "overflow" or "error"`, event, "listen for \"edge\"", { device: this.device });
+    if (event === "edge") this.warnIfNoEdges();
     this.listenersChanged();
     return () => this.off(event, fn as never);
   }
 
-  off(event: "edge" | "error", fn: (...args: never[]) => void): void {
+  off(event: "edge" | "overflow" | "error", fn: (...args: never[]) => void): void {
     if (event === "edge") this.edgeFns.delete(fn as never);
+    else if (event === "overflow") this.overflowFns.delete(fn as never);
     else this.errorFns.delete(fn as never);
     this.listenersChanged();
   }
@@ -177,6 +183,32 @@ export abstract class GpioLinesBase implements GpioLines {
 
   private warnIfNoEdges(): void {
     if (!this.settings.edge) this.logger.warn("gpio.no-edges", { device: this.device, lines: this.offsets.join(","), hint: "request with { edge: \"both\" } to get edge events" });
+  }
+
+  /**
+   * Deliver one edge event as read from the kernel's buffer (or the simulator's): a gap in sequence
+   * numbers since the last one means the buffer overflowed, reported first with the exact count.
+   */
+  protected receive(e: EdgeEvent): void {
+    // seqno is a u32 in the kernel: after a wrap (or a fresh request) count from the event itself.
+    const gap = e.seqno > this.lastSeqno ? e.seqno - this.lastSeqno - 1 : 0;
+    if (gap > 0) this.overflow({ lost: gap, afterSeqno: this.lastSeqno, seqno: e.seqno });
+    this.lastSeqno = e.seqno;
+    this.emit(e);
+  }
+
+  private overflow(o: OverflowEvent): void {
+    if (this.overflowFns.size === 0) {
+      this.logger.warn("gpio.overflow", { device: this.device, lines: this.offsets.join(","), lost: o.lost, afterSeqno: o.afterSeqno, seqno: o.seqno, hint: "edge events came faster than they were read: listen with lines.on(\"overflow\", ...), or raise eventBufferSize (max 1024)" });
+      return;
+    }
+    for (const fn of [...this.overflowFns]) {
+      try {
+        fn(o);
+      } catch (err) {
+        this.fail(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
   }
 
   /** Deliver one edge event to listeners and iterators. Listener errors go to "error" listeners. */
@@ -225,6 +257,7 @@ export abstract class GpioLinesBase implements GpioLines {
       this.waiters.clear();
       this.edgeFns.clear();
       this.errorFns.clear();
+      this.overflowFns.clear();
       this.listenersChanged();
     }
   }

@@ -5,14 +5,15 @@
  * values, active-low, drive, edges, debounce), get/set values and reconfiguration are ioctls.
  *
  * Edge events: the kernel queues `struct gpio_v2_line_event` records (48 bytes, with a kernel
- * timestamp) on the request's file descriptor. We set that descriptor O_NONBLOCK and, while
- * someone listens, read it on a short timer (default every 10 ms) until EAGAIN. Why not a blocking
- * read or Bun's file streaming: a blocking read would stall the event loop (or pin a worker thread
- * per request for its whole life), and Bun's readers are made for files and pipes, not a record
- * device whose reads must be multiples of 48 bytes. A non-blocking read costs one syscall per tick,
- * never blocks, and since each event carries the kernel's own timestamp, the poll delay (≤ one
- * interval) never distorts when the edge happened. No listener: no timer; while someone listens the
- * timer keeps the process alive, as an open socket would.
+ * timestamp and sequence numbers) on the request's file descriptor, in a buffer this request asks
+ * to be 1024 events deep (`eventBufferSize`; the kernel's default is 16 per line). While someone
+ * listens, the device thread (thread/gpio-poller.ts) waits on that descriptor with poll(2) and posts
+ * each record as it comes, so delivery does not wait for a timer and a busy event loop loses
+ * nothing (its message queue grows instead of the kernel's buffer). A gap in sequence numbers is
+ * reported as an "overflow" event with the count lost (lines-base.ts). The descriptor stays ours:
+ * value and config ioctls (a few µs, no bus wait) run on the calling thread, so `read()` and
+ * `write()` stay synchronous. `{ thread: false }` reads on a timer instead (every `pollIntervalMs`,
+ * default 10), the way it was done before the device thread.
  */
 
 import type { Logger } from "../../core/log.ts";
@@ -20,14 +21,18 @@ import { ERRNO } from "../errno.ts";
 import { checkInt } from "../device-error.ts";
 import { F_GETFL, F_SETFL, libc, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../libc.ts";
 import { openError } from "../open-error.ts";
+import { EdgeThread } from "../thread/edge-thread.ts";
 import { gpioError } from "./errors.ts";
 import { GpioLinesBase } from "./lines-base.ts";
 import { configAttributes, flagsToInfo, normalizeOffsets, settingsToFlags, validateSettings } from "./settings.ts";
+import type { EdgeBatch } from "../thread/wire.ts";
 import type { Bit, GpioChip, GpioChipInfo, GpioLineInfo, GpioLines, LineRequest, LineSettings } from "./types.ts";
 import * as U from "./uapi.ts";
 
 export interface LinuxGpioOptions {
-  /** How often to check for edge events while someone listens (ms, default 10). */
+  /** Wait for edge events on the device thread (default true); false: read them on a timer. */
+  thread?: boolean;
+  /** `thread: false`: how often to check for edge events while someone listens (ms, default 10). */
   pollIntervalMs?: number;
   logger?: Logger;
 }
@@ -38,6 +43,7 @@ export class LinuxGpioChip implements GpioChip {
   private fd: number;
   private readonly requests = new Set<LinuxGpioLines>();
   private readonly pollMs: number;
+  private readonly thread: boolean;
   private readonly logger?: Logger;
   private lineCount?: number;
 
@@ -45,6 +51,7 @@ export class LinuxGpioChip implements GpioChip {
   constructor(chip: number | string, options: LinuxGpioOptions = {}) {
     this.path = typeof chip === "number" ? `/dev/gpiochip${chip}` : chip;
     this.pollMs = options.pollIntervalMs ?? 10;
+    this.thread = options.thread ?? true;
     this.logger = options.logger;
     const fd = libc().open(this.path, O_RDWR | O_CLOEXEC);
     if (fd < 0) throw openError(-fd, this.path, "gpio");
@@ -88,7 +95,8 @@ export class LinuxGpioChip implements GpioChip {
     for (const o of offsets) checkInt("line offset", o, 0, (this.lineCount ?? 0x10000) - 1, { device: this.path, line: o }, `this chip has lines 0..${(this.lineCount ?? 1) - 1}`);
     validateSettings(request, offsets.length, { device: this.path, line: offsets[0] });
     const consumer = request.consumer ?? "dash-devices";
-    const b = U.encodeLineRequest(offsets, consumer, settingsToFlags(request), configAttributes(request, offsets.length));
+    const depth = checkInt("eventBufferSize", request.eventBufferSize ?? U.MAX_EVENT_BUFFER, 1, U.MAX_EVENT_BUFFER, { device: this.path, line: offsets[0] }, "the kernel keeps at most 1024 events per request");
+    const b = U.encodeLineRequest(offsets, consumer, settingsToFlags(request), configAttributes(request, offsets.length), depth);
     const r = this.fd < 0 ? -ERRNO.EBADF : libc().ioctl(this.fd, U.GPIO_V2_GET_LINE_IOCTL, b);
     if (r < 0) {
       const errno = -r;
@@ -109,7 +117,7 @@ export class LinuxGpioChip implements GpioChip {
       c.close(fd);
       throw gpioError(fl < 0 ? -fl : ERRNO.EIO, { device: this.path, line: offsets[0], operation: "fcntl(O_NONBLOCK)" });
     }
-    const lines = new LinuxGpioLines(this.path, fd, offsets, request, this.pollMs, this.logger, () => this.requests.delete(lines));
+    const lines = new LinuxGpioLines(this.path, fd, offsets, request, this.thread ? 0 : this.pollMs, this.logger, () => this.requests.delete(lines));
     this.requests.add(lines);
     return lines;
   }
@@ -131,8 +139,11 @@ export class LinuxGpioChip implements GpioChip {
 
 class LinuxGpioLines extends GpioLinesBase {
   private timer?: ReturnType<typeof setInterval>;
+  /** Our descriptor's token on the device thread while it watches it. */
+  private watching?: number;
   private readonly buf = new Uint8Array(U.SIZEOF_LINE_EVENT * 16);
 
+  /** `pollMs` 0: edges through the device thread; otherwise read on a timer of that period. */
   constructor(device: string, private fd: number, offsets: readonly number[], settings: LineSettings, private readonly pollMs: number, logger: Logger | undefined, private readonly onRelease: () => void) {
     super(device, offsets, settings, logger);
   }
@@ -166,8 +177,9 @@ class LinuxGpioLines extends GpioLinesBase {
   }
 
   protected listenersChanged(): void {
-    if (this.hasListeners && !this.released && this.settings.edge) {
-      this.timer ??= setInterval(() => this.drain(), this.pollMs);
+    if (this.hasListeners && !this.released && this.settings.edge && this.fd >= 0) {
+      if (this.pollMs > 0) this.timer ??= setInterval(() => this.drain(), this.pollMs);
+      else this.watching ??= EdgeThread.get().watch(this.fd, (b) => this.batch(b));
     } else {
       this.stopPolling();
     }
@@ -176,6 +188,21 @@ class LinuxGpioLines extends GpioLinesBase {
   private stopPolling(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.watching !== undefined) EdgeThread.get().unwatch(this.watching);
+    this.watching = undefined;
+  }
+
+  /** Records the device thread read from our descriptor. */
+  private batch(b: EdgeBatch): void {
+    if (this.released) return;
+    for (let i = 0; i < b.ts.length; i++) {
+      const [offset, id, seqno, lineSeqno] = b.ev.slice(4 * i, 4 * i + 4) as [number, number, number, number];
+      this.receive({ offset, edge: id === U.LINE_EVENT_RISING_EDGE ? "rising" : "falling", timestampNs: b.ts[i]!, seqno, lineSeqno });
+    }
+    if (b.errno !== undefined) {
+      this.watching = undefined;
+      this.fail(gpioError(b.errno, { device: this.device, line: this.offsets[0], operation: "read(edge events)" }));
+    }
   }
 
   /** Read every queued event without blocking; EAGAIN means the queue is empty. */
@@ -191,7 +218,7 @@ class LinuxGpioLines extends GpioLinesBase {
       }
       for (let at = 0; at + U.SIZEOF_LINE_EVENT <= r; at += U.SIZEOF_LINE_EVENT) {
         const e = U.decodeLineEvent(this.buf, at);
-        this.emit({ offset: e.offset, edge: e.id === U.LINE_EVENT_RISING_EDGE ? "rising" : "falling", timestampNs: e.timestampNs, seqno: e.seqno, lineSeqno: e.lineSeqno });
+        this.receive({ offset: e.offset, edge: e.id === U.LINE_EVENT_RISING_EDGE ? "rising" : "falling", timestampNs: e.timestampNs, seqno: e.seqno, lineSeqno: e.lineSeqno });
       }
       if (r < this.buf.length) return;
     }

@@ -5,11 +5,15 @@
  * drives. Requests follow the kernel's rules (one owner per line, same validity checks), bias pulls
  * floating inputs, active-low inverts, and edges are detected and debounced as the kernel does: a
  * change is reported once the line has been stable for the debounce period, shorter glitches are
- * dropped. Events arrive asynchronously, like the real chip's.
+ * dropped. Events arrive asynchronously, like the real chip's, through a buffer of the request's
+ * `eventBufferSize` (default 1024, as the real chip asks the kernel for): events wait there until
+ * someone listens, and when it is full the oldest are dropped, which listeners see as an
+ * "overflow" event with the exact count, as on the real chip.
  */
 
 import type { Logger } from "../../core/log.ts";
 import { checkInt } from "../device-error.ts";
+import { MAX_EVENT_BUFFER } from "./uapi.ts";
 import { ERRNO } from "../errno.ts";
 import { realClock, type SimClock } from "../sim-clock.ts";
 import { gpioError } from "./errors.ts";
@@ -101,7 +105,8 @@ export class SimGpioChip implements GpioChip {
     if (busy !== undefined) {
       throw gpioError(ERRNO.EBUSY, { device: this.path, line: busy, operation: "GPIO_V2_GET_LINE_IOCTL", consumer: this.lines[busy]!.owner!.consumer });
     }
-    const req = new SimGpioLines(this, offsets, request, request.consumer ?? "dash-devices", this.logger);
+    const depth = checkInt("eventBufferSize", request.eventBufferSize ?? MAX_EVENT_BUFFER, 1, MAX_EVENT_BUFFER, { device: this.path, line: offsets[0] }, "the kernel keeps at most 1024 events per request");
+    const req = new SimGpioLines(this, offsets, request, request.consumer ?? "dash-devices", depth, this.logger);
     this.requests.add(req);
     for (const o of offsets) this.lines[o]!.owner = req;
     this.apply(req, request);
@@ -228,8 +233,11 @@ export class SimGpioChip implements GpioChip {
 
 export class SimGpioLines extends GpioLinesBase {
   /** @internal */ seqno = 0;
+  /** Events not yet read (the kernel's kfifo on the real chip). */
+  private readonly fifo: EdgeEvent[] = [];
+  private draining = false;
 
-  constructor(private readonly chip: SimGpioChip, offsets: readonly number[], settings: LineSettings, readonly consumer: string, logger?: Logger) {
+  constructor(private readonly chip: SimGpioChip, offsets: readonly number[], settings: LineSettings, readonly consumer: string, private readonly depth: number, logger?: Logger) {
     super(chip.path, offsets, settings, logger);
   }
 
@@ -256,13 +264,27 @@ export class SimGpioLines extends GpioLinesBase {
   }
 
   protected doRelease(): void {
+    this.fifo.length = 0;
     this.chip.free(this);
   }
 
   /** @internal */ deliver(e: EdgeEvent): void {
-    // The real chip's events arrive through the event loop; so do these.
+    if (this.fifo.length >= this.depth) this.fifo.shift(); // full: the oldest goes, as in the kernel
+    this.fifo.push(e);
+    this.schedule();
+  }
+
+  protected listenersChanged(): void {
+    this.schedule();
+  }
+
+  /** The real chip's events arrive through the event loop; so do these, while someone listens. */
+  private schedule(): void {
+    if (this.draining || this.fifo.length === 0 || !this.hasListeners || this.released) return;
+    this.draining = true;
     queueMicrotask(() => {
-      if (!this.released) this.emit(e);
+      this.draining = false;
+      while (this.fifo.length > 0 && this.hasListeners && !this.released) this.receive(this.fifo.shift()!);
     });
   }
 }

@@ -55,6 +55,12 @@ export interface LineSettings {
 export interface LineRequest extends LineSettings {
   /** Line offsets on the chip. */
   lines: number | readonly number[];
+  /**
+   * Edge events the kernel keeps for this request until they are read (default 1024, the kernel's
+   * maximum; its own default is 16 per line). When it is full the oldest are dropped, and the gap in
+   * sequence numbers is reported as an "overflow" event.
+   */
+  eventBufferSize?: number;
   /** Shown as the line's consumer (gpioinfo, lineInfo()). Default "dash-devices". */
   consumer?: string;
 }
@@ -68,6 +74,16 @@ export interface EdgeEvent {
   seqno: number;
   /** Sequence number on this line, from 1. */
   lineSeqno: number;
+}
+
+/** Edge events lost before they were read: the kernel's buffer was full. Never silent. */
+export interface OverflowEvent {
+  /** How many edge events were lost (the gap in sequence numbers). */
+  lost: number;
+  /** The sequence number of the last event delivered before the gap (0: none yet). */
+  afterSeqno: number;
+  /** The sequence number of the first event delivered after it. */
+  seqno: number;
 }
 
 export interface GpioLines {
@@ -84,8 +100,10 @@ export interface GpioLines {
   /** Change direction, bias, edges, debounce, ... without releasing the lines. */
   reconfigure(settings: LineSettings): void;
   on(event: "edge", fn: (e: EdgeEvent) => void): () => void;
+  /** Edge events were lost (see {@link OverflowEvent}); without a listener it is logged as `gpio.overflow`. */
+  on(event: "overflow", fn: (e: OverflowEvent) => void): () => void;
   on(event: "error", fn: (e: Error) => void): () => void;
-  off(event: "edge" | "error", fn: (...args: never[]) => void): void;
+  off(event: "edge" | "overflow" | "error", fn: (...args: never[]) => void): void;
   /** Edge events as an async iterator; ends when the lines are released. */
   edges(): AsyncIterableIterator<EdgeEvent>;
   release(): void;

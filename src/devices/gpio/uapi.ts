@@ -10,6 +10,8 @@
 export const GPIO_MAX_NAME_SIZE = 32;
 export const GPIO_V2_LINES_MAX = 64;
 export const GPIO_V2_LINE_NUM_ATTRS_MAX = 10;
+/** The deepest event buffer a line request may ask for (GPIO_V2_LINES_MAX * 16 in gpiolib-cdev.c). */
+export const MAX_EVENT_BUFFER = 1024;
 
 /** _IOC from asm-generic/ioctl.h (x86-64 and arm64): dir << 30 | size << 16 | type << 8 | nr. */
 function ioc(dir: number, type: number, nr: number, size: number): number {

@@ -12,6 +12,7 @@
 
 import { ERRNO, ErrnoFault } from "../errno.ts";
 import { checkInt, badArg } from "../device-error.ts";
+import { blockFor } from "../sim-clock.ts";
 import { I2CBusBase } from "./base.ts";
 import { addressBusy } from "./errors.ts";
 import * as U from "./uapi.ts";
@@ -28,14 +29,21 @@ export interface SimI2CDevice {
   readonly deviceId?: number;
 }
 
-/** NAK: the address is not acknowledged (ENXIO). timeout: the bus hangs (ETIMEDOUT). unplug: the device vanishes mid-transfer (EREMOTEIO, then ENXIO until `replug`). */
-export type SimFaultKind = "nak" | "timeout" | "unplug";
+/**
+ * nak: the address is not acknowledged (ENXIO). timeout: the adapter reports a timeout at once
+ * (ETIMEDOUT). hang: the bus is stuck: the transfer blocks its thread for `ms` (default 1000, the
+ * kernel's default adapter timeout) and then fails with ETIMEDOUT, as a real ioctl would.
+ * unplug: the device vanishes mid-transfer (EREMOTEIO, then ENXIO until `replug`).
+ */
+export type SimFaultKind = "nak" | "timeout" | "hang" | "unplug";
 
 export interface SimFaultOptions {
   /** How many transfers fail (default 1; `Infinity` until `clearFaults`). Ignored for "unplug". */
   times?: number;
   /** Let this many transfers succeed first (default 0). */
   after?: number;
+  /** "hang": how long the transfer blocks before it fails (ms, default 1000). */
+  ms?: number;
 }
 
 export interface SimI2CBusOptions {
@@ -47,9 +55,15 @@ export interface SimI2CBusOptions {
   /** Addresses a (pretend) kernel driver has claimed: I2C_SLAVE fails with EBUSY unless `forceAccess`. */
   claimed?: number[];
   forceAccess?: boolean;
+  /**
+   * A real blocking sleep of this many ms per transfer, standing in for the time the kernel's ioctl
+   * holds its thread (at 100 kHz a register read takes ~0.3 ms). With it the simulated bus blocks
+   * the event loop as the real one would, unless it runs on the device thread (`thread: true`).
+   */
+  latencyMs?: number;
 }
 
-interface Fault { kind: SimFaultKind; times: number; after: number }
+interface Fault { kind: SimFaultKind; times: number; after: number; ms: number }
 
 export class SimI2CBus extends I2CBusBase {
   readonly simulated = true;
@@ -61,12 +75,15 @@ export class SimI2CBus extends I2CBusBase {
   private readonly faults = new Map<number, Fault[]>();
   private readonly claimed: Set<number>;
   private readonly force: boolean;
+  /** See {@link SimI2CBusOptions.latencyMs}; may be changed at any time. */
+  latencyMs: number;
 
   constructor(options: SimI2CBusOptions = {}) {
     super(`sim:i2c-${options.bus ?? 1}`);
     this.funcBits = options.funcs ?? U.I2C_FUNCS_FULL;
     this.claimed = new Set(options.claimed ?? []);
     this.force = !!options.forceAccess;
+    this.latencyMs = options.latencyMs ?? 0;
     for (const [a, d] of Object.entries(options.devices ?? {})) this.attach(Number(a), d);
   }
 
@@ -102,7 +119,8 @@ export class SimI2CBus extends I2CBusBase {
   /** Make transfers to `address` fail (see {@link SimFaultKind}). */
   fault(address: number, kind: SimFaultKind, options: SimFaultOptions = {}): this {
     const list = this.faults.get(address) ?? [];
-    list.push({ kind, times: kind === "unplug" ? 1 : options.times ?? 1, after: options.after ?? 0 });
+    if (!["nak", "timeout", "hang", "unplug"].includes(kind)) throw badArg("unknown fault", "\"nak\", \"timeout\", \"hang\" or \"unplug\"", kind, "pick one of the simulated faults", { device: this.path, address });
+    list.push({ kind, times: kind === "unplug" ? 1 : options.times ?? 1, after: options.after ?? 0, ms: options.ms ?? 1000 });
     this.faults.set(address, list);
     return this;
   }
@@ -180,6 +198,7 @@ export class SimI2CBus extends I2CBusBase {
     const [w, r] = messages;
     if (messages.length !== 2 || !w || !r || w.address !== 0x7c || r.address !== 0x7c || w.read || !r.read || this.devices.has(0x7c)) return false;
     this.transfers++;
+    if (this.latencyMs > 0) blockFor(this.latencyMs);
     const id = this.devices.get(w.buffer[0]! >> 1)?.deviceId;
     if (id === undefined) throw new ErrnoFault(ERRNO.ENXIO, "transfer");
     r.buffer.set([id >> 16, (id >> 8) & 0xff, id & 0xff].slice(0, r.length ?? r.buffer.length));
@@ -214,7 +233,13 @@ export class SimI2CBus extends I2CBusBase {
   /** One transfer to one device: faults first, then the messages in order, then STOP. */
   private xfer(address: number, msgs: readonly U.I2CMessage[], tail?: (dev: SimI2CDevice) => void): void {
     this.transfers++;
-    const fault = this.takeFault(address);
+    if (this.latencyMs > 0) blockFor(this.latencyMs);
+    const f = this.takeFault(address);
+    const fault = f?.kind;
+    if (fault === "hang") {
+      blockFor(f!.ms);
+      throw new ErrnoFault(ERRNO.ETIMEDOUT, "transfer");
+    }
     if (fault === "timeout") throw new ErrnoFault(ERRNO.ETIMEDOUT, "transfer");
     if (fault === "nak") throw new ErrnoFault(ERRNO.ENXIO, "transfer");
     const dev = this.devices.get(address);
@@ -239,7 +264,7 @@ export class SimI2CBus extends I2CBusBase {
     }
   }
 
-  private takeFault(address: number): SimFaultKind | undefined {
+  private takeFault(address: number): Fault | undefined {
     const list = this.faults.get(address);
     const f = list?.[0];
     if (!f) return undefined;
@@ -248,7 +273,7 @@ export class SimI2CBus extends I2CBusBase {
       return undefined;
     }
     if (--f.times <= 0) list!.shift();
-    return f.kind;
+    return f;
   }
 }
 
