@@ -12,7 +12,7 @@
  * they cannot drift apart.
  */
 
-import type { BytesRead, BytesWritten, I2CBus, I2CDeviceId, I2CFuncs, PromisifiedBus } from "i2c-bus";
+import type { BytesRead, BytesWritten, I2CDeviceId, I2CFuncs, PromisifiedBus } from "i2c-bus";
 import { ErrnoFault } from "../errno.ts";
 import { checkInt, DeviceError, hex, badArg } from "../device-error.ts";
 import { i2cError } from "./errors.ts";
@@ -310,8 +310,8 @@ export abstract class I2CBusBase implements PromisifiedBus {
   async probe(address: number): Promise<ProbeResult> { return this.probeSync(address); }
   async close(): Promise<void> { this.closeSync(); }
 
-  /** The callback-style bus (i2c-bus's `Bus`) over the same file. */
-  bus(): I2CBus {
+  /** The callback-style bus (i2c-bus's `Bus`, plus readBlock/writeBlock) over the same file. */
+  bus(): CallbackI2CBus {
     return (this.callbackBus ??= new CallbackI2CBus(this));
   }
 }

@@ -2,7 +2,9 @@
  * @module i2c/callback-bus
  * i2c-bus's callback API (`I2CBus`: `readByte(addr, cmd, cb)`, `readByteSync(addr, cmd)`, ...) over
  * one of our buses, for drivers written against the callback or sync API. `PromisifiedBus.bus()`
- * returns it. Callbacks are called on a later turn of the event loop, as i2c-bus does.
+ * returns it, and so do the i2c-bus drop-in's `open` / `openSync` (../i2c-bus.ts). Callbacks are called
+ * on a later turn of the event loop, as i2c-bus does. `readBlock` / `writeBlock` are here although
+ * @types/i2c-bus leaves them out: i2c-bus has them (SMBus block read and write).
  */
 
 import type { I2CBus, I2CDeviceId, I2CFuncs, PromisifiedBus } from "i2c-bus";
@@ -82,6 +84,19 @@ export class CallbackI2CBus implements I2CBus {
     else later(cb, () => void this.p.writeQuickSync(address, commandOrBit, bitOrCb));
   }
   writeQuickSync(address: number, commandOrBit: number, bit?: number): void { this.p.writeQuickSync(address, commandOrBit, bit); }
+
+  /** SMBus block read (the device sends the count first): `cb(err, bytesRead, buffer)`, as i2c-bus. */
+  readBlock(address: number, command: number, buffer: Buffer, cb: BufCb): void {
+    bufLater(cb, buffer, () => this.p.readBlockSync(address, command, buffer));
+  }
+  readBlockSync(address: number, command: number, buffer: Buffer): number { return this.p.readBlockSync(address, command, buffer); }
+  /** SMBus block write (the count, then the bytes): `cb(err, bytesWritten, buffer)`, as i2c-bus. */
+  writeBlock(address: number, command: number, length: number, buffer: Buffer, cb: BufCb): void {
+    bufLater(cb, buffer, () => this.p.writeBlockSync(address, command, length, buffer));
+  }
+  writeBlockSync(address: number, command: number, length: number, buffer: Buffer): number {
+    return this.p.writeBlockSync(address, command, length, buffer);
+  }
 
   writeI2cBlock(address: number, command: number, length: number, buffer: Buffer, cb: BufCb): void {
     bufLater(cb, buffer, () => this.p.writeI2cBlockSync(address, command, length, buffer));
