@@ -52,6 +52,12 @@ export interface AppOptions {
   /** Unanswered messages one tab may have before further ones are refused with DD_FLOOD (default 1,000). */
   maxPendingMessages?: number;
   /**
+   * A callback call that holds the event loop this many ms or longer (a sync callback's whole run,
+   * an async one's until its first await) is logged once per callback as `callback.blocking`, with
+   * what to do (default 50; 0: never).
+   */
+  slowCallbackMs?: number;
+  /**
    * What one tab may cost before the server closes it (code 1008, the reason shown in its page,
    * logged once and audited): `{ invalidBurst: 20, invalidPerSecond: 5, maxQueued: 2000,
    * maxPendingBytes: 8 MiB, maxBlockedSeconds: 60, maxWaitingCalls: 8 }` (src/core/budgets.ts).
@@ -106,7 +112,7 @@ export class App {
     if (this.serverService !== "websocket" && this.serverService !== "http") {
       throw new DashDevicesError("DD_BAD_OPTION", { what: "serverService must be \"websocket\" or \"http\".", expected: '"websocket" or "http"', found: JSON.stringify(options.serverService), fix: "leave it out for WebSockets" });
     }
-    this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages, budgets: options.budgets });
+    this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages, budgets: options.budgets, slowCallbackMs: options.slowCallbackMs });
     if (options.allowedHosts) parseAllowedHosts(options.allowedHosts, "allowedHosts");
     auditRetention(options); // DD_BAD_OPTION now, not at run()
     this.runtime.sendMode = this.serverService === "http" ? "http" : "ws";

@@ -3,7 +3,8 @@
  * Calling one user callback: builds its context, runs it (sync or async, under its lock when
  * serialized, collapsing a backlog when "most recent" or longer than its cap), and turns what it
  * returned into a list of property changes, checking the shape (output count, alternate outputs)
- * with clear errors.
+ * with clear errors. It also times the part of each call that holds the event loop (a sync
+ * callback's whole run, an async one's run up to its first await) for the blocking-callback warning.
  */
 
 import { DashDevicesError, describe } from "./errors.ts";
@@ -51,6 +52,15 @@ export interface Call {
   ctx: CallbackContext;
 }
 
+/**
+ * Told when a call held the event loop for `thresholdMs` or longer (every tab waits meanwhile).
+ * The runtime's logs once per callback.
+ */
+export interface BlockingWatch {
+  readonly thresholdMs: number;
+  blocked(cb: CallbackDef, ms: number): void;
+}
+
 /** A call waiting in a capped lock; the newest one may still be given a newer call. */
 interface Waiting {
   call: Call;
@@ -73,7 +83,7 @@ export class CallbackRunner {
   private waiting = 0;
   private newest: Waiting | undefined;
 
-  constructor(readonly cb: CallbackDef, maxWaiting = Infinity) {
+  constructor(readonly cb: CallbackDef, maxWaiting = Infinity, private readonly watch?: BlockingWatch) {
     if (cb.service.serialized) this.lock = new SerialQueue();
     const own = cb.service.maxWaiting;
     this.cap = cb.service.mostRecent ? 1 : cb.service.shared ? Math.max(1, own ?? maxWaiting) : Infinity;
@@ -89,8 +99,8 @@ export class CallbackRunner {
    * were requested with the values of that moment.
    */
   call(call: Call): Promise<Outcome> {
-    if (!this.lock) return invoke(this.cb, call);
-    if (this.cap === Infinity) return this.lock.run(() => invoke(this.cb, call));
+    if (!this.lock) return invoke(this.cb, call, this.watch);
+    if (this.cap === Infinity) return this.lock.run(() => invoke(this.cb, call, this.watch));
     return new Promise<Outcome>((resolve) => {
       const last = this.newest;
       if (last && this.waiting >= this.cap) {
@@ -106,17 +116,28 @@ export class CallbackRunner {
       this.lock!.push(() => {
         this.waiting--;
         if (this.newest === entry) this.newest = undefined;
-        return invoke(this.cb, entry.call).then(entry.resolve);
+        return invoke(this.cb, entry.call, this.watch).then(entry.resolve);
       });
     });
   }
 }
 
-/** Runs the callback once and normalizes its result. Never throws. */
-export async function invoke(cb: CallbackDef, { args, ctx }: Call): Promise<Outcome> {
+/**
+ * Runs the callback once and normalizes its result. Never throws. With a `watch`, the synchronous
+ * part of the call (until it returns, or an async callback's first await) is timed: two clock reads.
+ */
+export async function invoke(cb: CallbackDef, { args, ctx }: Call, watch?: BlockingWatch): Promise<Outcome> {
   let result: unknown;
   try {
-    result = cb.fn(...args, ctx);
+    const start = watch ? performance.now() : 0;
+    try {
+      result = cb.fn(...args, ctx);
+    } finally {
+      if (watch) {
+        const ms = performance.now() - start;
+        if (ms >= watch.thresholdMs) watch.blocked(cb, ms);
+      }
+    }
     if (result && typeof (result as Promise<unknown>).then === "function") result = await result;
   } catch (e) {
     return isPreventUpdate(e) ? { kind: "prevented" } : { kind: "error", error: e };

@@ -10,7 +10,7 @@
 import { isComponent, renderChild, type Child, type Component, type ComponentSpec, type Props, type RenderContext } from "./component.ts";
 import { DashDevicesError, describe } from "./errors.ts";
 import { CallbackGraph, parseCallbackArgs, type CallbackDef } from "./graph.ts";
-import { CallbackRunner, type Change } from "./invoke.ts";
+import { CallbackRunner, type BlockingWatch, type Change } from "./invoke.ts";
 import { PropStore, resolveProps, Sequence } from "./store.ts";
 import type { Client } from "./client.ts";
 import { createLogger, LogLimiter, type Logger } from "./log.ts";
@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   budgets?: Partial<Budgets>;
   /** Show callback error messages to the tab that caused them (default true). */
   showErrors?: boolean;
+  /** A callback call that holds the event loop this many ms or longer is logged, once per callback (default 50; 0: never). */
+  slowCallbackMs?: number;
 }
 
 export interface Scoped {
@@ -83,6 +85,10 @@ export class Runtime {
   private readonly showErrors: boolean;
   /** Lines about what tabs did wrong (refused messages, their callbacks' errors): at most 20/s. */
   private readonly tabErrors = new LogLimiter(() => this.log, "message.refused,callback.error", 20);
+  /** Times each call's synchronous part; undefined when slowCallbackMs is 0. */
+  private readonly blockingWatch: BlockingWatch | undefined;
+  /** Callbacks already reported as blocking: one line each, not one per call. */
+  private readonly blockingReported = new WeakSet<CallbackDef>();
 
   constructor(opts: RuntimeOptions = {}) {
     this.log = opts.log ?? createLogger();
@@ -90,6 +96,28 @@ export class Runtime {
     this.maxInflight = opts.maxInflight ?? 1000;
     this.showErrors = opts.showErrors ?? true;
     this.budgets = resolveBudgets(opts.budgets);
+    const slow = opts.slowCallbackMs ?? 50;
+    if (typeof slow !== "number" || !(slow >= 0) || slow === Infinity) {
+      throw new DashDevicesError("DD_BAD_OPTION", {
+        what: "slowCallbackMs must be a number of milliseconds.",
+        expected: "a finite number >= 0 (default 50; 0 turns the blocking-callback warning off)",
+        found: describe(opts.slowCallbackMs),
+        fix: "pass e.g. new App({ slowCallbackMs: 100 }), or leave it out",
+      });
+    }
+    this.blockingWatch = slow > 0 ? { thresholdMs: slow, blocked: (cb, ms) => this.reportBlocking(cb, ms) } : undefined;
+  }
+
+  /** A callback held the event loop (every tab and timer waited): say so once, with what to do. */
+  private reportBlocking(cb: CallbackDef, ms: number): void {
+    if (this.blockingReported.has(cb)) return;
+    this.blockingReported.add(cb);
+    this.log.warn("callback.blocking", {
+      callback: cb.name,
+      ms: Math.round(ms * 10) / 10,
+      thresholdMs: this.blockingWatch!.thresholdMs,
+      hint: "it held the event loop and every tab waited: make it async and await the device calls (bus.readByte, not readByteSync: they run on the device thread), move long work off the loop; logged once per callback",
+    });
   }
 
   // ---------------------------------------------------------------- registration
@@ -97,7 +125,7 @@ export class Runtime {
   addCallback(args: unknown[], shared: boolean): CallbackDef {
     const def = parseCallbackArgs(args, this.graph.callbacks.length + 1, shared ? Services.SHARED : Services.REGULAR);
     this.graph.add(def);
-    this.runners.set(def, new CallbackRunner(def, this.budgets.maxWaitingCalls));
+    this.runners.set(def, new CallbackRunner(def, this.budgets.maxWaitingCalls, this.blockingWatch));
     if (this.started) this.validate();
     return def;
   }
