@@ -9,10 +9,16 @@
  * All pending migrations run in one IMMEDIATE transaction (two processes starting at once take turns;
  * a failure leaves the database as it was), with foreign keys off and checked before commit, as
  * SQLite's documentation prescribes for schema changes. Running it again is a no-op.
+ *
+ * Start-up fast path: the transaction that applies (or checks) the migrations also stamps
+ * `PRAGMA user_version` with a fingerprint of the embedded set (their dates and hashes). When the
+ * stamp and the migrations table's count and newest date match, the database is up to date and
+ * nothing else is read or locked: one PRAGMA and one small query instead of a write transaction.
+ * A different program (older, newer, a changed migration) has another fingerprint and takes the
+ * full path with all its checks.
  */
 
 import type { Database } from "bun:sqlite";
-import { createHash } from "node:crypto";
 import { DashDevicesError } from "../core/errors.ts";
 import { embeddedSql, journal } from "./migrations.ts";
 
@@ -43,7 +49,7 @@ export function toMigration(entry: JournalEntry, sqlText: string): Migration {
   return {
     tag: entry.tag,
     when: entry.when,
-    hash: createHash("sha256").update(sqlText).digest("hex"),
+    hash: new Bun.CryptoHasher("sha256").update(sqlText).digest("hex"),
     statements: sqlText.split(BREAKPOINT).map((s) => s.trim()).filter((s) => s.length > 0),
   };
 }
@@ -78,7 +84,25 @@ function recorded(sqlite: Database): Map<number, string> {
  * @example
  * const applied = applyMigrations(sqlite); // ["0000_init"] on a new file, [] afterwards
  */
+/** The `user_version` stamp of a set of migrations: 31 bits of a hash of their dates and hashes, never 0. */
+export function migrationsStamp(migrations: readonly Migration[]): number {
+  return Number(BigInt.asUintN(31, BigInt(Bun.hash(migrations.map((m) => `${m.when}:${m.hash}`).join("\n"))))) || 1;
+}
+
+/** True when the database is stamped by exactly this set and its table agrees (see the module's header). */
+function upToDate(sqlite: Database, migrations: readonly Migration[]): boolean {
+  try {
+    const v = (sqlite.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+    if (v !== migrationsStamp(migrations)) return false;
+    const t = sqlite.query(`SELECT count(*) AS n, max(created_at) AS newest FROM "${MIGRATIONS_TABLE}"`).get() as { n: number; newest: number | string | null };
+    return t.n === migrations.length && Number(t.newest ?? 0) === Math.max(0, ...migrations.map((m) => m.when));
+  } catch {
+    return false; // no migrations table yet
+  }
+}
+
 export function applyMigrations(sqlite: Database, migrations: Migration[] = embeddedMigrations()): string[] {
+  if (upToDate(sqlite, migrations)) return [];
   // Same DDL as drizzle's migrator, so both can share the table.
   sqlite.run(
     `CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`,
@@ -141,6 +165,7 @@ export function applyMigrations(sqlite: Database, migrations: Migration[] = embe
           );
         }
       }
+      sqlite.run(`PRAGMA user_version = ${migrationsStamp(migrations)}`); // in the transaction: set only with them
       sqlite.run("COMMIT");
     } catch (e) {
       if (sqlite.inTransaction) sqlite.run("ROLLBACK");
