@@ -105,10 +105,11 @@ add_mod "$I2C_STUB" "$RD/lib/modules/$KVER/kernel/drivers/i2c"
 touch "$RD/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo}
 depmod -b "$RD" "$KVER"
 
-# 3. busybox and the compiled contract runner with the glibc it links
+# 3. busybox and the compiled contract runner with the glibc it links (and the device thread, a
+#    Worker, as a second entry point: Bun embeds a Worker's code only so)
 cp "$BUSYBOX" "$RD/bin/busybox"
 for a in sh mount modprobe cat echo ls poweroff mkdir sleep basename; do ln -s busybox "$RD/bin/$a"; done
-(cd "$ROOT_DIR" && bun build --compile test/devices/kernel-runner.ts --outfile "$RD/bin/kernel-runner" >"$WORK/bun-build.log" 2>&1) || { cat "$WORK/bun-build.log"; echo "FAIL: bun build --compile"; exit 1; }
+(cd "$ROOT_DIR" && bun build --compile test/devices/kernel-runner.ts src/devices/thread/device-thread.ts --outfile "$RD/bin/kernel-runner" >"$WORK/bun-build.log" 2>&1) || { cat "$WORK/bun-build.log"; echo "FAIL: bun build --compile"; exit 1; }
 for lib in $(ldd "$RD/bin/kernel-runner" | grep -o '/[^ ]*'); do
   mkdir -p "$RD$(dirname "$lib")"
   cp -L "$lib" "$RD$lib"

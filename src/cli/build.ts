@@ -11,6 +11,7 @@
 
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import { threadEntrySource } from "../devices/thread/locate.ts";
 import { DashDevicesError } from "../core/errors.ts";
 
 export const TARGETS = { x64: "bun-linux-x64", arm64: "bun-linux-arm64" } as const;
@@ -86,7 +87,8 @@ export function buildApp(o: BuildOptions): BuiltBinary[] {
   for (const t of o.targets) {
     const outfile = resolve(cwd, o.outfile ? (o.targets.length > 1 ? `${o.outfile}-linux-${t}` : o.outfile) : join(o.outdir ?? "dist", `${name}-linux-${t}`));
     mkdirSync(dirname(outfile), { recursive: true });
-    const cmd = [process.execPath, "build", "--compile", "--minify", `--target=${TARGETS[t]}`, ...defines, entry, "--outfile", outfile];
+    // The device thread (a Worker) is a second entry point: Bun embeds a Worker's code only so.
+    const cmd = [process.execPath, "build", "--compile", "--minify", `--target=${TARGETS[t]}`, ...defines, entry, threadEntrySource(), "--outfile", outfile];
     let bytecode = o.bytecode !== false && t === host;
     const t0 = performance.now();
     let r = compile(cmd, bytecode, cwd);

@@ -14,10 +14,12 @@ export { LinuxI2CBus, type LinuxI2COptions } from "./i2c/linux.ts";
 export { SimI2CBus, type SimI2CDevice, type SimFaultKind, type SimFaultOptions, type SimI2CBusOptions } from "./i2c/sim.ts";
 export { RegisterChip, type RegisterChipOptions } from "./i2c/register-chip.ts";
 export { openBus, openI2C, type OpenBusOptions } from "./i2c/open.ts";
+export { ThreadedI2CBus, type ThreadedI2CBusOptions } from "./thread/i2c-thread-bus.ts";
+export type { SimBusSpec, SimChipSpec } from "./thread/sim-spec.ts";
 export { I2C_FUNCS_FULL, I2C_FUNCS_SMBUS_ONLY, type I2CMessage } from "./i2c/uapi.ts";
 export type { PromisifiedBus, I2CBus, I2CFuncs, I2CDeviceId, BytesRead, BytesWritten } from "i2c-bus";
 
-export type { Bit, Bias, Direction, Drive, EdgeDetection, EdgeEvent, GpioChip, GpioChipInfo, GpioLineInfo, GpioLines, LineRequest, LineSettings } from "./gpio/types.ts";
+export type { Bit, Bias, Direction, Drive, EdgeDetection, EdgeEvent, OverflowEvent, GpioChip, GpioChipInfo, GpioLineInfo, GpioLines, LineRequest, LineSettings } from "./gpio/types.ts";
 export { LinuxGpioChip, type LinuxGpioOptions } from "./gpio/linux.ts";
 export { SimGpioChip, SimGpioLines, type SimGpioChipOptions } from "./gpio/sim.ts";
 export { openGpioChip, type OpenGpioOptions } from "./gpio/open.ts";

@@ -19,7 +19,9 @@ test.skipIf(!ready)(`contracts on a real kernel under qemu${ready ? "" : ` (skip
   if (r.exitCode !== 0) console.log(out + r.stderr.toString());
   expect(lines.filter((l) => l.startsWith("FAIL"))).toEqual([]);
   expect(lines.filter((l) => l.startsWith("PASS i2c:")).length).toBe(i2cBusCases.length);
+  expect(lines.filter((l) => l.startsWith("PASS i2c-thread:")).length).toBe(i2cBusCases.length);
   expect(lines.filter((l) => l.startsWith("PASS gpio:")).length).toBe(gpioSkipped ? 0 : gpioChipCases.length);
-  expect(out).toContain(`RESULT ${i2cBusCases.length + (gpioSkipped ? 0 : gpioChipCases.length)} passed, 0 failed`);
+  expect(out).toContain(`RESULT ${2 * i2cBusCases.length + (gpioSkipped ? 0 : gpioChipCases.length)} passed, 0 failed`);
+  if (!gpioSkipped) expect(out).toMatch(/MEASURE gpio-burst made=\d+ delivered=\d+ lost=\d+ busy_ms=\d+ adds_up=yes/);
   expect(r.exitCode).toBe(0);
 }, 600_000);

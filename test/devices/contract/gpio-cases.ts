@@ -184,6 +184,33 @@ export const gpioChipCases: ContractCase<GpioChipFixture>[] = [
     },
   },
   {
+    name: "edges wait in the request's buffer until someone listens; beyond its size the oldest are lost and reported as an overflow with the exact count",
+    async run({ chip, drive }) {
+      await drive(5, 0);
+      const btn = chip.request({ lines: 5, edge: "both", eventBufferSize: 16 });
+      for (let i = 0; i < 40; i++) {
+        await drive(5, ((i + 1) % 2) as Bit);
+        await new Promise((r) => setTimeout(r, 2)); // distinct interrupts on the real chip
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      const seqnos: number[] = [];
+      const overflows: { lost: number; afterSeqno: number; seqno: number }[] = [];
+      btn.on("overflow", (o) => overflows.push(o));
+      btn.on("edge", (e) => seqnos.push(e.seqno));
+      // Until delivery stops (a guard, not a timing assertion).
+      for (let seen = -1; seen !== seqnos.length; ) {
+        seen = seqnos.length;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const made = seqnos[seqnos.length - 1] ?? 0;
+      assert.ok(made > 16, `the kernel made ${made} events: too few to overflow a 16-event buffer`);
+      assert.equal(seqnos.length, 16, `delivered ${seqnos.length}`);
+      assert.deepEqual(overflows, [{ lost: made - 16, afterSeqno: 0, seqno: made - 15 }]);
+      assert.deepEqual(seqnos, Array.from({ length: 16 }, (_, i) => made - 15 + i));
+      btn.release();
+    },
+  },
+  {
     name: "a line held by another request is DD_GPIO_LINE_BUSY naming the holder",
     async run({ chip }) {
       const a = chip.request({ lines: 4, consumer: "first-owner" });
