@@ -16,7 +16,7 @@ import type { AuditEntry } from "../db/audit.ts";
 import { ensureSetup } from "../auth/setup.ts";
 import { Access, type AccessMode } from "./access.ts";
 import { authPages } from "./auth-pages.ts";
-import { serve, type Mount, type RunningServer } from "./serve.ts";
+import { serve, type Gate, type Mount, type RunningServer } from "./serve.ts";
 import type { ListenConfig } from "./config.ts";
 import { buildAdminConsole, type ConsoleHandle } from "../admin/console.ts";
 import { REDRAW_MS } from "../admin/redraw.ts";
@@ -129,16 +129,30 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
       const r = readUpdateResult(updates);
       return r && `${r.time}: ${r.message}`;
     };
-    consoleHandle = buildAdminConsole(admin, { app, db: db.db, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs,
-      maintenance: { dbPath, backupLink: (sessionId) => links.issue(sessionId), linkSeconds: BACKUP_LINK_MS / 1000, updates: !!updates, lastUpdate }, tls: tls && { fingerprint: tls.fingerprint, source: tls.source } });
-    stops.push(consoleHandle.stop);
+    const adminApp = admin;
     const adminRt = admin.runtime;
+    const consoleDb = db.db;
     stops.push(startSessionSweep(db.db, () => [{ clients: rt.clients }, { clients: adminRt.clients, adminOnly: true }], log, applianceTimings.sessionSweepMs));
-    admin.runtime.validate();
-    await admin.runtime.initialShared();
-    admin.runtime.started = true;
-    stops.push(startIntervals(admin.runtime));
-    mounts.push({ prefix: "/admin", runtime: admin.runtime, title: admin.title, gate: access.adminGate });
+    // The console is built when an admin first opens it, not at start: rendering its layout (the
+    // users and the audit log's first page, with their dates) was a third of the app's start-up.
+    let built = false;
+    const buildConsole = () => {
+      if (built) return;
+      built = true;
+      consoleHandle = buildAdminConsole(adminApp, { app, db: consoleDb, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs,
+      maintenance: { dbPath, backupLink: (sessionId) => links.issue(sessionId), linkSeconds: BACKUP_LINK_MS / 1000, updates: !!updates, lastUpdate }, tls: tls && { fingerprint: tls.fingerprint, source: tls.source } });
+      stops.push(consoleHandle.stop);
+      adminRt.validate();
+      void adminRt.initialShared(); // the console has no shared callbacks: nothing to wait for
+      adminRt.started = true;
+      stops.push(startIntervals(adminRt));
+    };
+    const adminGate: Gate = (req, kind) => {
+      const who = access.adminGate(req, kind);
+      if (!(who instanceof Response)) buildConsole();
+      return who;
+    };
+    mounts.push({ prefix: "/admin", runtime: adminRt, title: admin.title, gate: adminGate });
 
     const setup = ensureSetup(db.db);
     if (setup.needed) setupToken = setup.token;
