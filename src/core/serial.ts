@@ -5,14 +5,19 @@
  * (the device sees calls one at a time, in the order the messages arrived).
  */
 
+import { createLogger } from "./log.ts";
+
 export type Job = () => unknown;
+
+/** A job that failed without handling its error: logged like every other line (in the process's format). */
+const logJobError = (e: unknown) => createLogger().error("serial.job-failed", { error: e instanceof Error ? e : String(e) });
 
 export class SerialQueue {
   private jobs: Job[] = [];
   private head = 0;
   private running = false;
   /** Called with any error a job throws or rejects with (jobs should handle their own). */
-  constructor(private readonly onError: (e: unknown) => void = (e) => console.error(e)) {}
+  constructor(private readonly onError: (e: unknown) => void = logJobError) {}
 
   /** Jobs waiting, not counting the one running. */
   get waiting(): number {
