@@ -143,10 +143,14 @@ export function startMdns(o: MdnsOptions): MdnsResponder {
         clearTimeout(again);
         // Goodbye: the same records with TTL 0, so browsers drop the service at once.
         const bye = (r: Record_) => ({ ...r, ttl: 0 });
-        mdns.respond({ answers: [ptr(), srv(), txt()].map(bye) } as never, () => {
+        const close = () => {
+          if (stopped) return;
           stopped = true;
           mdns.destroy(() => resolve());
-        });
+        };
+        mdns.respond({ answers: [ptr(), srv(), txt()].map(bye) } as never, close);
+        // A socket that never bound (port 5353 refused) never calls back: a stop must not hang on it.
+        setTimeout(close, 500).unref?.();
       }),
   };
 }
