@@ -6,7 +6,7 @@
  * `bun run bench:quick` runs every part briefly (a smoke test for CI: it checks that the bench
  * runs, not how fast); it writes .bench/quick.json.
  *
- * Options: --quick, --only rt,fanout,memory,browser,device,flood, --out FILE, --fan-procs N (client
+ * Options: --quick, --only rt,fanout,memory,browser,device,flood,startup, --out FILE, --fan-procs N (client
  * processes for fan-out, default 1), --profile (servers run under `bun --cpu-prof`, profiles in
  * .bench/prof; summarize one with `bun scripts/bench/cpuprofile.ts FILE`).
  */
@@ -21,11 +21,12 @@ import { runBrowser } from "./bench/browser.ts";
 import { runDeviceLoop } from "./bench/device-loop.ts";
 import { runDeviceThread } from "./bench/device-thread.ts";
 import { runFlood } from "./bench/flood.ts";
+import { runStartup } from "./bench/startup.ts";
 import { machine, table, targetTable, toJson, type Row } from "./bench/report.ts";
 import { checkTargets } from "./bench/targets.ts";
 import { pinning, pinSelf, SPLIT } from "./bench/proc.ts";
 
-const PARTS = ["rt", "fanout", "memory", "browser", "device", "flood"] as const;
+const PARTS = ["rt", "fanout", "memory", "browser", "device", "flood", "startup"] as const;
 type Part = (typeof PARTS)[number];
 
 function option(name: string): string | undefined {
@@ -34,7 +35,7 @@ function option(name: string): string | undefined {
 }
 
 if (process.argv.includes("--help")) {
-  console.log("usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device,flood] [--out FILE] [--fan-procs N] [--profile]");
+  console.log("usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device,flood,startup] [--out FILE] [--fan-procs N] [--profile]");
   process.exit(0);
 }
 const quick = process.argv.includes("--quick");
@@ -54,6 +55,7 @@ const cfg = quick
       device: { clients: 100, hz: 50, seconds: 1, procs: 1 },
       deviceThread: { transfers: 20, latencyMs: 1, rttCalls: 100, edges: 1000, busyMs: 20 },
       flood: { seconds: 10, tabs: 3 },
+      startup: { runs: 2 },
     }
   : {
       // warm-up: messages per case before any row is timed (see bench/round-trip.ts)
@@ -66,6 +68,8 @@ const cfg = quick
       deviceThread: { transfers: 200, latencyMs: 1, rttCalls: 5000, edges: 1000, busyMs: 200 },
       // one socket floods invalid messages without reading while 3 tabs do round trips
       flood: { seconds: 30, tabs: 3 },
+      // exec to first 200 of a compiled app and of a compiled hello world, alternately
+      startup: { runs: 30 },
     };
 
 const started = new Date();
@@ -104,6 +108,7 @@ await part("memory", () => runMemory(cfg.memory, log));
 await part("browser", () => runBrowser({ ...cfg.browser, profileDir }, log));
 await part("device", async () => [...(await runDeviceLoop({ ...cfg.device, profileDir }, log)), ...(await runDeviceThread(cfg.deviceThread, log))]);
 await part("flood", () => runFlood({ ...cfg.flood, profileDir }, log));
+await part("startup", () => runStartup(cfg.startup, log));
 
 const seconds = (performance.now() - t0) / 1000;
 const checks = checkTargets(rows);

@@ -35,6 +35,7 @@ import { versionLine } from "./cli/app-info.ts";
 import { createAdminFromCli } from "./server/create-admin.ts";
 import { auditRetention } from "./db/audit-retention.ts";
 import { ControlLease, type LeaseOptions } from "./server/lease.ts";
+import { mark, startupPhases } from "./server/startup-trace.ts";
 import { installCrashHandlers } from "./server/crash.ts";
 import { systemdNotifier, type SystemdNotifier } from "./server/sd-notify.ts";
 
@@ -105,6 +106,8 @@ export class App {
   private stopIntervals: (() => void) | undefined;
 
   constructor(options: AppOptions = {}) {
+    if (!firstApp) mark("imports");
+    firstApp = true;
     this.options = options;
     this.title = options.title ?? "dash-devices";
     // DD_SERVER_SERVICE=http switches any app to the HTTP service without editing it.
@@ -256,6 +259,7 @@ export class App {
   }
 
   async run(options: Partial<ListenConfig> = {}): Promise<RunningServer> {
+    mark("app");
     const cli = this.cli;
     if (cli.help || cli.version) {
       process.stdout.write(cli.help ? usage(process.argv[1]?.split("/").pop() ?? "app") : `${versionLine()}\n`);
@@ -304,6 +308,8 @@ export class App {
       throw e;
     }
     rt.log.info("server.listening", { url: this.server.url, urls: this.server.urls.join(","), host: where.host, port: this.server.port, tls: this.appliance.tls?.source, httpRedirect: this.appliance.redirectPort });
+    const phases = startupPhases(); // DD_STARTUP_TRACE=1
+    if (phases) rt.log.info("startup.trace", phases);
     running.add(this);
     installSignalHandlers();
     // Under systemd (Type=notify): READY=1 now, WATCHDOG=1 from the event loop from here on.
@@ -327,6 +333,9 @@ export class App {
     return this.appliance;
   }
 }
+
+/** Whether an App was made already (the first one ends the start-up trace's "imports"). */
+let firstApp = false;
 
 /** Tabs logged in by loginTab: their session ends with the tab. */
 const tabSessions = new WeakSet<Client>();

@@ -7,7 +7,9 @@
  * import { App, html, dcc, Input, Output } from "dash-devices";
  */
 
-// First: `APP i2c ...` runs the I2C tools and exits before the app's own code runs.
+// First: where start-up time goes (DD_STARTUP_TRACE=1) is counted from here.
+import "./server/startup-trace.ts";
+// `APP i2c ...` runs the I2C tools and exits before the app's own code runs.
 import "./cli/app-commands.ts";
 
 export { App, type AppOptions } from "./app.ts";

@@ -19,6 +19,9 @@ const ROWS: RegExp[] = [
   ...["WebSocket service, regular", "WebSocket service, shared", "HTTP service, regular", "HTTP service, shared"].map((c) => new RegExp(`^browser: input event to DOM change, ${c} callback$`)),
   /^device loop: 50 Hz pushMods to 100 clients, inter-arrival/,
   /^device loop: push to client/,
+  /^start-up: compiled hello world/,
+  /^start-up: compiled example1, exec to first 200/,
+  /^start-up: compiled example1, first run/,
 ];
 
 test(

@@ -47,6 +47,7 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
     check(rows, "browser input-to-DOM p50 <= 3 ms (WebSocket service)", "browser.ws.", (r) => r.ms?.p50, 3, ms),
     check(rows, "browser input-to-DOM p50 <= 3 ms (HTTP service)", "browser.http.", (r) => r.ms?.p50, 3, ms),
     check(rows, "device thread: 1 ms timer late <= 5 ms during 200 awaited 1 ms transfers", "device.stall.thread", (r) => r.ms?.max, 5, ms),
+    check(rows, "start-up (exec to first 200) within 1.5x of a compiled hello world, at p50", "startup.app", (r) => r.extra?.ratioP50 as number | undefined, 1.5, ratio),
     check(rows, "flood of invalid messages: server RSS grows <= 50 MB", "flood.", (r) => r.extra?.rssGrowth as number | undefined, 50 * 1024 * 1024, fmtBytes),
     check(rows, "flood of invalid messages: other tabs' round trip p99 <= 10 ms", "flood.", (r) => r.ms?.p99, 10, ms),
   ].filter((c): c is TargetCheck => c !== undefined);

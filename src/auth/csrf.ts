@@ -10,7 +10,6 @@
  *   `hostAllowed` is that list's rule, also used for every request by src/server/hosts.ts.
  */
 
-import { createHmac } from "node:crypto";
 import { DashDevicesError } from "../core/errors.ts";
 import type { Db } from "../db/open.ts";
 import { forwardedHeader } from "./cookie.ts";
@@ -27,7 +26,7 @@ export function loadCsrfSecret(db: Db): Buffer {
 
 /** The CSRF token of a session (same input, same token). */
 export function csrfToken(secret: Uint8Array, sessionId: string): string {
-  return createHmac("sha256", secret).update("dash-devices csrf v1\0" + sessionId).digest("base64url");
+  return new Bun.CryptoHasher("sha256", secret).update("dash-devices csrf v1\0" + sessionId).digest("base64url"); // HMAC-SHA256
 }
 
 /** Constant-time check of a submitted token against the session's. */

@@ -5,15 +5,15 @@
  * value (INSERT OR IGNORE, then read). Never logged, never returned by any other module.
  */
 
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { secrets } from "../db/schema.ts";
+import { randomBase64url } from "./tokens.ts";
 
 /** The named secret's bytes, created on first use. */
 export function loadSecret(db: Db, name: string): Buffer {
   db.insert(secrets)
-    .values({ name, value: randomBytes(32).toString("base64url"), createdAt: new Date() })
+    .values({ name, value: randomBase64url(32), createdAt: new Date() })
     .onConflictDoNothing()
     .run();
   const row = db.select({ value: secrets.value }).from(secrets).where(eq(secrets.name, name)).get();

@@ -36,6 +36,8 @@ export function hasAdmin(db: Db): boolean {
  * if (setup.needed) console.log(`Open ${url}${SETUP_PATH}?token=${setup.token} to create the admin`);
  */
 export function ensureSetup(db: Db, opts: { ttlMs?: number; now?: Date } = {}): SetupState {
+  // The usual start (an admin exists) only reads: no write transaction, no lock on the file.
+  if (hasAdmin(db)) return { needed: false };
   const now = opts.now ?? new Date();
   return db.transaction(
     (tx) => {

@@ -26,13 +26,15 @@ import { auditRetention, startAuditRetention } from "../db/audit-retention.ts";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { DashDevicesError } from "../core/errors.ts";
-import { resolveTls, type TlsMaterial, type TlsSetting } from "./tls.ts";
+// TLS and mDNS are loaded only when asked for (node:crypto, x509, multicast-dns: ~4 ms of a start).
+import type { TlsMaterial, TlsSetting } from "./tls.ts";
 import { startRedirect } from "./redirect.ts";
-import { startMdns, type MdnsResponder } from "./mdns.ts";
+import type { MdnsResponder } from "./mdns.ts";
 import { deviceName } from "./addresses.ts";
 import { BACKUP_LINK_MS, BackupLinks, maintenanceRoutes, type Routes } from "./maintenance-routes.ts";
 import { readUpdateResult, stageUpdate, updatePaths } from "./update.ts";
 import { appInfo } from "../cli/app-info.ts";
+import { mark } from "./startup-trace.ts";
 
 export interface ApplianceOptions {
   access: AccessMode;
@@ -99,13 +101,14 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
 
   // TLS before anything is opened: a bad certificate stops the start with its fix.
   const dataDir = o.dataDir ?? dirname(defaultDatabasePath());
-  const tls = o.tls ? resolveTls(o.tls, { dataDir, interfaces: where.interfaces, log }) : undefined;
+  const tls = o.tls ? (await import("./tls.ts")).resolveTls(o.tls, { dataDir, interfaces: where.interfaces, log }) : undefined;
   const mdnsName = o.mdnsName ?? deviceName();
   const edge = o.mdnsName ? { ...where.edge, allowedHosts: [...(where.edge?.allowedHosts ?? []), `${o.mdnsName}.local`] } : where.edge;
 
   if (o.database) {
     const retention = auditRetention(o); // a bad value fails before anything is opened
     db = openDatabase({ path: o.dataDir ? databasePathIn(o.dataDir) : defaultDatabasePath() });
+    mark("database");
     stops.push(startAuditRetention(db.db, retention, { log }));
     const access = new Access(db.db, o.access);
     mounts[0]!.gate = access.appGate;
@@ -159,6 +162,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     log.info("database.open", { path: db.path, migrated: db.migrated || undefined, access: o.access });
   }
 
+  mark("appliance");
   const server = await serve(mounts, {
     host: where.host,
     port: where.port,
@@ -169,6 +173,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     interfaces: where.interfaces,
     routes: db ? routesOf(authPages({ access: new Access(db.db, o.access), title: o.title, log, closeSession }), maintenance) : undefined,
   });
+  mark("listen");
 
   let redirect: ReturnType<typeof startRedirect> | undefined;
   if (tls && o.httpRedirect !== undefined) {
@@ -187,7 +192,7 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     // Avahi (Raspberry Pi OS) already answers the host name: a second answer would look like a conflict to it.
     const avahi = existsSync(AVAHI_SOCKET) && mdnsName === deviceName();
     if (avahi) log.info("mdns.avahi", { host: `${mdnsName}.local`, note: "avahi-daemon answers the host name; only the service records are ours" });
-    mdns = startMdns({ name: mdnsName, port: server.port, scheme: tls ? "https" : "http", instance: o.title, log, answerHost: !avahi, interfaces: where.interfaces });
+    mdns = (await import("./mdns.ts")).startMdns({ name: mdnsName, port: server.port, scheme: tls ? "https" : "http", instance: o.title, log, answerHost: !avahi, interfaces: where.interfaces });
   }
 
   const ping = setInterval(() => {
