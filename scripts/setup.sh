@@ -36,12 +36,13 @@ if [ "${1:-}" = "--kernel" ]; then
   else
     echo "setup: kernel device tests need root and apt-get; they will be skipped" >&2
   fi
-  # The installer's tests score its unit with systemd-analyze (skipped with the reason without it).
-  if ! command -v systemd-analyze >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    step "installing systemd (systemd-analyze security scores the installer's unit)"
+  # The installer's tests score its unit with systemd-analyze and run the app under its system
+  # call filter with libseccomp's python bindings (each skipped with the reason without them).
+  if { ! command -v systemd-analyze >/dev/null 2>&1 || ! /usr/bin/python3 -c "import seccomp" 2>/dev/null; } && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    step "installing systemd and python3-seccomp (the installer's unit: security score, system call filter)"
     apt-get update -qq >&2 || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd passwd curl >&2 \
-      || echo "setup: could not install systemd; the unit's security score test will be skipped" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd passwd curl python3-seccomp >&2 \
+      || echo "setup: could not install systemd/python3-seccomp; the unit's score and sandbox tests will be skipped" >&2
   fi
   exit 0
 fi

@@ -10,16 +10,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled } from "../helpers/binaries.ts";
 import { until } from "../helpers/server.ts";
+import { hasPython, notifyListener } from "../helpers/notify.ts";
 
 let bin = "";
 const dir = mkdtempSync(join(tmpdir(), "dd-crash-"));
 const procs: Bun.Subprocess[] = [];
+const stops: (() => void)[] = [];
 
 beforeAll(() => {
   bin = compiled("test/appliance/fixtures/crash-app.ts");
 }, 120000);
 afterAll(() => {
   for (const p of procs) p.kill("SIGKILL");
+  for (const stop of stops) stop();
 });
 
 function env(extra: Record<string, string>): Record<string, string> {
@@ -54,39 +57,13 @@ for (const kind of ["throw", "reject"] as const) {
   }, 30000);
 }
 
-/** A unix datagram socket bound at `name` (a path, or @abstract) by python3; prints each datagram as a line. */
-async function notifyListener(name: string) {
-  const script = `
-import socket, sys
-name = sys.argv[1]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind("\\0" + name[1:] if name.startswith("@") else name)
-print("BOUND", flush=True)
-while True:
-    print(s.recv(4096).decode().replace("\\n", "|"), flush=True)
-`;
-  const p = Bun.spawn(["python3", "-c", script, name], { stdout: "pipe", stderr: "inherit" });
-  procs.push(p);
-  const lines: string[] = [];
-  void (async () => {
-    let rest = "";
-    for await (const c of p.stdout) {
-      rest += new TextDecoder().decode(c);
-      const parts = rest.split("\n");
-      rest = parts.pop()!;
-      lines.push(...parts);
-    }
-  })();
-  if (!(await until(() => lines.includes("BOUND"), 10000))) throw new Error("python3 could not bind the notify socket");
-  return { lines, stop: () => p.kill() };
-}
-
-const python = Bun.which("python3") !== null;
+const python = hasPython;
 const noPython = python ? "" : " (skipped: python3, which binds the stand-in notify socket, is not installed)";
 
 test.skipIf(!python)(`under systemd: READY=1 after listening, WATCHDOG=1 again and again; a blocked event loop stops the pings${noPython}`, async () => {
   const sock = join(dir, "notify.sock");
   const listener = await notifyListener(sock);
+  stops.push(listener.stop);
   let err = "";
   // WatchdogSec=0.2 s: a ping every 100 ms.
   const p = Bun.spawn([bin, "--port", "0", "--host", "127.0.0.1"], { cwd: dir, env: env({ NOTIFY_SOCKET: sock, WATCHDOG_USEC: "200000" }), stdout: "ignore", stderr: "pipe" });
@@ -116,6 +93,7 @@ test.skipIf(!python)(`under systemd: READY=1 after listening, WATCHDOG=1 again a
 test.skipIf(!python)(`an abstract NOTIFY_SOCKET (@name) works too, and SIGTERM sends STOPPING=1, runs the safe state, exits 0${noPython}`, async () => {
   const name = `@dd-notify-test-${process.pid}-${Date.now()}`;
   const listener = await notifyListener(name);
+  stops.push(listener.stop);
   const marker = join(dir, "marker-sigterm");
   const p = Bun.spawn([bin, "--port", "0", "--host", "127.0.0.1"], { cwd: dir, env: env({ NOTIFY_SOCKET: name, WATCHDOG_USEC: "10000000", DD_TEST_MARKER: marker }), stdout: "ignore", stderr: "pipe" });
   procs.push(p);
