@@ -18,7 +18,7 @@ import { Access, type AccessMode } from "./access.ts";
 import { authPages } from "./auth-pages.ts";
 import { serve, type Gate, type Mount, type RunningServer } from "./serve.ts";
 import type { ListenConfig } from "./config.ts";
-import { buildAdminConsole, type ConsoleHandle } from "../admin/console.ts";
+import type { ConsoleHandle } from "../admin/console.ts";
 import { REDRAW_MS } from "../admin/redraw.ts";
 import { AuditBuffer } from "./audit-buffer.ts";
 import { startSessionSweep } from "./session-sweep.ts";
@@ -142,6 +142,8 @@ export async function startAppliance(app: App, where: ListenConfig, o: Appliance
     const buildConsole = () => {
       if (built) return;
       built = true;
+      // Its modules too are loaded only now (~2.5 ms of a start): a synchronous require, inside the gate.
+      const { buildAdminConsole } = require("../admin/console.ts") as typeof import("../admin/console.ts");
       consoleHandle = buildAdminConsole(adminApp, { app, db: consoleDb, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs,
       maintenance: { dbPath, backupLink: (sessionId) => links.issue(sessionId), linkSeconds: BACKUP_LINK_MS / 1000, updates: !!updates, lastUpdate }, tls: tls && { fingerprint: tls.fingerprint, source: tls.source } });
       stops.push(consoleHandle.stop);
