@@ -42,6 +42,18 @@ describe("the event loop runs while the device thread is blocked", () => {
   test("on the main thread it does not (the transfer holds the loop): the check above can fail", async () => {
     expect(await timerFiresDuringTransfer(false)).toBe(false);
   });
+  test("i2c-bus's callback form (bus.bus().readByte(addr, cmd, cb)) goes through the thread too", async () => {
+    const bus = openBus(1, { thread: true, sim: regs({ latencyMs: 0 }), timeoutMs: 5000 }) as ThreadedI2CBus;
+    await bus.readByte(0x50, 0);
+    await bus.simLatency(300);
+    let fired = false;
+    const t = setTimeout(() => (fired = true), 1);
+    const value = await new Promise<number>((resolve, reject) => bus.bus().readByte(0x50, 0, (err: unknown, v: number) => (err ? reject(err) : resolve(v))));
+    clearTimeout(t);
+    expect(typeof value).toBe("number");
+    expect(fired).toBe(true);
+    await bus.close();
+  });
   test("the *Sync forms still work through the thread (they block, for scripts)", async () => {
     const bus = threaded();
     bus.writeByteSync(0x50, 7, 0x5a);
