@@ -9,7 +9,7 @@
  */
 
 import { statSync } from "node:fs";
-import type { Component } from "../core/component.ts";
+import { makeComponent, type Component, type ComponentSpec } from "../core/component.ts";
 import { html } from "../core/html.ts";
 import { Input, Output } from "../core/dependencies.ts";
 import type { CallbackContext } from "../core/invoke.ts";
@@ -30,6 +30,20 @@ export interface MaintenanceDeps {
   /** The updater's last outcome, one line, if it ever ran. */
   lastUpdate?(): string | undefined;
 }
+
+/**
+ * A plain HTML form that posts the chosen file to POST /admin/update (multipart, one field): the
+ * browser streams it, the server unwraps it on the fly and answers with a page. No script needed
+ * (the console's CSP allows only the device's own), and htmx leaves a form without hx-* alone.
+ */
+const uploadForm: ComponentSpec = {
+  type: "admin.UploadForm",
+  props: ["id", "action"],
+  render: (p) =>
+    `<form id="${String(p.id)}" class="dd-admin-upload" method="post" action="${String(p.action)}" enctype="multipart/form-data">` +
+    `<label class="dd-admin-field"><span class="dd-admin-label">New executable</span><input type="file" name="binary" required></label>` +
+    `<button type="submit" class="dd-admin-primary">Upload and update</button></form>`,
+};
 
 function size(bytes: number): string {
   return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
@@ -65,9 +79,12 @@ export function maintenanceSection(ctx: ConsoleContext): Component | null {
   const update = html.Div(
     [
       html.H3("Update the app"),
-      m.updates
-        ? html.P(["Upload the new executable (", html.Code("bun run build"), ") as the body of ", html.Code("POST /admin/update"), " with this session's cookie; it is checked (an executable of this CPU, at most 256 MB), then the updater swaps it, restarts the app and puts the old one back if the new one fails its health check."], { className: "dd-admin-info" })
-        : html.P(["This app was not installed with the updater: copy the new executable to the device and run ", html.Code("sudo ./install-device.sh NEW-BINARY"), " (same swap and rollback)."], { className: "dd-admin-info" }),
+      ...(m.updates
+        ? [
+            html.P(["Choose the new executable (", html.Code("bun run build"), " for this CPU). It is checked (an executable of this CPU, at most 256 MB), then the updater swaps it, restarts the app and puts the old one back if the new one fails its health check."], { className: "dd-admin-info" }),
+            makeComponent(uploadForm, { id: "maint_upload", action: "/admin/update" }),
+          ]
+        : [html.P(["This app was not installed with the updater: copy the new executable to the device and run ", html.Code("sudo ./install-device.sh NEW-BINARY"), " (same swap and rollback)."], { className: "dd-admin-info" })]),
       ...(last ? [html.P(["Last update: ", last], { className: "dd-admin-info", id: "maint_last_update" })] : []),
     ],
     { className: "dd-admin-panel" },

@@ -9,8 +9,8 @@
  *   session, works once, and expires after two minutes. The request must also come from this
  *   site (Origin or Referer, as a link click sends) and carry a live admin session.
  * - `POST /admin/update` takes a new executable as the request body (`application/octet-stream`,
- *   as `curl --data-binary @app` or the console's form sends it), streamed to disk, cut at the
- *   size limit, checked to be an ELF of this CPU from `bun build --compile`, and staged for the
+ *   as `curl --data-binary @app` sends it, or the one file of the console's multipart form,
+ *   unwrapped on the fly by ./multipart-file.ts), streamed to disk, cut at the size limit, checked to be an ELF of this CPU from `bun build --compile`, and staged for the
  *   device's updater (src/server/update.ts: the swap, restart, health check and rollback are
  *   root's). Admins only, same origin only.
  *
@@ -28,6 +28,7 @@ import { backupDatabase } from "../db/backup.ts";
 import type { Access } from "./access.ts";
 import type { Edge } from "./hosts.ts";
 import type { Identity } from "./serve.ts";
+import { boundaryOf, multipartFile } from "./multipart-file.ts";
 
 /** Routes added to the server before the mounts (serve.ts ServeOptions.routes). */
 export type Routes = (app: Elysia, edge: Edge) => unknown;
@@ -80,6 +81,14 @@ export interface MaintenanceRouteOptions {
 }
 
 const text = (status: number, body: string, extra: Record<string, string> = {}) => new Response(`${body}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...extra } });
+
+/** The outcome of the console's upload form, with the way back. */
+function resultPage(status: number, message: string, extra: Record<string, string>): Response {
+  const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const title = status < 300 ? "Update staged" : "Update refused";
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><link rel="stylesheet" href="/_dd/dash-devices.css"></head><body><main class="dd-auth"><h1>${title}</h1><pre class="dd-update-result">${esc(message)}</pre><p><a href="/admin/#maintenance">Back to the console</a></p></main></body></html>`;
+  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...extra } });
+}
 
 /** `gadget-20261129-214500.sqlite` (server time). */
 export function backupFileName(name: string, d = new Date()): string {
@@ -155,25 +164,29 @@ export function maintenanceRoutes(o: MaintenanceRouteOptions): Routes {
     });
 
     app.post(UPDATE_PATH, async ({ request, server }) => {
+      // The console's form wants a page to land on; curl wants one line.
+      const page = /\btext\/html\b/.test(request.headers.get("accept") ?? "");
+      const answer = (status: number, body: string, extra: Record<string, string> = {}) => (page ? resultPage(status, body, extra) : text(status, body, extra));
       if (!edge.sameOrigin(request)) return text(403, "Cross-origin request refused");
       const who = o.access.adminGate(request, "post");
       if (who instanceof Response) return who;
       const actor = actorOf(who, edge.ip(request, server));
       if (!o.stageUpdate) {
-        return text(409, formatError("DD_BAD_UPDATE", { what: "this app cannot update itself from /admin.", expected: "an app installed with scripts/install-device.sh (its updater)", found: "no updater configured (DD_UPDATE_FILE is not set)", fix: "install it with scripts/install-device.sh, or copy the new binary by hand" }));
+        return answer(409, formatError("DD_BAD_UPDATE", { what: "this app cannot update itself from /admin.", expected: "an app installed with scripts/install-device.sh (its updater)", found: "no updater configured (DD_UPDATE_FILE is not set)", fix: "install it with scripts/install-device.sh, or copy the new binary by hand" }));
       }
-      if (!request.body) return text(400, formatError("DD_BAD_UPDATE", { what: "the upload is empty.", expected: "the new executable as the request body", found: "no body", fix: "curl --data-binary @dist/NAME-linux-ARCH -H 'content-type: application/octet-stream' ..." }));
+      if (!request.body) return answer(400, formatError("DD_BAD_UPDATE", { what: "the upload is empty.", expected: "the new executable as the request body", found: "no body", fix: "curl --data-binary @dist/NAME-linux-ARCH -H 'content-type: application/octet-stream' ..." }));
       try {
-        const r = await o.stageUpdate(request.body);
+        const boundary = boundaryOf(request.headers.get("content-type") ?? "");
+        const r = await o.stageUpdate(boundary ? multipartFile(request.body, boundary, "binary") : request.body);
         audit(o.db, { action: "admin.update", actor, target: "staged", detail: { bytes: r.bytes, sha256: r.sha256 } });
         o.log.info("update.staged", { bytes: r.bytes, sha256: r.sha256, user: who.user?.username });
         o.audited();
-        return text(202, `staged ${r.bytes} bytes (sha256 ${r.sha256}); the updater swaps the binary, restarts the app and rolls back if it fails its health check`);
+        return answer(202, `The new executable is staged (${r.bytes} bytes, sha256 ${r.sha256}). The updater swaps it, restarts the app, and puts the old one back if the new one fails its health check; the console shows the outcome under Maintenance once the app is back.`);
       } catch (e) {
         if (!(e instanceof DashDevicesError)) throw e;
         audit(o.db, { action: "admin.update.refused", actor, target: "upload", detail: { code: e.code, found: e.detail.found ?? null } });
         o.audited();
-        return text(e.code === "DD_TOO_LARGE" ? 413 : 422, e.message, e.code === "DD_TOO_LARGE" ? { connection: "close" } : {});
+        return answer(e.code === "DD_TOO_LARGE" ? 413 : 422, e.message, e.code === "DD_TOO_LARGE" ? { connection: "close" } : {});
       }
     }, { parse: "none" });
   };

@@ -145,11 +145,38 @@ describe("update upload", () => {
     const res = await post(Bun.file(out), { origin: s.url, cookie: owner });
     const text = await res.text();
     expect(res.status).toBe(202);
-    expect(text).toContain("staged");
+    expect(text).toContain("The new executable is staged");
     expect(existsSync(staged)).toBe(true);
     expect(Bun.file(staged).size).toBe(Bun.file(out).size);
     const entry = queryAudit(s.db, { action: "admin.update" }).rows[0]!;
     expect(entry.actorUsername).toBe("owner");
     expect(entry.detail?.bytes).toBe(Bun.file(out).size);
+
+    // The console's form: multipart with one file field, answered with a page.
+    rmSync(staged);
+    const form = new FormData();
+    form.append("binary", Bun.file(out), "hello");
+    const page = await fetch(`${s.url}/admin/update`, { method: "POST", body: form, headers: { origin: s.url, cookie: owner, accept: "text/html" } });
+    expect(page.status).toBe(202);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const html = await page.text();
+    expect(html).toContain("Update staged");
+    expect(html).toContain('href="/admin/#maintenance"');
+    expect(Buffer.from(await Bun.file(staged).arrayBuffer()).equals(Buffer.from(await Bun.file(out).arrayBuffer()))).toBe(true);
+
+    // A form with the wrong field is refused with a page too, and nothing is staged.
+    rmSync(staged);
+    const wrong = new FormData();
+    wrong.append("file", Bun.file(out), "hello");
+    const refused = await fetch(`${s.url}/admin/update`, { method: "POST", body: wrong, headers: { origin: s.url, cookie: owner, accept: "text/html" } });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("Update refused");
+    expect(existsSync(staged)).toBe(false);
   }, 60000);
+
+  test("the Maintenance section has the upload form when the app has an updater", async () => {
+    const page = await (await get("/admin/", { cookie: owner })).text();
+    expect(page).toMatch(/<form id="maint_upload"[^>]*method="post" action="\/admin\/update" enctype="multipart\/form-data">/);
+    expect(page).toContain('<input type="file" name="binary" required>');
+  });
 });
