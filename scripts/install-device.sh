@@ -170,7 +170,16 @@ for n in ${GPIO[@]+"${GPIO[@]}"}; do exec_start+=" --gpiochip $n"; devices+="Dev
 [ ${#I2C[@]} -eq 0 ] || groups+=" i2c"
 [ ${#GPIO[@]} -eq 0 ] || groups+=" gpio"
 [ ${#APP_ARGS[@]} -eq 0 ] || exec_start+=" ${APP_ARGS[*]}"
-if [ "$PORT" -lt 1024 ]; then caps=$'CapabilityBoundingSet=CAP_NET_BIND_SERVICE\nAmbientCapabilities=CAP_NET_BIND_SERVICE'; else caps="CapabilityBoundingSet="; fi
+# Ports below 1024 (the app's, or --http-redirect's under TLS) need CAP_NET_BIND_SERVICE, and only that.
+low=0
+[ "$PORT" -ge 1024 ] || low=1
+prev=""
+for a in ${APP_ARGS[@]+"${APP_ARGS[@]}"}; do
+  case "$prev=$a" in --http-redirect=[0-9]*) [ "$a" -ge 1024 ] || low=1 ;; esac
+  case "$a" in --http-redirect=[0-9]*) [ "${a#*=}" -ge 1024 ] || low=1 ;; esac
+  prev="$a"
+done
+if [ "$low" = 1 ]; then caps=$'CapabilityBoundingSet=CAP_NET_BIND_SERVICE\nAmbientCapabilities=CAP_NET_BIND_SERVICE'; else caps="CapabilityBoundingSet="; fi
 # No device named: no /dev at all but the pseudo devices (/dev/null, /dev/urandom, ...).
 if [ -z "$devices" ]; then devices="PrivateDevices=yes"$'\n'; fi
 

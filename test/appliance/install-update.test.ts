@@ -39,7 +39,8 @@ function newRoot(groups = false): string {
 }
 
 function install(root: string, args: string[]): { code: number; out: string; err: string } {
-  const r = Bun.spawnSync(["bash", SCRIPT, ...args, "--root", root], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "", FAKE_ROOT: root } });
+  // --root first: app flags after "--" would take it for theirs (and the install would go to /).
+  const r = Bun.spawnSync(["bash", SCRIPT, "--root", root, ...args], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "", FAKE_ROOT: root } });
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
@@ -141,6 +142,22 @@ describe("first install", () => {
     expect(unit).toContain("\nCapabilityBoundingSet=\n");
     expect(unit).not.toContain("AmbientCapabilities=");
     expect(unit).not.toContain("SupplementaryGroups=");
+  });
+
+  test("app flags go to ExecStart; a --http-redirect port below 1024 (TLS) gets CAP_NET_BIND_SERVICE, kept on an update", () => {
+    const root = newRoot(true);
+    const r = install(root, [good, "--name", "demo", "--port", "8443", "--no-systemctl", "--", "--tls", "self-signed", "--http-redirect", "80", "--mdns"]);
+    expect(r.code).toBe(0);
+    const unitFile = join(root, "etc/systemd/system/dash-devices-demo.service");
+    const unit = readFileSync(unitFile, "utf8");
+    expect(unit).toContain("\nExecStart=/opt/dash-devices/demo/demo --port 8443 --data-dir /var/lib/dash-devices/demo --tls self-signed --http-redirect 80 --mdns\n");
+    expect(unit).toContain("\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n");
+    // An update without the flags keeps them (install.conf).
+    expect(install(root, [good2, "--name", "demo", "--no-systemctl"]).code).toBe(0);
+    expect(readFileSync(unitFile, "utf8")).toBe(unit);
+    const high = newRoot(true);
+    expect(install(high, [good, "--name", "demo", "--port", "8443", "--no-systemctl", "--", "--tls", "self-signed", "--http-redirect=8080"]).code).toBe(0);
+    expect(readFileSync(join(high, "etc/systemd/system/dash-devices-demo.service"), "utf8")).toContain("\nCapabilityBoundingSet=\n");
   });
 
   test.skipIf(!analyze.ok)(`the unit scores 2.0 or less in systemd-analyze security --offline${analyze.ok ? "" : ` (skipped: ${analyze.why})`}`, () => {
