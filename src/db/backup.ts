@@ -8,8 +8,8 @@
  * self-contained file (no -wal beside it) straight to disk without holding it in memory. The
  * backup API (sqlite3_backup_*) is not exposed by bun:sqlite, and a stepwise copy restarts when
  * another connection writes; `db.serialize()` would hold the whole file in memory, which a
- * device with an audit log of 200,000 rows should not have to. The cost: the copy runs on the
- * calling thread (about 0.1 s for 200,000 audit rows on this VM).
+ * device with an audit log of 200,000 rows (about 60 MB) should not have to. A server runs the
+ * copy on a Worker thread so that it keeps serving meanwhile.
  *
  * A restore refuses while any process has the database open (a running server keeps it open:
  * SQLite's exclusive lock is then refused, so no lock file is needed and a server that died by
@@ -40,46 +40,122 @@ export interface BackupResult {
   ms: number;
 }
 
-/**
- * Copies the database at `source` (a file another connection may be writing) into `dest`, which
- * must not exist. The file appears under its name only when complete (written beside it, then
- * renamed) and is made 0600: it holds password hashes and the server's secrets.
- * @example
- * backupDatabase("/var/lib/dash-devices/gadget/dash-devices.sqlite", "/root/gadget-20261129.sqlite");
- */
-export function backupDatabase(source: string, dest: string): BackupResult {
-  const t0 = performance.now();
-  const to = resolve(dest);
+/** Checks before a copy: `dest` is new, `source` exists. Returns where the copy is written first. */
+function prepare(source: string, to: string): string {
   if (existsSync(to)) {
     throw new DashDevicesError("DD_BACKUP_FAILED", { what: `the backup file ${to} exists already.`, expected: "a new file name", found: `a ${statSync(to).isDirectory() ? "directory" : "file"} at that path`, fix: "choose another name, or delete the old file first" });
   }
   if (!existsSync(source)) {
     throw new DashDevicesError("DD_BACKUP_FAILED", { what: `there is no database to back up at ${source}.`, expected: "the data directory of an app that has run once", found: "no such file", fix: "pass the app's --data-dir (the default is data/ beside the executable)" });
   }
-  const partial = join(dirname(to), `.${basename(to)}.partial-${process.pid}`);
-  let db: Database | undefined;
+  const partial = join(dirname(to), `.${basename(to)}.partial-${process.pid}-${Date.now()}`);
   try {
     closeSync(openSync(partial, "w", 0o600)); // empty, 0600: VACUUM INTO writes into it with that mode
-    db = new Database(source, { readwrite: true, create: false });
+  } catch (e) {
+    throw failed(source, to, e as Error);
+  }
+  return partial;
+}
+
+function failed(source: string, to: string, e: Error): DashDevicesError {
+  if (e instanceof DashDevicesError) return e;
+  return new DashDevicesError("DD_BACKUP_FAILED", { what: `the backup of ${source} to ${to} failed.`, expected: "a readable database and a writable directory with room for a copy", found: e.message, fix: "check the directory exists, is writable and has free space" });
+}
+
+/** After the copy: 0600, on disk, then under its name (a power cut leaves no half backup under it). */
+function finish(partial: string, to: string, t0: number): BackupResult {
+  chmodSync(partial, 0o600);
+  const fd = openSync(partial, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(partial, to);
+  return { path: to, bytes: statSync(to).size, ms: performance.now() - t0 };
+}
+
+/** The copy itself: one read transaction on a connection of its own. */
+function vacuumInto(source: string, partial: string): void {
+  const db = new Database(source, { readwrite: true, create: false });
+  try {
     db.run("PRAGMA busy_timeout = 5000");
     db.run("VACUUM INTO ?", [partial]);
+  } finally {
     db.close(false);
-    db = undefined;
-    chmodSync(partial, 0o600);
-    const fd = openSync(partial, "r");
-    try {
-      fsyncSync(fd); // on disk before it takes the name: a power cut leaves no half backup under it
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(partial, to);
-  } catch (e) {
-    db?.close(false);
-    rmSync(partial, { force: true });
-    if (e instanceof DashDevicesError) throw e;
-    throw new DashDevicesError("DD_BACKUP_FAILED", { what: `the backup of ${source} to ${to} failed.`, expected: "a readable database and a writable directory with room for a copy", found: (e as Error).message, fix: "check the directory exists, is writable and has free space" });
   }
-  return { path: to, bytes: statSync(to).size, ms: performance.now() - t0 };
+}
+
+/**
+ * Copies the database at `source` (a file another connection may be writing) into `dest`, which
+ * must not exist. The file appears under its name only when complete (written beside it, then
+ * renamed) and is made 0600: it holds password hashes and the server's secrets. Runs on the
+ * calling thread: for the command line. A server uses {@link backupDatabaseInWorker}.
+ * @example
+ * backupDatabase("/var/lib/dash-devices/gadget/dash-devices.sqlite", "/root/gadget-20261129.sqlite");
+ */
+export function backupDatabase(source: string, dest: string): BackupResult {
+  const t0 = performance.now();
+  const to = resolve(dest);
+  const partial = prepare(source, to);
+  try {
+    vacuumInto(source, partial);
+    return finish(partial, to, t0);
+  } catch (e) {
+    rmSync(partial, { force: true });
+    throw failed(source, to, e as Error);
+  }
+}
+
+/**
+ * The Worker that runs the copy for a server. Its source is this fixed text, not a file: a
+ * Worker's file would have to be one more entry point of every `bun build --compile` of every
+ * app (as the device thread is); a Blob URL needs nothing. It only opens the file and runs the
+ * one statement.
+ */
+const WORKER_SOURCE = `import { Database } from "bun:sqlite";
+self.onmessage = (e) => {
+  const { source, dest } = e.data;
+  try {
+    const db = new Database(source, { readwrite: true, create: false });
+    try {
+      db.run("PRAGMA busy_timeout = 5000");
+      db.run("VACUUM INTO ?", [dest]);
+    } finally {
+      db.close(false);
+    }
+    postMessage({ ok: true });
+  } catch (err) {
+    postMessage({ ok: false, message: String((err && err.message) || err) });
+  }
+};`;
+let workerUrl: string | undefined;
+
+/**
+ * `backupDatabase` with the copy on a Worker thread, so the server's event loop keeps serving
+ * while it runs (about 0.13 s for 200,000 audit rows, a 62 MB file, on this VM; several times
+ * that on a Raspberry Pi).
+ */
+export async function backupDatabaseInWorker(source: string, dest: string): Promise<BackupResult> {
+  const t0 = performance.now();
+  const to = resolve(dest);
+  const partial = prepare(source, to);
+  workerUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
+  const worker = new Worker(workerUrl);
+  try {
+    const r = await new Promise<{ ok: boolean; message?: string }>((done, fail) => {
+      worker.onmessage = (e) => done(e.data as { ok: boolean; message?: string });
+      worker.onerror = (e) => fail(new Error(e.message));
+      worker.postMessage({ source, dest: partial });
+    });
+    if (!r.ok) throw new Error(r.message ?? "the copy failed");
+    return finish(partial, to, t0);
+  } catch (e) {
+    rmSync(partial, { force: true });
+    throw failed(source, to, e as Error);
+  } finally {
+    worker.terminate();
+  }
 }
 
 /**

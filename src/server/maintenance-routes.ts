@@ -24,7 +24,7 @@ import type { Logger } from "../core/log.ts";
 import { DashDevicesError, formatError } from "../core/errors.ts";
 import type { Db } from "../db/open.ts";
 import { audit, type AuditActor } from "../db/audit.ts";
-import { backupDatabase } from "../db/backup.ts";
+import { backupDatabaseInWorker } from "../db/backup.ts";
 import type { Access } from "./access.ts";
 import type { Edge } from "./hosts.ts";
 import type { Identity } from "./serve.ts";
@@ -128,7 +128,7 @@ function fileStream(fd: number): ReadableStream<Uint8Array> {
 /** Adds GET /admin/backup and POST /admin/update (see the module's header). */
 export function maintenanceRoutes(o: MaintenanceRouteOptions): Routes {
   return (app, edge) => {
-    app.get(BACKUP_PATH, ({ request, server }) => {
+    app.get(BACKUP_PATH, async ({ request, server }) => {
       if (!edge.sameOrigin(request)) return text(403, "Cross-origin request refused");
       const who = o.access.adminGate(request, "post");
       if (who instanceof Response) return who;
@@ -143,7 +143,7 @@ export function maintenanceRoutes(o: MaintenanceRouteOptions): Routes {
       let bytes: number;
       let ms: number;
       try {
-        ({ bytes, ms } = backupDatabase(o.dbPath, tmp));
+        ({ bytes, ms } = await backupDatabaseInWorker(o.dbPath, tmp)); // the server keeps serving meanwhile
         fd = openSync(tmp, "r");
       } catch (e) {
         o.log.error("backup.failed", { error: e as Error });
