@@ -5,10 +5,10 @@
 //   app sends READY=1 after listening and WATCHDOG=1 again and again; once a callback blocks the
 //   event loop, no ping comes; SIGTERM sends STOPPING=1.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compiled } from "../helpers/binaries.ts";
+import { compiled, removeCompiled } from "../helpers/binaries.ts";
 import { until } from "../helpers/server.ts";
 import { hasPython, notifyListener } from "../helpers/notify.ts";
 
@@ -23,6 +23,8 @@ beforeAll(() => {
 afterAll(() => {
   for (const p of procs) p.kill("SIGKILL");
   for (const stop of stops) stop();
+  rmSync(dir, { recursive: true, force: true });
+  removeCompiled();
 });
 
 function env(extra: Record<string, string>): Record<string, string> {

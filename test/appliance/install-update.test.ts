@@ -6,10 +6,10 @@
 // real server. The binaries are real compiled apps (fixtures/crash-app.ts serves a page;
 // fixtures/exits-at-once.ts exits at once).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compiled } from "../helpers/binaries.ts";
+import { compiled, removeCompiled } from "../helpers/binaries.ts";
 import { freePort } from "../helpers/server.ts";
 import { readUpdateResult, stageUpdate } from "../../src/server/update.ts";
 
@@ -75,6 +75,8 @@ afterAll(() => {
     const r = running(root);
     if (r) process.kill(r.pid, "SIGKILL");
   }
+  rmSync(work, { recursive: true, force: true }); // each root holds copies of a 110 MB binary
+  removeCompiled();
 });
 
 /** `systemd-analyze security --offline` (systemd 250+), or why it cannot run here. */

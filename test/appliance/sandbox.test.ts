@@ -5,10 +5,10 @@
 // says READY=1 and pings the watchdog, serves its page, runs its safe state on SIGTERM and on a
 // crash. The mount options (ProtectSystem, ProcSubset=pid, ...) are not emulated here.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compiled } from "../helpers/binaries.ts";
+import { compiled, removeCompiled } from "../helpers/binaries.ts";
 import { freePort, until } from "../helpers/server.ts";
 import { hasPython, notifyListener } from "../helpers/notify.ts";
 
@@ -57,6 +57,8 @@ beforeAll(() => {
 afterAll(() => {
   for (const p of procs) p.kill("SIGKILL");
   for (const s of stops) s();
+  rmSync(dir, { recursive: true, force: true });
+  removeCompiled();
 });
 
 function sandboxed(args: string[], env: Record<string, string>) {

@@ -1,13 +1,13 @@
 // src/server/update.ts, the app's half of an update from /admin: what it accepts (a dash-devices
 // executable of this CPU within the size limit) and what it refuses, with the error saying what
 // it found; a refused upload leaves nothing behind. The swap itself: test/appliance/install-update.test.ts.
-import { beforeAll, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { inspectBinary, readUpdateResult, stageUpdate, updatePaths } from "../../src/server/update.ts";
-import { compiled } from "../helpers/binaries.ts";
+import { compiled, removeCompiled } from "../helpers/binaries.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dd-update-"));
 const arch = process.arch === "arm64" ? "arm64" : "x64";
@@ -17,6 +17,10 @@ let app = "";
 beforeAll(() => {
   app = compiled("test/appliance/fixtures/crash-app.ts");
 }, 120000);
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  removeCompiled();
+});
 
 function refusal(fn: () => unknown): DashDevicesError {
   try {
