@@ -11,8 +11,9 @@
  * migrates the database, prints the setup link). The ratio to the hello world's p50 is the
  * issue's target (within 1.5x).
  *
- * `DD_STARTUP_TRACE=1` in the app's environment prints where its start-up time went (see
- * src/server/startup-trace.ts); `bun scripts/bench/startup.ts --trace` shows it for one run.
+ * `DD_STARTUP_TRACE=1` in the app's environment logs where its start-up time went (see
+ * src/server/startup-trace.ts); the app row's notes show it for one extra run. Alone:
+ * `bun scripts/bench/startup.ts [--runs N] [--app FILE]` (FILE from an older checkout compares).
  */
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -109,7 +110,11 @@ export async function runStartup(o: StartupOptions, log: (s: string) => void): P
 }
 
 if (import.meta.main) {
-  const i = process.argv.indexOf("--runs");
-  const rows = await runStartup({ runs: i > 0 ? Number(process.argv[i + 1]) : 20 }, (s) => process.stderr.write(`${s}\n`));
+  // `bun scripts/bench/startup.ts [--runs N] [--app FILE]` (e.g. FILE from an older checkout, to compare)
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const rows = await runStartup({ runs: Number(arg("--runs") ?? 20), app: arg("--app") }, (s) => process.stderr.write(`${s}\n`));
   for (const r of rows) console.log(`${r.label}: p50 ${r.ms!.p50.toFixed(1)} ms, p90 ${r.ms!.p90.toFixed(1)} ms; ${r.notes.join("; ")}`);
 }
