@@ -3,7 +3,7 @@
 // created and migrated in its data dir; a restart keeps users and sessions. And the arm64 build is
 // a real aarch64 executable.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, copyFileSync, existsSync, readFileSync, chmodSync } from "node:fs";
+import { mkdtempSync, copyFileSync, existsSync, readFileSync, chmodSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, until } from "../helpers/server.ts";
@@ -11,6 +11,7 @@ import { WsClient } from "../helpers/ws-client.ts";
 
 const build = mkdtempSync(join(tmpdir(), "dd-build-"));
 const home = mkdtempSync(join(tmpdir(), "dd-device-"));
+const cleanup: string[] = [];
 const bin = join(home, "example1");
 let proc: ReturnType<typeof Bun.spawn> | undefined;
 let out = "";
@@ -40,7 +41,11 @@ beforeAll(async () => {
   copyFileSync(join(build, "example1-linux-x64"), bin);
   chmodSync(bin, 0o755);
 }, 120000);
-afterAll(() => stop());
+afterAll(async () => {
+  await stop();
+  // Each run builds ~325 MB of executables: never leave them behind.
+  for (const d of [build, home, ...cleanup]) rmSync(d, { recursive: true, force: true });
+});
 
 test("the demo (the default of bun run build) compiles with bytecode", () => {
   const r = Bun.spawnSync(["bun", "run", "scripts/build.ts", "--outdir", build], { stdout: "pipe", stderr: "pipe" });
@@ -110,6 +115,7 @@ test("alone in an empty directory: pages, assets, updates, setup, login, /admin;
 
 test("the installer puts the binary, a user, a data dir and a systemd unit into a root", async () => {
   const root = mkdtempSync(join(tmpdir(), "dd-root-"));
+  cleanup.push(root);
   await Bun.write(join(root, "etc/passwd"), "root:x:0:0:root:/root:/bin/bash\n");
   await Bun.write(join(root, "etc/group"), "root:x:0:\ni2c:x:998:\ngpio:x:997:\n");
   await Bun.write(join(root, "etc/shadow"), "root:*::0:::::\n");
