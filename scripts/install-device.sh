@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs or updates a dash-devices executable on the device as a hardened systemd service:
 #   sudo ./install-device.sh BINARY [--name N] [--port P] [--user U] [--i2c-bus N]... [--gpiochip N]...
-#        [--health-timeout S] [--root DIR] [--no-systemctl] [--systemctl CMD] [-- APP-FLAGS...]
+#        [--health-timeout S] [--no-mdns] [--root DIR] [--no-systemctl] [--systemctl CMD] [-- APP-FLAGS...]
 #   sudo ./install-device.sh --apply-staged NAME      (run by the update unit after an upload from /admin)
 # First install: the binary goes to /opt/dash-devices/NAME/NAME, a system user in the groups i2c
 # and gpio (created, with udev rules for /dev/i2c-* and /dev/gpiochip*, when missing), a data
@@ -13,6 +13,7 @@
 # Options not given are kept from the last install (/opt/dash-devices/NAME/install.conf).
 # --root installs into another root (an SD card mounted on a laptop, or a test directory); there
 # systemctl is only run when --systemctl CMD names one. APP-FLAGS go to the app's command line.
+# The service answers NAME.local by mDNS (the app's --mdns); --no-mdns leaves that off.
 set -euo pipefail
 
 die() { echo "install-device: $*" >&2; [ -n "${RESULT_WRITTEN:-}" ] || result false false "$*"; exit 1; }
@@ -30,7 +31,7 @@ say() { echo "==> $*"; }
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 BIN="" NAME="" PORT="" SVC_USER="" ROOT=/ SYSTEMCTL=systemctl SYSTEMCTL_MODE=auto HEALTH_SECS=30 STAGED=""
-I2C=() GPIO=() APP_ARGS=() SET_I2C=0 SET_GPIO=0 SET_ARGS=0
+I2C=() GPIO=() APP_ARGS=() SET_I2C=0 SET_GPIO=0 SET_ARGS=0 MDNS=""
 need() { [ -n "${2:-}" ] && [ "${2#--}" = "$2" ] || die "$1 needs a value (see --help)"; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,6 +42,7 @@ while [ $# -gt 0 ]; do
     --gpiochip) need "$1" "${2:-}"; GPIO+=("$2"); SET_GPIO=1; shift 2 ;;
     --health-timeout) need "$1" "${2:-}"; HEALTH_SECS="$2"; shift 2 ;;
     --root) need "$1" "${2:-}"; ROOT="$2"; shift 2 ;;
+    --no-mdns) MDNS=0; shift ;;
     --no-systemctl) SYSTEMCTL_MODE=no; shift ;;
     --systemctl) need "$1" "${2:-}"; SYSTEMCTL="$2"; SYSTEMCTL_MODE=yes; shift 2 ;;
     --apply-staged) need "$1" "${2:-}"; STAGED="$2"; shift 2 ;;
@@ -80,11 +82,12 @@ if [ -f "$CONF" ] && [ -e "$ROOT$APP_DIR/$NAME" ]; then
       I2C_BUS) [ "$SET_I2C" = 1 ] || read -r -a I2C <<<"$value" ;;
       GPIOCHIP) [ "$SET_GPIO" = 1 ] || read -r -a GPIO <<<"$value" ;;
       APP_ARGS) [ "$SET_ARGS" = 1 ] || read -r -a APP_ARGS <<<"$value" ;;
+      MDNS) [ -n "$MDNS" ] || MDNS="$value" ;;
     esac
   done <"$CONF"
 fi
 [ -n "$STAGED" ] && [ "$INSTALLED" = 0 ] && die "$NAME is not installed here (no $APP_DIR/install.conf); install it first"
-PORT="${PORT:-5000}" SVC_USER="${SVC_USER:-dashdev}"
+PORT="${PORT:-5000}" SVC_USER="${SVC_USER:-dashdev}" MDNS="${MDNS:-1}"
 [[ "$PORT" =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] || die "--port must be 1-65535, got $PORT"
 [[ "$SVC_USER" =~ ^[a-z_][a-z0-9_-]*$ ]] || die "--user must be a plain user name, got $SVC_USER"
 [[ "$HEALTH_SECS" =~ ^[0-9]+$ ]] && [ "$HEALTH_SECS" -ge 1 ] || die "--health-timeout must be a number of seconds, got $HEALTH_SECS"
@@ -169,6 +172,8 @@ for n in ${I2C[@]+"${I2C[@]}"}; do exec_start+=" --i2c-bus $n"; devices+="Device
 for n in ${GPIO[@]+"${GPIO[@]}"}; do exec_start+=" --gpiochip $n"; devices+="DeviceAllow=/dev/gpiochip$n rw"$'\n'; done
 [ ${#I2C[@]} -eq 0 ] || groups+=" i2c"
 [ ${#GPIO[@]} -eq 0 ] || groups+=" gpio"
+# The installed service is found as NAME.local (multicast stays off when run from a repo or tests).
+if [ "$MDNS" = 1 ] && [[ " ${APP_ARGS[*]-} " != *" --mdns "* ]]; then exec_start+=" --mdns"; fi
 [ ${#APP_ARGS[@]} -eq 0 ] || exec_start+=" ${APP_ARGS[*]}"
 # Ports below 1024 (the app's, or --http-redirect's under TLS) need CAP_NET_BIND_SERVICE, and only that.
 low=0
@@ -302,7 +307,7 @@ sync "$dir" 2>/dev/null || sync
 say "$([ "$had_prev" = 1 ] && echo "swapped in the new binary ($APP_DIR/$NAME; the previous one is $NAME.prev)" || echo "installed $APP_DIR/$NAME")"
 
 write_conf() {
-  { echo "PORT=$PORT"; echo "USER=$SVC_USER"; echo "I2C_BUS=${I2C[*]-}"; echo "GPIOCHIP=${GPIO[*]-}"; echo "APP_ARGS=${APP_ARGS[*]-}"; } >"$CONF.new"
+  { echo "PORT=$PORT"; echo "USER=$SVC_USER"; echo "I2C_BUS=${I2C[*]-}"; echo "GPIOCHIP=${GPIO[*]-}"; echo "APP_ARGS=${APP_ARGS[*]-}"; echo "MDNS=$MDNS"; } >"$CONF.new"
   mv -f "$CONF.new" "$CONF"
 }
 write_conf

@@ -113,7 +113,7 @@ describe("first install", () => {
     const unit = readFileSync(join(root, "etc/systemd/system/dash-devices-demo.service"), "utf8");
     for (const line of [
       "Type=notify", "WatchdogSec=10", "Restart=on-failure", "StartLimitIntervalSec=300", "StartLimitBurst=5",
-      "ExecStart=/opt/dash-devices/demo/demo --port 80 --data-dir /var/lib/dash-devices/demo --i2c-bus 1 --gpiochip 0",
+      "ExecStart=/opt/dash-devices/demo/demo --port 80 --data-dir /var/lib/dash-devices/demo --i2c-bus 1 --gpiochip 0 --mdns",
       "Environment=DD_UPDATE_FILE=/var/lib/dash-devices/demo/update.bin",
       "SupplementaryGroups=i2c gpio", "DevicePolicy=closed", "DeviceAllow=/dev/i2c-1 rw", "DeviceAllow=/dev/gpiochip0 rw",
       "CapabilityBoundingSet=CAP_NET_BIND_SERVICE", "AmbientCapabilities=CAP_NET_BIND_SERVICE",
@@ -160,6 +160,19 @@ describe("first install", () => {
     const high = newRoot(true);
     expect(install(high, [good, "--name", "demo", "--port", "8443", "--no-systemctl", "--", "--tls", "self-signed", "--http-redirect=8080"]).code).toBe(0);
     expect(readFileSync(join(high, "etc/systemd/system/dash-devices-demo.service"), "utf8")).toContain("\nCapabilityBoundingSet=\n");
+  });
+
+  test("the installed service answers NAME.local (--mdns) unless --no-mdns; the choice is kept on an update", () => {
+    const root = newRoot(true);
+    expect(install(root, [good, "--name", "demo", "--no-systemctl"]).code).toBe(0);
+    const unitFile = join(root, "etc/systemd/system/dash-devices-demo.service");
+    expect(readFileSync(unitFile, "utf8")).toContain("\nExecStart=/opt/dash-devices/demo/demo --port 5000 --data-dir /var/lib/dash-devices/demo --mdns\n");
+    const off = newRoot(true);
+    expect(install(off, [good, "--name", "demo", "--no-mdns", "--no-systemctl"]).code).toBe(0);
+    const offUnit = join(off, "etc/systemd/system/dash-devices-demo.service");
+    expect(readFileSync(offUnit, "utf8")).toContain("\nExecStart=/opt/dash-devices/demo/demo --port 5000 --data-dir /var/lib/dash-devices/demo\n");
+    expect(install(off, [good2, "--name", "demo", "--no-systemctl"]).code).toBe(0);
+    expect(readFileSync(offUnit, "utf8")).not.toContain("--mdns");
   });
 
   test.skipIf(!analyze.ok)(`the unit scores 2.0 or less in systemd-analyze security --offline${analyze.ok ? "" : ` (skipped: ${analyze.why})`}`, () => {
