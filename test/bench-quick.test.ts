@@ -22,6 +22,10 @@ const ROWS: RegExp[] = [
   /^start-up: compiled hello world/,
   /^start-up: compiled example1, exec to first 200/,
   /^start-up: compiled example1, first run/,
+  /^flood: \d+ tabs' round trips while one socket floods invalid messages/,
+  ...["the device thread", "the main thread"].map((where) => new RegExp(`^device thread: 1 ms timer lateness during \\d+ awaited \\d+ ms transfers, bus on ${where}$`)),
+  ...["through the device thread", "on the main thread"].map((where) => new RegExp(`^device thread: one awaited readByte on the simulated bus, ${where}$`)),
+  /^device thread: simulated GPIO, \d+ edges during a \d+ ms busy loop, \d+-event buffer/,
 ];
 
 test(
@@ -44,7 +48,7 @@ test(
         const row = labels.find((cells) => re.test(cells[1] ?? ""));
         expect(row, `row ${re} in:\n${stdout}`).toBeDefined();
         // A row either has figures or says why it was skipped (no Chromium on this machine).
-        const measured = row!.slice(3, 7).some((c) => /^\d/.test(c)) || /RSS/.test(row![7] ?? "");
+        const measured = row!.slice(3, 7).some((c) => /^\d/.test(c)) || /RSS|delivered \d+/.test(row![7] ?? "");
         expect(measured || /^skipped: no Chromium/.test(row![7] ?? ""), `row ${re} has no figures: ${row!.join(" | ")}`).toBe(true);
       }
       expect(stdout).not.toContain("failed");
