@@ -9,10 +9,33 @@ import { DashDevicesError } from "./errors.ts";
 import type { CallbackDef } from "./graph.ts";
 import type { Call, Change, Outcome } from "./invoke.ts";
 import type { Client } from "./client.ts";
-import type { Runtime, Scoped } from "./runtime.ts";
+import type { ComponentLookup } from "./component-index.ts";
+import type { Callbacks } from "./registry.ts";
+import type { ValueLookup } from "./stores.ts";
+import type { Scoped, Writer } from "./fan-out.ts";
+import type { Reporter } from "./report.ts";
+
+/** What the chains need, each from the part that owns it; none of them calls back into the chains. */
+export interface ChainDeps {
+  /** The graph (which callbacks a key triggers) and each callback's runner (its lock). */
+  readonly callbacks: Callbacks;
+  /** Arguments: values as the tab (or the shared state) sees them. */
+  readonly values: ValueLookup;
+  /** Alternate outputs must name components that exist. */
+  readonly components: ComponentLookup;
+  /** Where outputs go: the stores, then whoever sees them. */
+  readonly writer: Writer;
+  readonly reporter: Reporter;
+  /** The connected tabs: regular callbacks fed by a shared key run for each. */
+  readonly clients: Iterable<Client>;
+}
 
 export class Chains {
-  constructor(private readonly rt: Runtime) {}
+  private readonly graph: Callbacks["graph"];
+
+  constructor(private readonly d: ChainDeps) {
+    this.graph = d.callbacks.graph;
+  }
 
   makeCall(cb: CallbackDef, client: Client | undefined, changed: ReadonlySet<string> | undefined): Call {
     const inputs: Record<string, unknown> = {};
@@ -20,13 +43,13 @@ export class Chains {
     const args: unknown[] = [];
     const triggered = [];
     for (const d of cb.inputs) {
-      const v = this.rt.value(d.id, d.prop, client);
+      const v = this.d.values.value(d.id, d.prop, client);
       inputs[d.key] = v;
       args.push(v);
       if (changed?.has(d.key)) triggered.push({ prop_id: d.key, value: v });
     }
     for (const d of cb.states) {
-      const v = this.rt.value(d.id, d.prop, client);
+      const v = this.d.values.value(d.id, d.prop, client);
       states[d.key] = v;
       args.push(v);
     }
@@ -44,7 +67,7 @@ export class Chains {
   /** Checks alternate outputs name real components and props before anything is written. */
   private checkChanges(cb: CallbackDef, changes: Change[]): void {
     for (const ch of changes) {
-      const comp = this.rt.index.get(ch.id);
+      const comp = this.d.components.get(ch.id);
       if (!comp) {
         throw new DashDevicesError("DD_UNKNOWN_ID", {
           what: `callback "${cb.name}" returned an output for "${ch.id}", which is not a component.`,
@@ -60,11 +83,11 @@ export class Chains {
     if (outcome.kind === "changes") {
       try {
         this.checkChanges(cb, outcome.changes);
-        return this.rt.scoped(cb, outcome.changes, client);
+        return this.d.writer.scoped(cb, outcome.changes, client);
       } catch (e) {
-        this.rt.reportError(e, client, cb);
+        this.d.reporter.reportError(e, client, cb);
       }
-    } else if (outcome.kind === "error") this.rt.reportError(outcome.error, client, cb);
+    } else if (outcome.kind === "error") this.d.reporter.reportError(outcome.error, client, cb);
     return { shared: [], own: [] };
   }
 
@@ -76,19 +99,19 @@ export class Chains {
     this.fanOutRegular(keys);
     const pending = new Set<CallbackDef>();
     const changed = new Set<string>(keys);
-    for (const k of keys) for (const cb of this.rt.graph.triggeredBy(k)) if (cb.service.shared) pending.add(cb);
+    for (const k of keys) for (const cb of this.graph.triggeredBy(k)) if (cb.service.shared) pending.add(cb);
     if (!pending.size) return Promise.resolve();
     const round = (): Promise<void> => {
       if (!pending.size) return Promise.resolve();
       const batch = takeLowestRank(pending);
       const now = new Set(changed);
-      const runs = batch.map((cb) => this.rt.runners.get(cb)!.call(this.makeCall(cb, origin, now)).then((o) => ({ cb, o })));
+      const runs = batch.map((cb) => this.d.callbacks.runner(cb).call(this.makeCall(cb, origin, now)).then((o) => ({ cb, o })));
       return Promise.all(runs).then(async (results) => {
         for (const { cb, o } of results) {
           const { shared, own } = this.settle(cb, o, origin);
           for (const k of shared) {
             changed.add(k);
-            for (const next of this.rt.graph.triggeredBy(k)) if (next.service.shared) pending.add(next);
+            for (const next of this.graph.triggeredBy(k)) if (next.service.shared) pending.add(next);
           }
           this.fanOutRegular(shared);
           if (own.length && origin) await this.client(origin, own);
@@ -101,8 +124,8 @@ export class Chains {
 
   /** Regular callbacks listening to shared keys run for every tab, in that tab's queue. */
   fanOutRegular(keys: string[]): void {
-    if (!keys.some((k) => this.rt.graph.triggeredBy(k).some((cb) => !cb.service.shared))) return;
-    for (const c of this.rt.clients) c.queue.push(() => this.client(c, keys));
+    if (!keys.some((k) => this.graph.triggeredBy(k).some((cb) => !cb.service.shared))) return;
+    for (const c of this.d.clients) c.queue.push(() => this.client(c, keys));
   }
 
   /**
@@ -113,21 +136,21 @@ export class Chains {
     const pending = new Set<CallbackDef>();
     const changed = new Set<string>(keys);
     if (initial) {
-      for (const cb of this.rt.graph.callbacks) if (cb.service.initialCall === "client" && !cb.preventInitialCall) pending.add(cb);
+      for (const cb of this.graph.callbacks) if (cb.service.initialCall === "client" && !cb.preventInitialCall) pending.add(cb);
     } else {
-      for (const k of keys) for (const cb of this.rt.graph.triggeredBy(k)) if (!cb.service.shared) pending.add(cb);
+      for (const k of keys) for (const cb of this.graph.triggeredBy(k)) if (!cb.service.shared) pending.add(cb);
     }
     while (pending.size && client.connected) {
       const batch = takeLowestRank(pending);
       const now = new Set(changed);
       const results = await Promise.all(
-        batch.map((cb) => this.rt.runners.get(cb)!.call(this.makeCall(cb, client, initial ? undefined : now)).then((o) => ({ cb, o }))),
+        batch.map((cb) => this.d.callbacks.runner(cb).call(this.makeCall(cb, client, initial ? undefined : now)).then((o) => ({ cb, o }))),
       );
       for (const { cb, o } of results) {
         const { shared, own } = this.settle(cb, o, client);
         for (const k of own) {
           changed.add(k);
-          for (const next of this.rt.graph.triggeredBy(k)) if (!next.service.shared) pending.add(next);
+          for (const next of this.graph.triggeredBy(k)) if (!next.service.shared) pending.add(next);
         }
         if (shared.length) await this.shared(shared, client);
       }
@@ -136,15 +159,13 @@ export class Chains {
 
   /** First calls of shared callbacks, once, at server start, in rank order. */
   async initialShared(): Promise<void> {
-    const pending = new Set(this.rt.graph.callbacks.filter((cb) => cb.service.shared && cb.service.initialCall === "server" && !cb.preventInitialCall));
+    const pending = new Set(this.graph.callbacks.filter((cb) => cb.service.shared && cb.service.initialCall === "server" && !cb.preventInitialCall));
     while (pending.size) {
       const batch = takeLowestRank(pending);
-      const results = await Promise.all(batch.map((cb) => this.rt.runners.get(cb)!.call(this.makeCall(cb, undefined, undefined)).then((o) => ({ cb, o }))));
+      const results = await Promise.all(batch.map((cb) => this.d.callbacks.runner(cb).call(this.makeCall(cb, undefined, undefined)).then((o) => ({ cb, o }))));
       for (const { cb, o } of results) this.settle(cb, o, undefined);
     }
   }
-
-  // ---------------------------------------------------------------- tabs
 }
 
 function takeLowestRank(pending: Set<CallbackDef>): CallbackDef[] {
