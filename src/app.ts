@@ -13,14 +13,10 @@
 
 import type { Child } from "./core/component.ts";
 import type { Client } from "./core/client.ts";
-import type { CallbackDef, CallbackFn, CallbackOptions } from "./core/graph.ts";
-import type { InputDep, OutputDep, StateDep } from "./core/dependencies.ts";
+import type { CallbackArgs, CallbackDef, DepArg } from "./core/graph.ts";
+import type { AppSurface } from "./app-surface.ts";
 
-type Dep = InputDep | OutputDep | StateDep;
-/** One dependency, a list of them, or null (first: "no output"). */
-export type DepArg = Dep | readonly Dep[] | null;
-/** `(outputs, inputs, states?, fn, options?)`, or Dash's flat form `(Output, Input, Input, fn)`. */
-export type CallbackArgs = [...deps: DepArg[], fn: CallbackFn] | [...deps: DepArg[], fn: CallbackFn, options: CallbackOptions | undefined];
+export type { CallbackArgs, DepArg };
 import { createLogger, setLogFormat, type Logger } from "./core/log.ts";
 import { DashDevicesError } from "./core/errors.ts";
 import type { Budgets } from "./core/budgets.ts";
@@ -38,6 +34,7 @@ import { ControlLease, type LeaseOptions } from "./server/lease.ts";
 import { mark, startupPhases } from "./server/startup-trace.ts";
 import { installCrashHandlers } from "./server/crash.ts";
 import { systemdNotifier, type SystemdNotifier } from "./server/sd-notify.ts";
+import { isTransportName, TRANSPORT_NAMES, transportNamed, type TransportName } from "./transports/index.ts";
 
 export interface AppOptions {
   /** The page title. */
@@ -69,7 +66,7 @@ export interface AppOptions {
    * for networks where WebSockets are blocked (controls post their values, updates come down a
    * Server-Sent Events stream). The original's server_service.
    */
-  serverService?: "websocket" | "http";
+  serverService?: TransportName;
   /**
    * Who may use the app: "public" (default, as the original: anyone on the network may watch and
    * drive) or "login" (watching needs an account; driving needs the operator role). Callbacks can
@@ -94,9 +91,9 @@ export interface AppOptions {
   auditMaxRows?: number;
 }
 
-export class App {
+export class App implements AppSurface {
   readonly title: string;
-  readonly serverService: "websocket" | "http";
+  readonly serverService: TransportName;
   /** @internal the framework-free core. */
   readonly runtime: Runtime;
   private server: RunningServer | undefined;
@@ -112,13 +109,14 @@ export class App {
     this.title = options.title ?? "dash-devices";
     // DD_SERVER_SERVICE=http switches any app to the HTTP service without editing it.
     this.serverService = options.serverService ?? ((process.env.DD_SERVER_SERVICE as AppOptions["serverService"]) || "websocket");
-    if (this.serverService !== "websocket" && this.serverService !== "http") {
-      throw new DashDevicesError("DD_BAD_OPTION", { what: "serverService must be \"websocket\" or \"http\".", expected: '"websocket" or "http"', found: JSON.stringify(options.serverService), fix: "leave it out for WebSockets" });
+    if (!isTransportName(this.serverService)) {
+      const names = TRANSPORT_NAMES.map((n) => `"${n}"`).join(" or ");
+      throw new DashDevicesError("DD_BAD_OPTION", { what: `serverService must be ${names}.`, expected: names, found: JSON.stringify(options.serverService), fix: "leave it out for WebSockets" });
     }
     this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages, budgets: options.budgets, slowCallbackMs: options.slowCallbackMs });
     if (options.allowedHosts) parseAllowedHosts(options.allowedHosts, "allowedHosts");
     auditRetention(options); // DD_BAD_OPTION now, not at run()
-    this.runtime.sendMode = this.serverService === "http" ? "http" : "ws";
+    this.runtime.sendAttrs = transportNamed(this.serverService).sendAttrs;
     this.runtime.suppressCallbackExceptions = !!options.suppressCallbackExceptions;
     installCrashSafety(this);
   }

@@ -5,6 +5,7 @@
  * function is sent as source text, so it must be self-contained (no variables from around it).
  */
 
+import type { ComponentAssets } from "./component.ts";
 import { InputDep, OutputDep, StateDep } from "./dependencies.ts";
 import { DashDevicesError, describe } from "./errors.ts";
 import { parseCallbackArgs } from "./graph.ts";
@@ -44,6 +45,9 @@ export function parseClientside(args: unknown[]): ClientsideDef {
   const def = parseCallbackArgs([...deps, (..._: unknown[]) => undefined], 0, Services.REGULAR);
   return { outputs: def.outputs, inputs: def.inputs, states: def.states, multi: def.multi, source };
 }
+
+/** What a page with clientside callbacks loads (public/clientside.js reads the JSON block below). */
+export const CLIENTSIDE_ASSETS: ComponentAssets = { scripts: ["clientside.js"] };
 
 /** The definitions as JSON safe to place inside <script type="application/json">. */
 export function clientsideJson(defs: readonly ClientsideDef[]): string {

@@ -33,6 +33,8 @@ export interface ComponentSpec {
   readonly passthrough?: boolean;
   render(props: Props, r: RenderContext): string;
   readonly input?: InputSpec;
+  /** Browser files this component needs: a page whose layout has one loads them (server/page.ts). */
+  readonly assets?: ComponentAssets;
   /** The browser never needs this component's prop updates (timers, stores). */
   readonly serverOnly?: boolean;
   /**
@@ -40,6 +42,12 @@ export interface ComponentSpec {
    * props to store, and optionally a fragment that tabs apply instead of a full re-render.
    */
   update?(prop: string, value: unknown, current: Props): { props: Props; append?: (id: string) => string } | undefined;
+}
+
+/** Embedded browser files, by their names in server/assets.ts: scripts are loaded deferred, in order. */
+export interface ComponentAssets {
+  readonly scripts?: readonly string[];
+  readonly styles?: readonly string[];
 }
 
 export interface Component {
@@ -114,8 +122,11 @@ export interface RenderContext {
   resolve(id: string): Props | undefined;
   /** Called for every component with an id that gets rendered (the app indexes them). */
   seen?(c: Component): void;
-  /** How controls send: over the WebSocket (default) or by HTTP post (the HTTP service). */
-  sendMode?: "ws" | "http";
+  /**
+   * The attributes that make a control send its values when `trigger` fires: the app's transport
+   * provides them (src/transports/). Without them controls render but do not send.
+   */
+  sendAttrs?(trigger: string): Record<string, unknown>;
 }
 
 export const plainContext: RenderContext = { resolve: () => undefined };

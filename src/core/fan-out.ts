@@ -40,8 +40,6 @@ export class FanOut implements Writer {
   readonly authorizers: ((client: Client, outputId: string) => unknown)[] = [];
   /** How rendered controls send: the app's transport's attributes (src/transports/). */
   sendAttrs: ((trigger: string) => Record<string, unknown>) | undefined;
-  /** Until the transports set `sendAttrs`: "http" makes controls post (the HTTP service). */
-  sendMode: "ws" | "http" = "ws";
   private sharedContext: RenderContext | undefined;
   private contexts = new WeakMap<Client, RenderContext>();
 
@@ -63,9 +61,8 @@ export class FanOut implements Writer {
   }
 
   private makeContext(client: Client | undefined): RenderContext {
-    const ctx: RenderContext & Record<string, unknown> = { resolve: (id) => this.stores.resolve(id, client), seen: (c) => this.components.see(c) };
+    const ctx: RenderContext = { resolve: (id) => this.stores.resolve(id, client), seen: (c) => this.components.see(c) };
     if (this.sendAttrs) ctx.sendAttrs = this.sendAttrs;
-    if (this.sendMode !== "ws") ctx.sendMode = this.sendMode;
     return ctx;
   }
 

@@ -6,7 +6,6 @@
  */
 
 import { DashDevicesError } from "./errors.ts";
-import { HTTP_UPDATE_PATH } from "./wire.ts";
 import { attrs, commonAttrs, isComponent, makeComponent, renderChild, safeUrl, type Child, type Component, type ComponentSpec, type InputSpec, type Props, type RenderContext } from "./component.ts";
 
 /**
@@ -31,13 +30,11 @@ export function clickInput(always: boolean): InputSpec {
 }
 
 /**
- * Attributes that make an element send its values when `trigger` fires: over the page's
- * WebSocket, or with the HTTP service as a post that queues behind the page's previous posts
- * (order kept, nothing dropped).
+ * Attributes that make an element send its values when `trigger` fires, as the app's transport
+ * says (the render context carries its function; none: the element does not send).
  */
 export function sendAttrs(trigger: string, r?: RenderContext): Record<string, unknown> {
-  if (r?.sendMode === "http") return { "hx-post": HTTP_UPDATE_PATH, "hx-trigger": trigger, "hx-sync": "body:queue all", "hx-swap": "none" };
-  return { "hx-ws:send": true, "hx-trigger": trigger };
+  return r?.sendAttrs ? r.sendAttrs(trigger) : {};
 }
 
 const VOID = new Set(["img", "hr", "br", "input", "wbr"]);

@@ -157,10 +157,6 @@ export class Runtime {
   set started(v: boolean) {
     this.callbacks.started = v;
   }
-  /** How rendered controls send (set by the app from its serverService); the fan-out's render context carries it. */
-  set sendMode(m: "ws" | "http") {
-    this.fanOut.sendMode = m;
-  }
   /** The transport's attributes that make a control send (src/transports/); set before the first render. */
   set sendAttrs(f: ((trigger: string) => Record<string, unknown>) | undefined) {
     this.fanOut.sendAttrs = f;

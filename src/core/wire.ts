@@ -2,13 +2,10 @@
  * @module wire
  * Every name that crosses the wire or ties server markup to the glue script, in one place.
  * The browser side (public/dash-devices.js) repeats these few strings; test/wire.test.ts checks
- * that the two agree.
+ * that the two agree. A transport's own paths (`/ws`, `/_dd/events`, `/_dd/update`) are in its
+ * adapter (src/transports/).
  */
 
-/** WebSocket path, relative to the app's base path. */
-export const WS_PATH = "/ws";
-/** The HTTP service's post target, relative to the page (see server/http-service.ts). */
-export const HTTP_UPDATE_PATH = "_dd/update";
 /** Where embedded assets are served, relative to the base path. */
 export const ASSET_PREFIX = "/_dd/";
 
@@ -33,7 +30,7 @@ export const HEADER = {
   seq: "DD-Seq",
 } as const;
 
-/** Query parameters of the WebSocket URL (set by the glue script). */
+/** Query parameters of a tab's connection URL (set by the glue script): its version, and a reconnect. */
 export const QUERY = { version: "v", reconnect: "re" } as const;
 
 /** Swap style for component updates: morph keeps focus, caret and a dragged slider. */

@@ -17,6 +17,7 @@ import { ensureSetup } from "../auth/setup.ts";
 import { Access, type AccessMode } from "./access.ts";
 import { authPages } from "./auth-pages.ts";
 import { serve, type Gate, type Mount, type RunningServer } from "./serve.ts";
+import type { TransportName } from "../transports/index.ts";
 import type { ListenConfig } from "./config.ts";
 import type { ConsoleHandle } from "../admin/console.ts";
 import { REDRAW_MS } from "../admin/redraw.ts";
@@ -42,7 +43,7 @@ export interface ApplianceOptions {
   database: boolean;
   /** Directory of the database file (default: data/ beside the executable, or ./data). */
   dataDir?: string;
-  serverService: "websocket" | "http";
+  serverService: TransportName;
   title: string;
   /** Audit entries older than this many days are deleted, at start and daily (default 90; 0: no limit). */
   auditMaxAgeDays?: number;

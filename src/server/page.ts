@@ -1,37 +1,84 @@
 /**
  * @module page
- * The page shell around the rendered layout: head with the embedded assets and htmx's config,
- * `<body hx-ws:connect>` so htmx opens the WebSocket, the root, the connection badge and the
- * toast area. URLs are relative so the app also works behind a path prefix.
+ * The page shell around the rendered layout: head with the embedded assets and htmx's config, the
+ * transport's additions (its htmx extension, and the `<body>` attribute that opens its connection),
+ * the files the page's components declare (`assets` on their spec), the root, the connection badge
+ * and the toast area. URLs are relative so the app also works behind a path prefix.
  */
 
+import type { ComponentAssets } from "../core/component.ts";
+import { DashDevicesError } from "../core/errors.ts";
 import { escapeHtml } from "../core/escape.ts";
-import { SHELL_ID, WS_PATH } from "../core/wire.ts";
+import { SHELL_ID } from "../core/wire.ts";
+import type { PageAdditions } from "../transports/types.ts";
 import { assetUrl, type Asset } from "./assets.ts";
-import { EVENTS_PATH } from "./http-service.ts";
 
-/** htmx settings: keep the socket of a background tab open (the device's clients table must be
- *  true, and a hidden tab must not miss a device event), reconnect quickly, never morph away our
- *  glue's data-dd-* attributes. */
+/** htmx settings besides the transport's own (its extension's): never morph away our glue's
+ *  data-dd-* attributes. */
 export const HTMX_CONFIG = {
-  ws: { pauseOnBackground: false, reconnectDelay: 250, reconnectMaxDelay: 5000, maxOutgoingMessagesQueueSize: 200 },
-  sse: { pauseOnBackground: false, reconnectDelay: 250, reconnectMaxDelay: 5000 },
   morphIgnore: ["data-htmx-powered", "data-dd-"],
   history: false,
   includeIndicatorCSS: false,
 };
 
-export function renderPage(o: { title: string; body: string; version: number; assets: Map<string, Asset>; graphs?: boolean; clientside?: string; http?: boolean; base?: string }): string {
+/** The embedded files a page needs besides the shell's own, gathered from its components (and clientside callbacks). */
+export interface PageAssets {
+  readonly scripts: readonly string[];
+  readonly styles: readonly string[];
+}
+
+/**
+ * Gathers what the given specs (and `more`) declare in `assets`, each file once, in order, checked
+ * against the embedded ones so a wrong name fails with what to fix, not as a broken page.
+ */
+export function collectAssets(needs: Iterable<ComponentAssets | undefined>, embedded: Map<string, Asset>): PageAssets {
+  const scripts = new Set<string>();
+  const styles = new Set<string>();
+  for (const n of needs) {
+    for (const s of n?.scripts ?? []) scripts.add(s);
+    for (const s of n?.styles ?? []) styles.add(s);
+  }
+  for (const name of [...scripts, ...styles]) {
+    if (!embedded.has(name)) {
+      throw new DashDevicesError("DD_BAD_COMPONENT", {
+        what: `a component's assets name "${name}", which is not an embedded file.`,
+        expected: `one of: ${[...embedded.keys()].join(", ")}`,
+        found: JSON.stringify(name),
+        fix: "add the file to SOURCES in src/server/assets.ts (imported with { type: \"file\" } so builds embed it), or fix the name",
+      });
+    }
+  }
+  return { scripts: [...scripts], styles: [...styles] };
+}
+
+export interface PageOptions {
+  title: string;
+  body: string;
+  version: number;
+  assets: Map<string, Asset>;
+  /** The transport's scripts and body attributes. */
+  transport: PageAdditions;
+  /** The components' (and clientside callbacks') files: styles, then scripts, deferred. */
+  extras?: PageAssets;
+  /** The clientside callbacks' definitions, as a JSON data block (core/clientside.ts). */
+  clientside?: string;
+  base?: string;
+}
+
+export function renderPage(o: PageOptions): string {
   const a = (n: string) => escapeHtml(assetUrl(o.assets, n));
+  const scripts = (names: readonly string[], extra = "") => names.map((n) => `<script src="${a(n)}"${extra}></script>`).join("");
+  const body = Object.entries(o.transport.bodyAttrs).map(([k, v]) => ` ${k}="${escapeHtml(v)}"`).join("");
+  const extras = o.extras && (o.extras.styles.length || o.extras.scripts.length) ? `\n${o.extras.styles.map((n) => `<link rel="stylesheet" href="${a(n)}">`).join("")}${scripts(o.extras.scripts, " defer")}` : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 ${o.base ? `<base href="${escapeHtml(o.base)}">` : ""}<title>${escapeHtml(o.title)}</title><link rel="icon" href="data:,">
-<meta name="htmx-config" content="${escapeHtml(JSON.stringify(HTMX_CONFIG))}">
+<meta name="htmx-config" content="${escapeHtml(JSON.stringify({ ...o.transport.htmxConfig, ...HTMX_CONFIG }))}">
 <link rel="stylesheet" href="${a("dash-devices.css")}">
-<script src="${a("htmx.js")}"></script><script src="${a(o.http ? "hx-sse.js" : "hx-ws.js")}"></script><script src="${a("dash-devices.js")}"></script>${
-    o.graphs ? `\n<link rel="stylesheet" href="${a("uplot.css")}"><script src="${a("uplot.js")}"></script><script src="${a("graph.js")}"></script>` : ""
-  }${o.clientside ? `\n<script type="application/json" id="dd-clientside">${o.clientside}</script><script src="${a("clientside.js")}" defer></script>` : ""}
-</head><body ${o.http ? `hx-sse:connect="${EVENTS_PATH.slice(1)}?v=${o.version}"` : `hx-ws:connect="${WS_PATH.slice(1)}?v=${o.version}"`} hx-swap="none" data-dd-version="${o.version}">
+<script src="${a("htmx.js")}"></script>${scripts(o.transport.scripts)}<script src="${a("dash-devices.js")}"></script>${
+    o.clientside ? `\n<script type="application/json" id="dd-clientside">${o.clientside}</script>` : ""
+  }${extras}
+</head><body${body} hx-swap="none" data-dd-version="${o.version}">
 <div id="${SHELL_ID.root}">${o.body}</div>
 <div id="${SHELL_ID.status}" data-state="connecting" role="status" aria-live="polite">connecting…</div>
 <div id="${SHELL_ID.toasts}" aria-live="assertive"></div>

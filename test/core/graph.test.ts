@@ -141,10 +141,14 @@ describe("every control sends the way the app's service says", () => {
       dcc.Checklist({ id: "e", options: ["x"] }), dcc.RadioItems({ id: "f", options: ["x"] }), dcc.Dropdown({ id: "g", options: ["x"] }),
       dcc.Switch({ id: "h" }), html.Button("b", { id: "i" }),
     ];
-    const http = renderChild(controls, { resolve: () => undefined, sendMode: "http" });
-    const ws = renderChild(controls, { resolve: () => undefined });
+    const { transportNamed } = await import("../../src/transports/index.ts");
+    const http = renderChild(controls, { resolve: () => undefined, sendAttrs: transportNamed("http").sendAttrs });
+    const ws = renderChild(controls, { resolve: () => undefined, sendAttrs: transportNamed("websocket").sendAttrs });
+    const none = renderChild(controls, { resolve: () => undefined });
     expect(http).not.toContain("hx-ws:send");
     expect(http.match(/hx-post="_dd\/update"/g)?.length).toBe(controls.length);
     expect(ws.match(/hx-ws:send/g)?.length).toBe(controls.length);
+    // The core names no transport: without one, controls render but carry nothing that sends.
+    expect(none).not.toMatch(/hx-ws:send|hx-post/);
   });
 });

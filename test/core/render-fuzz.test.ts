@@ -15,7 +15,8 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { COMMON_PROPS, plainContext, renderComponent, safeUrl, type Component, type ComponentSpec, type Props } from "../../src/core/component.ts";
+import { testContext } from "../helpers/render.ts";
+import { COMMON_PROPS, renderComponent, safeUrl, type Component, type ComponentSpec, type Props } from "../../src/core/component.ts";
 import { dcc } from "../../src/core/dcc/index.ts";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { escapeHtml } from "../../src/core/escape.ts";
@@ -114,7 +115,7 @@ const PASSTHROUGH = new Set(["data-x", "aria-describedby"]);
 interface Outcome { renders: number; problems: string[]; ignored: string[] }
 
 function renderRaw(spec: ComponentSpec, props: Props): string {
-  return renderComponent({ spec, props: { ...(spec.defaults ?? {}), ...props } }, plainContext);
+  return renderComponent({ spec, props: { ...(spec.defaults ?? {}), ...props } }, testContext);
 }
 
 /**
@@ -300,7 +301,7 @@ describe("the fuzz harness catches broken components", () => {
 // reading the scheme, so these were javascript: links before safeUrl refused control characters.
 test("safeUrl refuses javascript: hidden with tab/newline/control characters (html.A href, html.Img src)", () => {
   for (const url of ["java\tscript:alert(1)", "java\nscript:alert(1)", "\x01javascript:alert(1)", "\x1fjavascript:alert(1)"]) {
-    const out = renderComponent(html.A({ href: url, children: "x" }), plainContext);
+    const out = renderComponent(html.A({ href: url, children: "x" }), testContext);
     const href = scan(out).elements[0]!.attrs.href;
     expect(typeof href === "string" ? browserScheme(href) : undefined).not.toBe("javascript");
   }
@@ -309,5 +310,5 @@ test("safeUrl refuses javascript: hidden with tab/newline/control characters (ht
 // Regression: an object whose toString is not a function (JSON from a callback) must not break a render.
 test("a prop value like {toString: \"x\"} does not make rendering throw", () => {
   const data = JSON.parse('{"toString": "x"}');
-  expect(() => renderComponent(html.Div({ title: data, children: "x" }), plainContext)).not.toThrow();
+  expect(() => renderComponent(html.Div({ title: data, children: "x" }), testContext)).not.toThrow();
 });

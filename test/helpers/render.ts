@@ -1,15 +1,19 @@
 /**
  * @module test/helpers/render
- * Small helpers for component tests: render with no stores, read a control's message, and expect
- * a DashDevicesError with a given code.
+ * Small helpers for component tests: render with no stores (controls send as over the default
+ * transport, the WebSocket), read a control's message, and expect a DashDevicesError with a given code.
  */
 
 import { expect } from "bun:test";
-import { plainContext, renderComponent, type Component, type Props } from "../../src/core/component.ts";
+import { renderComponent, type Component, type Props, type RenderContext } from "../../src/core/component.ts";
+import { transportNamed } from "../../src/transports/index.ts";
 import { DashDevicesError, type ErrorCode } from "../../src/core/errors.ts";
 
+/** No stores; controls carry the default transport's send attributes, as in an app's page. */
+export const testContext: RenderContext = { resolve: () => undefined, sendAttrs: transportNamed().sendAttrs };
+
 export function render(c: Component): string {
-  return renderComponent(c, plainContext);
+  return renderComponent(c, testContext);
 }
 
 /** What the runtime does with a message for `c`: `spec.input.read(values, props)`. */

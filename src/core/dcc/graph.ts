@@ -83,6 +83,8 @@ export const graphSpec: ComponentSpec = {
   type: "dcc.Graph",
   props: ["figure", "extendData", "config", "responsive", "animate"],
   defaults: { figure: { data: [], layout: {} } },
+  // uPlot draws it; public/graph.js reads data-figure and applies streamed points.
+  assets: { scripts: ["uplot.js", "graph.js"], styles: ["uplot.css"] },
   render(p: Props) {
     const a = commonAttrs(p, "dd-graph");
     const fig = (p.figure ?? { data: [] }) as Figure;

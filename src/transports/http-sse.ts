@@ -1,22 +1,25 @@
 /**
- * @module http-service
+ * @module transports/http-sse
  * The HTTP service, for networks where WebSockets are blocked (the original's `server_service`
  * NORMAL): controls post their values with htmx's `hx-post` (serialized per page with
  * `hx-sync="body:queue all"`, so order is kept and nothing is dropped), and everything the server
  * sends comes down one Server-Sent Events stream per tab, read by htmx's `hx-sse` extension.
  * A tab is the SSE stream; its posts name it with a random secret (`DD-Client`), never its id.
  * The messages are the same JSON the WebSocket carries, handled by the same runtime code.
+ * Posts must be same-origin and are read no further than the runtime's message limit.
  */
 
-import { Client, type Transport } from "../core/client.ts";
+import type { Client, Transport } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
-import { FRAME, HEADER, HTTP_UPDATE_PATH } from "../core/wire.ts";
-import { identify, type Identity } from "./serve.ts";
-import { readBody } from "./body.ts";
+import { FRAME, HEADER } from "../core/wire.ts";
+import { readBody } from "../server/body.ts";
+import { newTab } from "./tab.ts";
+import type { Identity, TransportAdapter, TransportMount } from "./types.ts";
 
 export const CLIENT_HEADER = "DD-Client";
 export const EVENTS_PATH = "/_dd/events";
-export const UPDATE_PATH = `/${HTTP_UPDATE_PATH}`;
+/** The post target, relative to the page (controls name it in `hx-post`). */
+export const UPDATE_PATH = "/_dd/update";
 
 const enc = new TextEncoder();
 
@@ -82,8 +85,7 @@ export class HttpService {
             close();
           },
         };
-        client = new Client(transport, { ip, userAgent: req.headers.get("user-agent") ?? "", origin: req.headers.get("origin") ?? "" }, (e) => rt.reportError(e, client));
-        identify(client, who);
+        client = newTab(rt, transport, { ip, userAgent: req.headers.get("user-agent") ?? "", origin: req.headers.get("origin") ?? "" }, who);
         this.bySecret.set(secret, client);
         write(sseEvent(JSON.stringify({ [FRAME.hello]: { id: client.id, secret } }), "dd"));
         rt.connect(client, version, reconnect);
@@ -105,7 +107,6 @@ export class HttpService {
   async update(req: Request): Promise<Response> {
     const client = this.bySecret.get(req.headers.get(CLIENT_HEADER) ?? "");
     if (!client) return text(409, "[DD_BAD_MESSAGE] this page's event stream is not connected (reload the page)");
-    // Element access reads the runtime's private limit (type-checked, unlike a cast).
     const body = await readBody(req, this.rt["maxMessageBytes"]);
     if (body instanceof Response) return body;
     const values: Record<string, unknown> = {};
@@ -136,3 +137,29 @@ export class HttpService {
 function text(status: number, body: string): Response {
   return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
+
+/** As the WebSocket's: a background tab keeps its stream, and reconnects quickly. */
+const HTMX_SSE = { sse: { pauseOnBackground: false, reconnectDelay: 250, reconnectMaxDelay: 5000 } };
+
+function mount({ app, prefix, runtime, edge, gate }: TransportMount): void {
+  const http = new HttpService(runtime);
+  app
+    .get(`${prefix}${EVENTS_PATH}`, ({ request, server }) => {
+      const who = gate(request, "socket");
+      if (who instanceof Response) return who;
+      return http.events(request, edge.ip(request, server), who);
+    })
+    .post(`${prefix}${UPDATE_PATH}`, ({ request }) => {
+      if (!edge.sameOrigin(request, true)) return text(403, "Cross-origin request refused");
+      const who = gate(request, "post");
+      if (who instanceof Response) return who;
+      return http.update(request);
+    }, { parse: "none" });
+}
+
+export const httpSse: TransportAdapter = {
+  name: "http",
+  sendAttrs: (trigger) => ({ "hx-post": UPDATE_PATH.slice(1), "hx-trigger": trigger, "hx-sync": "body:queue all", "hx-swap": "none" }),
+  page: (version) => ({ scripts: ["hx-sse.js"], bodyAttrs: { "hx-sse:connect": `${EVENTS_PATH.slice(1)}?v=${version}` }, htmxConfig: HTMX_SSE }),
+  mount,
+};
