@@ -3,18 +3,18 @@
  * The browser's files, embedded: imported `with { type: "file" }` so `bun build --compile` puts
  * them inside the executable, read once into memory at start, served with an ETag and a gzip
  * variant made at its first request (compressing all of them at start cost ~2 ms of every start,
- * and a page rarely needs them all). Nothing is read from the working directory.
+ * and a page rarely needs them all). Nothing is read from the working directory. A transport's own
+ * client script (htmx's hx-ws or hx-sse) is imported by its adapter (src/transports/) and added here.
  */
 
 import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "file" };
-import hxWsJs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
-import hxSseJs from "htmx.org/dist/ext/hx-sse.min.js" with { type: "file" };
 import glueJs from "../../public/dash-devices.js" with { type: "file" };
 import css from "../../public/dash-devices.css" with { type: "file" };
 import graphJs from "../../public/graph.js" with { type: "file" };
 import clientsideJs from "../../public/clientside.js" with { type: "file" };
 import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "file" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "file" };
+import { transportFiles } from "../transports/index.ts";
 
 export interface Asset {
   body: Uint8Array;
@@ -26,14 +26,13 @@ export interface Asset {
 
 const SOURCES: Record<string, [string, string]> = {
   "htmx.js": [htmxJs, "text/javascript; charset=utf-8"],
-  "hx-ws.js": [hxWsJs, "text/javascript; charset=utf-8"],
-  "hx-sse.js": [hxSseJs, "text/javascript; charset=utf-8"],
   "dash-devices.js": [glueJs, "text/javascript; charset=utf-8"],
   "dash-devices.css": [css, "text/css; charset=utf-8"],
   "graph.js": [graphJs, "text/javascript; charset=utf-8"],
   "clientside.js": [clientsideJs, "text/javascript; charset=utf-8"],
   "uplot.js": [uplotJs, "text/javascript; charset=utf-8"],
   "uplot.css": [uplotCss, "text/css; charset=utf-8"],
+  ...transportFiles(),
 };
 
 let loaded: Map<string, Asset> | undefined;

@@ -9,6 +9,7 @@
  * Posts must be same-origin and are read no further than the runtime's message limit.
  */
 
+import hxSseJs from "htmx.org/dist/ext/hx-sse.min.js" with { type: "file" };
 import type { Client, Transport } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { FRAME, HEADER } from "../core/wire.ts";
@@ -162,4 +163,5 @@ export const httpSse: TransportAdapter = {
   sendAttrs: (trigger) => ({ "hx-post": UPDATE_PATH.slice(1), "hx-trigger": trigger, "hx-sync": "body:queue all", "hx-swap": "none" }),
   page: (version) => ({ scripts: ["hx-sse.js"], bodyAttrs: { "hx-sse:connect": `${EVENTS_PATH.slice(1)}?v=${version}` }, htmxConfig: HTMX_SSE }),
   mount,
+  files: { "hx-sse.js": [hxSseJs, "text/javascript; charset=utf-8"] },
 };

@@ -2,15 +2,15 @@
  * @module transports
  * The registered transports, by the name apps choose them with (`serverService`,
  * `DD_SERVER_SERVICE`). Adding one: a file in this folder exporting a `TransportAdapter`
- * (./types.ts), its client script embedded in server/assets.ts if htmx needs a new extension, and
- * one line below.
+ * (./types.ts: routes, control attributes, page additions, its client script as `files`), and one
+ * line below.
  */
 
 import { httpSse } from "./http-sse.ts";
-import type { TransportAdapter } from "./types.ts";
+import type { EmbeddedFile, TransportAdapter } from "./types.ts";
 import { websocket } from "./websocket.ts";
 
-export type { Gate, Identity, PageAdditions, SendAttrs, TransportAdapter, TransportMount } from "./types.ts";
+export type { EmbeddedFile, Gate, Identity, PageAdditions, SendAttrs, TransportAdapter, TransportMount } from "./types.ts";
 
 const TRANSPORTS = {
   websocket,
@@ -30,6 +30,11 @@ export function isTransportName(name: unknown): name is TransportName {
 /** The transport registered as `name` (the default when none is given). */
 export function transportNamed(name: TransportName = TRANSPORT_NAMES[0]!): TransportAdapter {
   return TRANSPORTS[name];
+}
+
+/** The browser files of every registered transport (server/assets.ts embeds and serves them). */
+export function transportFiles(): Record<string, EmbeddedFile> {
+  return Object.assign({}, ...Object.values(TRANSPORTS).map((t: TransportAdapter) => t.files ?? {}));
 }
 
 /** Options every registered transport needs from the Elysia app (e.g. the WebSocket's limits). */

@@ -23,9 +23,12 @@ export type Gate = (req: Request, kind: "page" | "socket" | "post") => Identity 
 /** The attributes that make a rendered control send its values when `trigger` fires ("change", "input", "click", ...). */
 export type SendAttrs = (trigger: string) => Record<string, unknown>;
 
+/** An embedded browser file: the path a `with { type: "file" }` import gave, and its content type. */
+export type EmbeddedFile = readonly [path: string, type: string];
+
 /** What a transport adds to the page shell, besides the layout. */
 export interface PageAdditions {
-  /** Embedded assets (server/assets.ts) loaded after htmx and before the glue script. */
+  /** Embedded assets (its `files`, or server/assets.ts) loaded after htmx and before the glue script. */
   readonly scripts: readonly string[];
   /** Attributes of `<body>`: typically the htmx extension's connect attribute. */
   readonly bodyAttrs: Readonly<Record<string, string>>;
@@ -56,6 +59,8 @@ export interface TransportAdapter {
   page(version: number): PageAdditions;
   /** Adds this transport's routes for one runtime under `m.prefix`. */
   mount(m: TransportMount): void;
+  /** Browser files it embeds and serves under /_dd/ (its htmx extension), by name. */
+  readonly files?: Readonly<Record<string, EmbeddedFile>>;
   /** Options for the Elysia app (and so Bun.serve), merged for every registered transport. */
   readonly serverConfig?: Record<string, unknown>;
 }

@@ -8,6 +8,7 @@
  */
 
 import type { ServerWebSocket } from "bun";
+import hxWsJs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
 import type { Client, Transport } from "../core/client.ts";
 import { QUERY } from "../core/wire.ts";
 import { reverseLookup } from "../server/hostname.ts";
@@ -87,5 +88,6 @@ export const websocket: TransportAdapter = {
   sendAttrs: (trigger) => ({ "hx-ws:send": true, "hx-trigger": trigger }),
   page: (version) => ({ scripts: ["hx-ws.js"], bodyAttrs: { "hx-ws:connect": `${WS_PATH.slice(1)}?v=${version}` }, htmxConfig: HTMX_WS }),
   mount,
+  files: { "hx-ws.js": [hxWsJs, "text/javascript; charset=utf-8"] },
   serverConfig: { websocket: { maxPayloadLength: SOCKET_MAX_PAYLOAD, idleTimeout: 120, perMessageDeflate: false, sendPings: true } },
 };
