@@ -7,7 +7,7 @@
  * every few seconds for the counters (the console's server-driven dcc.Interval).
  */
 
-import type { App } from "../app.ts";
+import type { AppSurface } from "../app-surface.ts";
 import type { Client } from "../core/client.ts";
 import type { Child, Component } from "../core/component.ts";
 import { html } from "../core/html.ts";
@@ -23,7 +23,7 @@ import { card, clip, clock, field, muted, note, roleBadge, since } from "./ui.ts
 const COLUMNS = ["Tab", "User", "IP", "Host", "Connected since", "In / out", "Last RTT"];
 const MAX_MESSAGE = 500;
 
-function tabsOf(app: App): Client[] {
+function tabsOf(app: AppSurface): Client[] {
   return [...app.clients].sort((a, b) => a.connectTime.getTime() - b.connectTime.getTime());
 }
 
@@ -45,7 +45,7 @@ function row(c: Client, now: number): Child[] {
   ];
 }
 
-function options(app: App) {
+function options(app: AppSurface) {
   const now = Date.now();
   return tabsOf(app).map((c) => ({ value: c.id, label: row(c, now), title: c.userAgent.slice(0, 200) || undefined }));
 }
@@ -54,11 +54,11 @@ function countBadge(n: number): string {
   return n === 1 ? "1 tab" : `${n} tabs`;
 }
 
-function selected(app: App, id: unknown): Client | undefined {
+function selected(app: AppSurface, id: unknown): Client | undefined {
   return typeof id === "string" ? tabsOf(app).find((c) => c.id === id) : undefined;
 }
 
-function summary(app: App, id: unknown): Child {
+function summary(app: AppSurface, id: unknown): Child {
   if (id === null || id === undefined) return muted("Click a tab in the list to disconnect it, end its session or message it.");
   const c = selected(app, id);
   if (!c) return note("info", `Tab ${String(id)} has left.`);

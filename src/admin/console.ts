@@ -9,7 +9,7 @@
  * again (guard.ts).
  */
 
-import type { App } from "../app.ts";
+import type { AppSurface } from "../app-surface.ts";
 import { html } from "../core/html.ts";
 import { dcc } from "../core/dcc/index.ts";
 import { Input, Output } from "../core/dependencies.ts";
@@ -45,7 +45,7 @@ export interface ConsoleHandle {
   stop(): void;
 }
 
-export function buildAdminConsole(admin: App, deps: AdminDeps): ConsoleHandle {
+export function buildAdminConsole(admin: AppSurface, deps: AdminDeps): ConsoleHandle {
   const redraws = new Redraws(admin, deps.app, deps.redrawMs);
   const ctx: ConsoleContext = {
     admin,

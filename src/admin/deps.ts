@@ -5,15 +5,14 @@
  * that make every open console tab redraw a section at once.
  */
 
-import type { App } from "../app.ts";
+import type { AppSurface } from "../app-surface.ts";
 import type { Client } from "../core/client.ts";
 import type { Logger } from "../core/log.ts";
 import type { Db } from "../db/open.ts";
-import type { MaintenanceDeps } from "./maintenance.ts";
 
 export interface AdminDeps {
   /** The device app whose tabs the console shows. */
-  app: App;
+  app: AppSurface;
   db: Db;
   log: Logger;
   /** Closes every tab of a browser session (after revocation), in the app and in the console. */
@@ -30,9 +29,23 @@ export interface AdminDeps {
   redrawMs?: number;
 }
 
+/** What the Maintenance section (maintenance.ts) needs from the appliance (absent: the section is not shown). */
+export interface MaintenanceDeps {
+  /** The database file, to show its place and size. */
+  dbPath: string;
+  /** A one-time download link for this admin session. */
+  backupLink(sessionId: string): string;
+  /** Seconds a link works. */
+  linkSeconds: number;
+  /** Whether POST /admin/update can stage a new executable (installed with the updater). */
+  updates: boolean;
+  /** The updater's last outcome, one line, if it ever ran. */
+  lastUpdate?(): string | undefined;
+}
+
 export interface ConsoleContext {
   /** The console itself (a dash-devices app mounted at /admin). */
-  admin: App;
+  admin: AppSurface;
   deps: AdminDeps;
   /** Every open console tab redraws its tabs table (coalesced: a few times a second at most). */
   tabsChanged(): void;

@@ -14,22 +14,8 @@ import { html } from "../core/html.ts";
 import { Input, Output } from "../core/dependencies.ts";
 import type { CallbackContext } from "../core/invoke.ts";
 import { requireAdmin } from "./guard.ts";
-import type { ConsoleContext } from "./deps.ts";
+import type { ConsoleContext, MaintenanceDeps } from "./deps.ts";
 import { card, muted, note } from "./ui.ts";
-
-/** What the section needs from the appliance (absent: the section is not shown). */
-export interface MaintenanceDeps {
-  /** The database file, to show its place and size. */
-  dbPath: string;
-  /** A one-time download link for this admin session. */
-  backupLink(sessionId: string): string;
-  /** Seconds a link works. */
-  linkSeconds: number;
-  /** Whether POST /admin/update can stage a new executable (installed with the updater). */
-  updates: boolean;
-  /** The updater's last outcome, one line, if it ever ran. */
-  lastUpdate?(): string | undefined;
-}
 
 /**
  * A plain HTML form that posts the chosen file to POST /admin/update (multipart, one field): the

@@ -9,7 +9,7 @@
  * (anonymous tabs coming and going leave it alone).
  */
 
-import type { App } from "../app.ts";
+import type { AppSurface } from "../app-surface.ts";
 
 /** Console redraws happen at most this often, whatever the rate of changes. */
 export const REDRAW_MS = 250;
@@ -29,8 +29,8 @@ export class Redraws {
   private userTabs = "";
 
   constructor(
-    private readonly admin: App,
-    private readonly app: App,
+    private readonly admin: AppSurface,
+    private readonly app: AppSurface,
     private readonly windowMs = REDRAW_MS,
   ) {}
 

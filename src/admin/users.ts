@@ -23,7 +23,8 @@ import { card, dateTime, field, muted, note, roleBadge } from "./ui.ts";
 
 /** A second click on "Delete user" within this time confirms. */
 const CONFIRM_MS = 15_000;
-const ROLE_OPTIONS = ROLES.map((r) => ({ label: r, value: r }));
+/** Most powerful first, as the console always listed them. */
+const ROLE_OPTIONS = [...ROLES].reverse().map((r) => ({ label: r, value: r }));
 
 function usersTable(ctx: ConsoleContext, me?: number): Component {
   const { db, app } = ctx.deps;

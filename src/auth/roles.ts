@@ -1,22 +1,19 @@
 /**
  * @module auth/roles
- * What each role may do. admin ⊃ operator ⊃ viewer: a viewer sees live state, an operator also
- * drives device controls, an admin also manages clients, sessions and users. No role (anonymous)
- * may do nothing by itself; an app that is public decides that before asking here.
+ * What each role may do, in actions: view (live state), operate (drive device controls), admin
+ * (manage clients, sessions and users). The roles themselves and their order are core/roles.ts;
+ * an action needs the role of the same rank. No role (anonymous) may do nothing by itself; an app
+ * that is public decides that before asking here.
  */
 
-import { ROLES, type Role } from "../db/schema.ts";
+import { hasRole, isRole, ROLES, type Role } from "../core/roles.ts";
 
-export { ROLES, type Role };
+export { isRole, ROLES, type Role };
 
 export type Action = "view" | "operate" | "admin";
 
-const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
-const NEEDS: Record<Action, number> = { view: 1, operate: 2, admin: 3 };
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
-}
+/** The least role that may perform an action ("operate" → "operator"). */
+const NEEDS: Record<Action, Role> = { view: "viewer", operate: "operator", admin: "admin" };
 
 /**
  * Whether a role may perform an action.
@@ -26,11 +23,10 @@ export function isRole(value: unknown): value is Role {
  * can(null, "view");          // false (anonymous)
  */
 export function can(role: Role | null | undefined, action: Action): boolean {
-  if (!role || !isRole(role)) return false;
-  return RANK[role] >= NEEDS[action];
+  return hasRole(role, NEEDS[action]);
 }
 
 /** The least role that may perform an action ("operate" → "operator"). */
 export function roleFor(action: Action): Role {
-  return action === "admin" ? "admin" : action === "operate" ? "operator" : "viewer";
+  return NEEDS[action];
 }

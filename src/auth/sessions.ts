@@ -9,10 +9,9 @@
 import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { audit, type AuditActor } from "../db/audit.ts";
 import type { Db } from "../db/open.ts";
-import { sessions, users, type Session } from "../db/schema.ts";
+import { sessions, users, type PublicUser, type Session } from "../db/schema.ts";
 import { POLICY } from "./policy.ts";
 import { hashToken, isTokenShaped, newToken, safeEqual } from "./tokens.ts";
-import type { PublicUser } from "./users.ts";
 
 const MAX_IP = 64;
 const MAX_UA = 512;

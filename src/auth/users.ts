@@ -10,14 +10,14 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { DashDevicesError, describe } from "../core/errors.ts";
 import { audit, type AuditActor } from "../db/audit.ts";
 import type { Db } from "../db/open.ts";
-import { users, type Role, type User } from "../db/schema.ts";
+import { users, type PublicUser, type Role, type User } from "../db/schema.ts";
 import { hashPassword, verifyOrBurn } from "./password.ts";
 import { POLICY } from "./policy.ts";
-import { isRole } from "./roles.ts";
+import { isRole, ROLES } from "./roles.ts";
 import { clearUsernameFailures } from "./rate-limit.ts";
 import { revokeUserSessionsIn } from "./sessions.ts";
 
-export type PublicUser = Omit<User, "passwordHash">;
+export type { PublicUser };
 
 export interface ChangeOptions {
   /** Who is making the change (for the audit log); omitted for the CLI or the server itself. */
@@ -52,7 +52,7 @@ function checkRole(role: unknown): Role {
   if (!isRole(role)) {
     throw new DashDevicesError("DD_BAD_OPTION", {
       what: "unknown role.",
-      expected: '"admin", "operator" or "viewer"',
+      expected: ROLES.map((r) => JSON.stringify(r)).join(", "),
       found: describe(role, 40),
       fix: "use one of the three roles",
     });

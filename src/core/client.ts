@@ -1,26 +1,27 @@
 /**
  * @module client
- * A client is one WebSocket connection, i.e. one browser tab. It carries what the app may want
- * to know (connect time, address, user agent, authentication, free fields) and what the runtime
- * needs (its private store, its message queue, its outbox). The transport is an interface so the
- * core knows nothing of Bun or Elysia.
+ * A client is one connection, i.e. one browser tab. It carries what the app may want to know
+ * (connect time, address, user agent, authentication, the app's own fields in `data`) and what the
+ * runtime needs (its private store, its message queue, its outbox). The transport is an interface
+ * (core/transport.ts) so the core knows nothing of Bun or Elysia. A misspelt field
+ * (`client.usrename`) does not compile: the app's fields go in `client.data`.
  */
 
 import { PropStore } from "./store.ts";
 import { SerialQueue } from "./serial.ts";
 import { Outbox } from "./outbox.ts";
 import type { BudgetKind } from "./budgets.ts";
+import type { Transport } from "./transport.ts";
 
-/** What the core needs from a socket. `send` returns Bun's codes: bytes sent, -1 queued, 0 dropped. */
-export interface Transport {
-  send(frame: string): number;
-  /** If present, frames are handed over as objects (the HTTP service writes them as SSE events). */
-  sendFrame?(frame: Record<string, unknown>): number;
-  /** Bytes waiting in the socket's send buffer. */
-  buffered(): number;
-  close(code?: number, reason?: string): void;
-  /** Sends a ping; the adapter calls `client.pong()` when the answer comes (round-trip time). */
-  ping?(): void;
+export type { Transport };
+
+/**
+ * The app's own fields on a tab: `client.data.nickname = "..."`. Declare the ones you use and they
+ * are typed everywhere:
+ * `declare module "dash-devices" { interface ClientData { nickname?: string } }`.
+ */
+export interface ClientData {
+  [field: string]: unknown;
 }
 
 export interface ClientInfo {
@@ -50,8 +51,8 @@ export class Client {
   /** Free for the app: set it at login (the original's `client.authentication`). */
   authentication: unknown = undefined;
   username: string | undefined;
-  /** Free fields for the app. Plain properties work too. */
-  readonly data: Record<string, unknown> = {};
+  /** The app's own fields for this tab (typed by declaring them on `ClientData`). */
+  readonly data: ClientData = {};
   connected = true;
   messagesIn = 0;
   messagesOut = 0;
@@ -72,8 +73,6 @@ export class Client {
   closedReason: string | undefined;
   /** @internal set by the runtime: closes this tab over a budget (the outbox calls it). */
   overBudget: (kind: BudgetKind) => void = () => {};
-
-  [field: string]: unknown;
 
   constructor(readonly transport: Transport, info: ClientInfo, onError: (e: unknown) => void) {
     this.id = `${Date.now().toString(36).slice(-5)}-${++counter}`;

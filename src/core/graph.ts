@@ -9,9 +9,16 @@ import { hasProp, type ComponentSpec } from "./component.ts";
 import { InputDep, OutputDep, StateDep, type AnyDep } from "./dependencies.ts";
 import { DashDevicesError, describe } from "./errors.ts";
 import { Services, type Service } from "./services.ts";
+import { isRole, roleRank, ROLES } from "./roles.ts";
 
 // biome-ignore lint: user callbacks take any arguments.
 export type CallbackFn = (...args: any[]) => unknown;
+
+type Dep = InputDep | OutputDep | StateDep;
+/** One dependency, a list of them, or null (first: "no output"). */
+export type DepArg = Dep | readonly Dep[] | null;
+/** `(outputs, inputs, states?, fn, options?)`, or Dash's flat form `(Output, Input, Input, fn)`. */
+export type CallbackArgs = [...deps: DepArg[], fn: CallbackFn] | [...deps: DepArg[], fn: CallbackFn, options: CallbackOptions | undefined];
 
 export interface CallbackOptions {
   /** A preset from `Services` or any combination of its fields. */
@@ -42,9 +49,6 @@ export interface CallbackDef {
 }
 
 const ORDER = { Output: 0, Input: 1, State: 2 } as const;
-
-/** Roles a callback may ask for, lowest first (the server's access rules rank them the same way). */
-const ROLES = ["viewer", "operator", "admin"] as const;
 
 /** Where a value written by a tab can go (see {@link CallbackGraph.reach}). */
 export interface Reach {
@@ -196,10 +200,10 @@ export function parseCallbackArgs(args: unknown[], index: number, defaultService
     });
   }
   const preventInitialCall = !!options.preventInitialCall || noOutput || service.initialCall === "none";
-  if (options.role !== undefined && !(ROLES as readonly string[]).includes(options.role)) {
+  if (options.role !== undefined && !isRole(options.role)) {
     throw new DashDevicesError("DD_BAD_OPTION", {
       what: `callback "${name}" asks for an unknown role.`,
-      expected: '"viewer", "operator" or "admin"',
+      expected: ROLES.map((r) => JSON.stringify(r)).join(", "),
       found: JSON.stringify(options.role),
       fix: 'e.g. { role: "operator" }',
     });
@@ -286,7 +290,7 @@ export class CallbackGraph {
         if (seenCbs.has(cb)) continue;
         seenCbs.add(cb);
         if (cb.service.shared) r.shared = true;
-        if (cb.role && ROLES.indexOf(cb.role as (typeof ROLES)[number]) > (r.role ? ROLES.indexOf(r.role as (typeof ROLES)[number]) : -1)) {
+        if (cb.role && roleRank(cb.role) > roleRank(r.role)) {
           r.role = cb.role;
           r.roleBy = cb.name;
         }

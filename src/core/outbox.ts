@@ -9,7 +9,17 @@
  */
 
 import { FRAME } from "./wire.ts";
-import type { Client } from "./client.ts";
+import type { BudgetKind } from "./budgets.ts";
+import type { Transport } from "./transport.ts";
+
+/** What an outbox needs of its tab (a Client): its connection, whether it is open, its budgets. */
+export interface OutboxOwner {
+  readonly transport: Transport;
+  readonly connected: boolean;
+  messagesOut: number;
+  /** Closes the tab over a budget (set by the runtime). */
+  overBudget(kind: BudgetKind): void;
+}
 
 /** Above this many buffered bytes a client is "slow": we stop writing until it drains. */
 export const HIGH_WATER = 256 * 1024;
@@ -47,7 +57,7 @@ export class Outbox {
   /** Budgets of what may wait for this client (the runtime sets them; none by default). */
   limits = { pendingBytes: Infinity, blockedMs: Infinity };
 
-  constructor(private readonly client: Client) {}
+  constructor(private readonly client: OutboxOwner) {}
 
   /** Queue an HTML fragment (already carrying hx-swap-oob) for component `id`. */
   put(id: string, html: string): void {

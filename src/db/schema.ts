@@ -9,10 +9,11 @@
 
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ROLES, type Role } from "../core/roles.ts";
 
-/** Roles, from most to least powerful. Kept here so the schema's CHECK and the code agree. */
-export const ROLES = ["admin", "operator", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
+// The one list of roles is core/roles.ts; the CHECK below repeats it in SQL (a migration is
+// needed to change it) and test/db/schema-roles.test.ts checks that the two agree.
+export { ROLES, type Role };
 
 const ms = (name: string) => integer(name, { mode: "timestamp_ms" });
 
@@ -36,6 +37,8 @@ export const users = sqliteTable(
   ],
 );
 export type User = typeof users.$inferSelect;
+/** A user as every function outside auth/users.ts sees it: never its password hash. */
+export type PublicUser = Omit<User, "passwordHash">;
 export type NewUser = typeof users.$inferInsert;
 
 export const sessions = sqliteTable(

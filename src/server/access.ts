@@ -9,6 +9,7 @@
 
 import type { Client } from "../core/client.ts";
 import { DashDevicesError } from "../core/errors.ts";
+import { hasRole, roleRank } from "../core/roles.ts";
 import type { CallbackGraph } from "../core/graph.ts";
 import type { Db } from "../db/open.ts";
 import { getSession, lookupSession } from "../auth/sessions.ts";
@@ -16,11 +17,6 @@ import { readSessionToken } from "../auth/cookie.ts";
 import type { Gate, Identity } from "./serve.ts";
 
 export type AccessMode = "public" | "login";
-export const ROLE_RANK: Record<string, number> = { viewer: 0, operator: 1, admin: 2 };
-
-export function hasRole(role: string | undefined, needed: string): boolean {
-  return role !== undefined && (ROLE_RANK[role] ?? -1) >= (ROLE_RANK[needed] ?? Infinity);
-}
 
 /**
  * Same-origin "next" paths only: never an open redirect. Browsers drop tabs and newlines from a
@@ -115,7 +111,7 @@ export class Access {
       let by: string | undefined;
       for (const key of keys) {
         const r = graph.reach(key);
-        if (r.role && (!needed || (ROLE_RANK[r.role] ?? 0) > (ROLE_RANK[needed] ?? 0))) {
+        if (r.role && (!needed || roleRank(r.role) > roleRank(needed))) {
           needed = r.role;
           by = r.roleBy;
         }

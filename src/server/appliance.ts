@@ -7,7 +7,7 @@
  * a device that needs no accounts).
  */
 
-import type { App } from "../app.ts";
+import type { AppSurface } from "../app-surface.ts";
 import type { Client } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { startIntervals } from "../core/intervals.ts";
@@ -69,7 +69,7 @@ export interface Appliance {
   /** The http:// port that redirects to https (--http-redirect). */
   redirectPort: number | undefined;
   db: DatabaseHandle | undefined;
-  admin: App | undefined;
+  admin: AppSurface | undefined;
   stop(): Promise<void>;
 }
 
@@ -84,13 +84,13 @@ const PING_MS = 5000;
  */
 export const applianceTimings = { sessionSweepMs: 20_000, auditFlushMs: 250, auditBatchRows: 100, consoleRedrawMs: REDRAW_MS };
 
-export async function startAppliance(app: App, where: ListenConfig, o: ApplianceOptions, makeApp: (title: string) => App): Promise<Appliance> {
+export async function startAppliance(app: AppSurface, where: ListenConfig, o: ApplianceOptions, makeApp: (title: string) => AppSurface): Promise<Appliance> {
   const rt = app.runtime;
   const log = rt.log;
   const mounts: Mount[] = [{ prefix: "", runtime: rt, title: o.title, serverService: o.serverService }];
   const stops: (() => void)[] = [];
   let db: DatabaseHandle | undefined;
-  let admin: App | undefined;
+  let admin: AppSurface | undefined;
   let setupToken: string | undefined;
   let auditBuffer: AuditBuffer | undefined;
   let maintenance: Routes | undefined;

@@ -13,13 +13,13 @@
  * app.layout = html.Div([lease.panel(), dcc.Slider({ id: "joint1" }), ...]);
  */
 
-import type { App } from "../app.ts";
+import type { AppSurface } from "../app-surface.ts";
 import type { Client } from "../core/client.ts";
 import type { Component } from "../core/component.ts";
 import { Input } from "../core/dependencies.ts";
 import { DashDevicesError } from "../core/errors.ts";
 import { html } from "../core/html.ts";
-import { hasRole } from "./access.ts";
+import { hasRole } from "../core/roles.ts";
 
 export interface LeaseOptions {
   /** Ids of the controls the lease covers (default: every control whose value reaches a shared callback, as Input or State). */
@@ -47,7 +47,7 @@ export class ControlLease {
   private readonly idleMs: number;
 
   constructor(
-    private readonly app: App,
+    private readonly app: AppSurface,
     private readonly options: LeaseOptions = {},
   ) {
     this.idleMs = options.idleMs ?? 120_000;

@@ -11,7 +11,33 @@
 
 import type { I2CBus, I2CDeviceId, I2CFuncs, PromisifiedBus } from "i2c-bus";
 import { badArg } from "../device-error.ts";
-import type { I2CBusBase } from "./base.ts";
+
+/**
+ * What the callback bus wraps: the promise API plus the synchronous calls (I2CBusBase is one; this
+ * file does not import it, so the two files import in one direction only).
+ */
+export interface SyncPromiseBus extends Omit<PromisifiedBus, "scan" | "writeQuick"> {
+  scan(startAddr?: number, endAddr?: number): Promise<number[]>;
+  /** i2c-bus's `(address, bit)` as well as its declarations' `(address, command, bit)`. */
+  writeQuick(address: number, commandOrBit: number, bit?: number): Promise<void>;
+  i2cFuncsSync(): I2CFuncs;
+  readByteSync(address: number, command: number): number;
+  readWordSync(address: number, command: number): number;
+  readI2cBlockSync(address: number, command: number, length: number, buffer: Uint8Array): number;
+  receiveByteSync(address: number): number;
+  sendByteSync(address: number, byte: number): unknown;
+  writeByteSync(address: number, command: number, byte: number): unknown;
+  writeWordSync(address: number, command: number, word: number): unknown;
+  writeQuickSync(address: number, commandOrBit: number, bit?: number): unknown;
+  writeI2cBlockSync(address: number, command: number, length: number, buffer: Uint8Array): number;
+  readBlockSync(address: number, command: number, buffer: Uint8Array): number;
+  writeBlockSync(address: number, command: number, length: number, buffer: Uint8Array): number;
+  i2cReadSync(address: number, length: number, buffer: Uint8Array): number;
+  i2cWriteSync(address: number, length: number, buffer: Uint8Array): number;
+  scanSync(startAddr?: number, endAddr?: number): number[];
+  deviceIdSync(address: number): I2CDeviceId;
+  closeSync(): void;
+}
 
 type Cb<T> = (err: unknown, result: T) => unknown;
 type BufCb = (err: unknown, bytes: number, buffer: Buffer) => unknown;
@@ -35,7 +61,7 @@ function bufLater(cb: unknown, buffer: Buffer, fn: () => number | Promise<number
 }
 
 export class CallbackI2CBus implements I2CBus {
-  constructor(private readonly p: I2CBusBase) {}
+  constructor(private readonly p: SyncPromiseBus) {}
 
   promisifiedBus(): PromisifiedBus { return this.p; }
 

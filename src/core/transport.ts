@@ -1,0 +1,19 @@
+/**
+ * @module transport
+ * What the core needs from one tab's connection, whatever carries it (a WebSocket, HTTP posts up
+ * and Server-Sent Events down: src/transports/). The core writes frames and reads how much is
+ * waiting; it never names a transport. Unit tests implement it in memory
+ * (test/helpers/memory-transport.ts).
+ */
+
+/** What the core needs from a socket. `send` returns Bun's codes: bytes sent, -1 queued, 0 dropped. */
+export interface Transport {
+  send(frame: string): number;
+  /** If present, frames are handed over as objects (the HTTP service writes them as SSE events). */
+  sendFrame?(frame: Record<string, unknown>): number;
+  /** Bytes waiting in the socket's send buffer. */
+  buffered(): number;
+  close(code?: number, reason?: string): void;
+  /** Sends a ping; the adapter calls `client.pong()` when the answer comes (round-trip time). */
+  ping?(): void;
+}
