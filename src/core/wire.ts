@@ -1,8 +1,8 @@
 /**
  * @module wire
  * Every name that crosses the wire or ties server markup to the glue script, in one place.
- * The browser side (public/dash-devices.js) repeats these few strings; test/wire.test.ts checks
- * that the two agree. A transport's own paths (`/ws`, `/_dd/events`, `/_dd/update`) are in its
+ * The browser side (public/dash-devices.js) repeats these few strings; test/core/wire.test.ts
+ * checks that the two agree. A transport's own paths (`/ws`, `/_dd/events`, `/_dd/update`) are in its
  * adapter (src/transports/).
  */
 

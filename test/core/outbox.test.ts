@@ -1,0 +1,116 @@
+// The outbox (src/core/outbox.ts) on an in-memory transport: one frame per burst, the newest render
+// of a component wins, acks only grow, a backed-up socket gets the latest state once it drains, and
+// a socket that stays backed up is closed over its budget.
+import { expect, test } from "bun:test";
+import { HIGH_WATER, MAX_TOASTS, Outbox, type OutboxOwner } from "../../src/core/outbox.ts";
+import type { BudgetKind } from "../../src/core/budgets.ts";
+import { MemoryTransport, settle } from "../helpers/memory-transport.ts";
+
+function owner(): OutboxOwner & { transport: MemoryTransport; over: BudgetKind[] } {
+  const over: BudgetKind[] = [];
+  return { transport: new MemoryTransport(), connected: true, messagesOut: 0, over, overBudget: (k) => over.push(k) };
+}
+
+test("a burst of puts leaves as one frame; a newer render of a component replaces the older and moves to the end", async () => {
+  const o = owner();
+  const box = new Outbox(o);
+  box.put("a", "<a1>");
+  box.put("b", "<b1>");
+  box.put("a", "<a2>");
+  box.putVersion(7);
+  box.putVersion(5); // versions never go back
+  box.putAck(3);
+  box.putAck(2); // nor acks
+  expect(o.transport.frames).toEqual([]); // nothing before the burst is over
+  await settle();
+  expect(o.transport.frames).toEqual([{ content: "<b1><a2>", v: 7, ack: 3 }]);
+  expect(o.messagesOut).toBe(1);
+  await settle();
+  expect(o.transport.frames.length).toBe(1); // nothing new, nothing sent
+});
+
+test("a frame with only a version waits: the version rides along with the next content or ack", async () => {
+  const o = owner();
+  const box = new Outbox(o);
+  box.putVersion(4);
+  await settle();
+  expect(o.transport.frames).toEqual([]);
+  box.putAck(1);
+  await settle();
+  expect(o.transport.frames).toEqual([{ v: 4, ack: 1 }]);
+});
+
+test("errors and toasts: at most MAX_TOASTS wait, the latest kept, in order", async () => {
+  const o = owner();
+  const box = new Outbox(o);
+  for (let i = 1; i <= MAX_TOASTS + 2; i++) box.putError("DD_X", `m${i}`, `<t${i}>`);
+  await settle();
+  const [f] = o.transport.frames;
+  expect(f!.errors!.map((e) => e.message)).toEqual(Array.from({ length: MAX_TOASTS }, (_, i) => `m${i + 3}`));
+  expect(f!.content).toBe(Array.from({ length: MAX_TOASTS }, (_, i) => `<t${i + 3}>`).join(""));
+});
+
+test("appends to a component are kept in order; a full render replaces them", async () => {
+  const o = owner();
+  const box = new Outbox(o);
+  box.putAppend("g", "<p1>", () => "<full>");
+  box.putAppend("g", "<p2>", () => "<full>");
+  await settle();
+  expect(o.transport.frames[0]!.content).toBe("<p1><p2>");
+  box.putAppend("g", "<p3>", () => "<full>");
+  box.put("g", "<g-render>");
+  await settle();
+  expect(o.transport.frames[1]!.content).toBe("<g-render>");
+});
+
+test("a backed-up socket is not written to; once it drains it gets the latest render of each component, once", async () => {
+  const o = owner();
+  const box = new Outbox(o);
+  o.transport.bufferedBytes = HIGH_WATER + 1;
+  for (let i = 1; i <= 100; i++) box.put("s", `<s${i}>`);
+  await settle();
+  expect(o.transport.frames).toEqual([]);
+  expect(box.isBlocked).toBe(true);
+  box.putAppend("g", "<point>", () => "<g-full>"); // a blocked tab gets a full render, not a backlog of points
+  o.transport.bufferedBytes = 0;
+  box.drain();
+  await settle();
+  expect(o.transport.frames).toEqual([{ content: "<s100><g-full>" }]);
+  expect(o.over).toEqual([]);
+});
+
+test("send answering -1 (queued) blocks the outbox until drain", async () => {
+  const o = owner();
+  const box = new Outbox(o);
+  o.transport.sendResult = -1;
+  box.put("a", "<a1>");
+  await settle();
+  expect(box.isBlocked).toBe(true);
+  box.put("a", "<a2>");
+  await settle();
+  expect(o.transport.frames.length).toBe(1);
+  o.transport.sendResult = 1;
+  box.drain();
+  await settle();
+  expect(o.transport.frames.map((f) => f.content)).toEqual(["<a1>", "<a2>"]);
+});
+
+test("output piling up for a socket backed up past its byte budget closes the tab", async () => {
+  const o = owner();
+  const box = new Outbox(o);
+  box.limits = { pendingBytes: 1000, blockedMs: Infinity };
+  o.transport.bufferedBytes = HIGH_WATER + 1;
+  box.put("a", "<a>");
+  await settle();
+  expect(o.over).toEqual(["pending"]);
+});
+
+test("a closed tab's outbox sends nothing", async () => {
+  const o = owner();
+  const box = new Outbox(o);
+  (o as { connected: boolean }).connected = false;
+  box.put("a", "<a>");
+  box.putAck(1);
+  await settle();
+  expect(o.transport.frames).toEqual([]);
+});
