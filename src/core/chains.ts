@@ -1,8 +1,10 @@
 /**
  * @module chains
- * Running callbacks: which ones a change triggers, in what order (rank by rank, so each runs once,
- * after everything it depends on), with which arguments and context, and where their outputs go.
- * Shared chains run on the server and reach every tab; a tab's own chain runs in its queue.
+ * The scheduler of callbacks: which ones a change triggers, in what order (rank by rank, so each
+ * runs once, after everything it depends on), with which arguments and context, and where their
+ * outputs go. Shared chains run on the server and reach every tab; a tab's own chain runs in its
+ * queue. It is given small interfaces (ChainDeps: the graph and runners, values, a writer, a
+ * reporter, the tabs), never the runtime, and none of them calls back into it.
  */
 
 import { DashDevicesError } from "./errors.ts";

@@ -7,7 +7,7 @@
  * (`client.usrename`) does not compile: the app's fields go in `client.data`.
  */
 
-import { PropStore } from "./store.ts";
+import { PropStore } from "./prop-store.ts";
 import { SerialQueue } from "./serial.ts";
 import { Outbox } from "./outbox.ts";
 import type { BudgetKind } from "./budgets.ts";

@@ -9,13 +9,12 @@
  * budgets) and report.ts (errors). No part imports this file.
  */
 
-import type { Child, Component, Props, RenderContext } from "./component.ts";
+import type { Child, Component } from "./component.ts";
 import { ComponentIndex, type LayoutSource } from "./component-index.ts";
 import type { CallbackGraph, CallbackDef } from "./graph.ts";
-import type { CallbackRunner } from "./invoke.ts";
 import type { Client } from "./client.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { resolveBudgets, type BudgetKind, type Budgets } from "./budgets.ts";
+import { resolveBudgets, type Budgets } from "./budgets.ts";
 import type { ClientsideDef } from "./clientside.ts";
 import { Chains } from "./chains.ts";
 import { normalizeMods, type Mods } from "./mods.ts";
@@ -95,10 +94,6 @@ export class Runtime {
   get graph(): CallbackGraph {
     return this.callbacks.graph;
   }
-  /** @internal one runner (lock, most-recent) per callback. */
-  get runners(): ReadonlyMap<CallbackDef, CallbackRunner> {
-    return this.callbacks.runners;
-  }
   get clientside(): readonly ClientsideDef[] {
     return this.callbacks.clientside;
   }
@@ -173,26 +168,11 @@ export class Runtime {
   validate(): void {
     this.callbacks.validate();
   }
-  layoutTree(): Child {
-    return this.components.tree();
-  }
-  hasType(type: string): boolean {
-    return this.components.hasType(type);
-  }
-  renderContext(client?: Client): RenderContext {
-    return this.fanOut.renderContext(client);
-  }
   renderLayout(client?: Client): string {
     return this.fanOut.renderLayout(client);
   }
-  renderRootFragment(client: Client): string {
-    return this.fanOut.renderRootFragment(client);
-  }
   value(id: string, prop: string, client?: Client): unknown {
     return this.stores.value(id, prop, client);
-  }
-  currentProps(id: string, client?: Client): Props {
-    return this.stores.currentProps(id, client);
   }
   /** First calls of shared callbacks, once, at server start, in rank order. */
   initialShared(): Promise<void> {
@@ -203,9 +183,6 @@ export class Runtime {
   }
   disconnect(client: Client): void {
     this.tabs.disconnect(client);
-  }
-  closeOverBudget(client: Client, kind: BudgetKind): void {
-    this.tabs.closeOverBudget(client, kind);
   }
   /** One message from a tab (core/inbox.ts). */
   handleMessage(client: Client, raw: unknown): void {

@@ -10,7 +10,7 @@
 import { isComponent, type Props } from "./component.ts";
 import type { ComponentIndex } from "./component-index.ts";
 import type { Change } from "./invoke.ts";
-import { PropStore, resolveProps, Sequence } from "./store.ts";
+import { PropStore, resolveProps, Sequence } from "./prop-store.ts";
 
 /** A tab as the stores see it: its own store. */
 export interface StoreOwner {

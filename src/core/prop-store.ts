@@ -1,5 +1,5 @@
 /**
- * @module store
+ * @module prop-store
  * Property stores. The shared store holds the state every client sees (outputs of shared
  * callbacks, shared inputs, pushes to all); each client has a store of its own changes. Every
  * write carries a sequence number from one app-wide counter, so when both stores have a value the
