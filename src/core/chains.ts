@@ -9,11 +9,11 @@
 
 import { DashDevicesError } from "./errors.ts";
 import type { CallbackDef } from "./graph.ts";
-import type { Call, Change, Outcome } from "./invoke.ts";
+import type { Call, Outcome } from "./invoke.ts";
 import type { Client } from "./client.ts";
 import type { ComponentLookup } from "./component-index.ts";
 import type { Callbacks } from "./registry.ts";
-import type { ValueLookup } from "./stores.ts";
+import type { Change, ValueLookup } from "./stores.ts";
 import type { Scoped, Writer } from "./fan-out.ts";
 import type { Reporter } from "./report.ts";
 

@@ -11,9 +11,8 @@ import { renderChild, type RenderContext } from "./component.ts";
 import type { ComponentIndex } from "./component-index.ts";
 import type { Client } from "./client.ts";
 import type { CallbackDef } from "./graph.ts";
-import type { Change } from "./invoke.ts";
 import type { Reporter } from "./report.ts";
-import type { Applied, Stores } from "./stores.ts";
+import type { Applied, Change, Stores } from "./stores.ts";
 import { toastHtml } from "./toast.ts";
 import { OOB_SWAP, SHELL_ID } from "./wire.ts";
 

@@ -14,11 +14,10 @@ import type { ComponentLookup } from "./component-index.ts";
 import { DashDevicesError, describe } from "./errors.ts";
 import type { Writer } from "./fan-out.ts";
 import type { CallbackGraph } from "./graph.ts";
-import type { Change } from "./invoke.ts";
 import type { Logger } from "./log.ts";
 import { parseMessage } from "./message.ts";
 import type { Reporter } from "./report.ts";
-import type { StoreOwner } from "./stores.ts";
+import type { Change, StoreOwner } from "./stores.ts";
 import { HEADER } from "./wire.ts";
 
 /** Asked before a tab's control change is applied; an error refuses it (roles, leases). */

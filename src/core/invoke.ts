@@ -12,12 +12,9 @@ import { isAlternateOutputs, isPreventUpdate, noUpdate, type OutputDep } from ".
 import type { CallbackDef } from "./graph.ts";
 import type { Client } from "./client.ts";
 import { SerialQueue } from "./serial.ts";
+import type { Change } from "./stores.ts";
 
-export interface Change {
-  id: string;
-  prop: string;
-  value: unknown;
-}
+export type { Change };
 
 export interface Triggered {
   /** "id.prop" */

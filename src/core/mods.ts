@@ -7,7 +7,7 @@
 import type { Component, Props } from "./component.ts";
 import { OutputDep } from "./dependencies.ts";
 import { DashDevicesError, describe } from "./errors.ts";
-import type { Change } from "./invoke.ts";
+import type { Change } from "./stores.ts";
 
 export type Mods = Record<string, Props> | OutputDep | OutputDep[];
 

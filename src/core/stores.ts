@@ -9,8 +9,14 @@
 
 import { isComponent, type Props } from "./component.ts";
 import type { ComponentIndex } from "./component-index.ts";
-import type { Change } from "./invoke.ts";
 import { PropStore, resolveProps, Sequence } from "./prop-store.ts";
+
+/** One property change: what callbacks return, pushes carry and tabs send, once checked. */
+export interface Change {
+  id: string;
+  prop: string;
+  value: unknown;
+}
 
 /** A tab as the stores see it: its own store. */
 export interface StoreOwner {

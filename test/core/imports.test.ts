@@ -53,3 +53,37 @@ test("no part of the core imports the runtime: it composes them, they never call
   const back = parts.flatMap((p) => importsOf(src, `core/${p}.ts`).filter((e) => e.to === "core/runtime.ts").map(() => p));
   expect(back).toEqual([]);
 });
+
+/** The files one shared slider change is read through (README: "One slider change, through the files"). */
+const ONE_CHANGE = [
+  "transports/websocket.ts",
+  "core/runtime.ts",
+  "core/inbox.ts",
+  "core/chains.ts",
+  "core/invoke.ts",
+  "core/fan-out.ts",
+  "core/stores.ts",
+  "core/outbox.ts",
+];
+
+test("one change's walk goes one way: no file of it reaches, through any chain of imports, a file before it", () => {
+  const reach = (from: string): Set<string> => {
+    const seen = new Set<string>();
+    const todo = [from];
+    while (todo.length) {
+      for (const { to } of importsOf(src, todo.pop()!)) {
+        if (seen.has(to) || !to.endsWith(".ts") || to.startsWith("..")) continue; // our own sources only (not embedded assets)
+        seen.add(to);
+        todo.push(to);
+      }
+    }
+    return seen;
+  };
+  const back: string[] = [];
+  ONE_CHANGE.forEach((file, i) => {
+    const r = reach(file);
+    for (const earlier of ONE_CHANGE.slice(0, i)) if (r.has(earlier)) back.push(`${file} -> ${earlier}`);
+  });
+  expect(ONE_CHANGE.length).toBeLessThanOrEqual(8);
+  expect(back).toEqual([]);
+});
