@@ -17,7 +17,7 @@ export { html } from "./core/html.ts";
 export { dcc } from "./core/dcc/index.ts";
 export { Input, Output, State, noUpdate, PreventUpdate } from "./core/dependencies.ts";
 export { Services, type Service } from "./core/services.ts";
-export { Client } from "./core/client.ts";
+export { Client, type ClientData } from "./core/client.ts";
 export { DashDevicesError, type ErrorCode } from "./core/errors.ts";
 export type { CallbackContext } from "./core/invoke.ts";
 export type { Component, Child, Props } from "./core/component.ts";

@@ -9,6 +9,13 @@ import { BUDGET_CLOSE_CODE } from "../../src/core/budgets.ts";
 import { SHELL_ID } from "../../src/core/wire.ts";
 import { memoryRuntime, memoryTab, settle } from "../helpers/memory-transport.ts";
 
+// An app declares its own fields once (README: app.clients) and they are typed everywhere.
+declare module "../../src/index.ts" {
+  interface ClientData {
+    nickname?: string;
+  }
+}
+
 const build = (rt: Parameters<Parameters<typeof memoryRuntime>[0]>[0]) => {
   rt.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 9, value: 1 }), html.Div({ id: "out" }), html.Div({ id: "hello" })]);
   rt.addCallback([Output("out", "children"), Input("s", "value"), (v: number) => `at ${v}`], false);
@@ -73,6 +80,10 @@ test("closing over a budget: code 1008 with its reason, the listeners told, one 
 test("Client: the app's own fields live in client.data; a misspelt field does not compile", () => {
   const { client } = memoryTab();
   client.data.nickname = "kitchen";
+  const nickname: string | undefined = client.data.nickname; // typed as declared above
+  // @ts-expect-error: a declared field keeps its type
+  client.data.nickname = 42;
+  client.data.nickname = nickname;
   client.username = "ada";
   // @ts-expect-error: Client has no index signature (`bunx tsc` fails here if one comes back)
   client.usrename = "ada";
