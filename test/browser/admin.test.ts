@@ -3,23 +3,22 @@
 // tab appear live and disconnects it (whose badge then says so), messages every tab, creates a
 // user, changes its role, deletes it, and finds the login and all of it in the audit log.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { dcc, html, Input, Output } from "../../src/index.ts";
 import { findUserByUsername } from "../../src/auth/users.ts";
 import { audit } from "../../src/db/audit.ts";
-import { hasChromium, launch } from "../helpers/browser.ts";
+import { hasChromium, useBrowser } from "../helpers/browser.ts";
 import { addUser, startDbApp, type DbServer } from "../helpers/admin.ts";
 
 /** Where the screenshot of the console goes (for a human to look at). */
 export const SCREENSHOT = join(process.env.DD_SCREENSHOT_DIR ?? tmpdir(), "dd-admin-console.png");
 
-let browser: Browser;
+const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 let s: DbServer;
 beforeAll(async () => {
   if (!hasChromium) return;
-  browser = await launch();
   s = await startDbApp((app) => {
     app.layout = html.Div([html.H1("Thermostat"), dcc.Slider({ id: "setpoint", min: 50, max: 90, value: 70 }), html.Div({ id: "shown" })]);
     app.callbackShared(Output("shown", "children"), Input("setpoint", "value"), (t) => `${t} °F`);
@@ -27,7 +26,6 @@ beforeAll(async () => {
   await addUser(s.db, "root", "admin", "root-password");
 });
 afterAll(async () => {
-  await browser?.close();
   await s?.dispose();
 });
 

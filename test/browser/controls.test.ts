@@ -2,11 +2,11 @@
 // tab shows — including checkbox, radio, select and switch states (the glue keeps live values
 // right; htmx's morph alone only moves attributes). And dcc.Loading spins while a slow output runs.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess, openTab } from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { hasChromium, useBrowser, runExample, type ExampleProcess, openTab } from "../helpers/browser.ts";
 
 
-let browser: Browser;
+const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 let ex: ExampleProcess;
 let a: Page, b: Page;
 
@@ -17,13 +17,11 @@ async function both(id: string, text: string) {
 
 describe.skipIf(!hasChromium)("controls in two tabs", () => {
   beforeAll(async () => {
-    browser = await launch();
     ex = await runExample("examples/controls.ts");
     a = await openTab(browser, ex.url);
     b = await openTab(browser, ex.url);
   });
   afterAll(async () => {
-    await browser?.close();
     await ex?.stop();
   });
 

@@ -5,21 +5,19 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess, openTab } from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { hasChromium, useBrowser, runExample, type ExampleProcess, openTab } from "../helpers/browser.ts";
 
 
-let browser: Browser;
+const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 let ex: ExampleProcess;
 const points = (p: Page) => p.evaluate(() => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0].y.length as number);
 
 describe.skipIf(!hasChromium)("device demo", () => {
   beforeAll(async () => {
-    browser = await launch();
     ex = await runExample("examples/demo.ts", { DATA_DIR: mkdtempSync(join(tmpdir(), "dd-demo-")) });
   });
   afterAll(async () => {
-    await browser?.close();
     await ex?.stop();
   });
 

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess, openTab, slide } from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { hasChromium, useBrowser, runExample, type ExampleProcess, openTab, slide } from "../helpers/browser.ts";
 
 
-let browser: Browser;
+const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 let ex: ExampleProcess;
-
-beforeAll(async () => {
-  if (hasChromium) browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 
 /** Sets a range input's value the way a drag does: value, then an input event. */

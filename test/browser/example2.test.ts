@@ -1,15 +1,10 @@
 // example2 and example2a in two tabs: the same scrolling chart and progress in lockstep, the
 // thermostat shared, the label ("NN °F") in both; updates stop when no tab is open.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess, openTab, slide } from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { hasChromium, useBrowser, runExample, type ExampleProcess, openTab, slide } from "../helpers/browser.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  if (hasChromium) browser = await launch();
-});
-afterAll(() => browser?.close());
-
+const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 
 
 /** The last y value the chart in the page has drawn. */

@@ -1,14 +1,10 @@
 // example3 and example3a in two tabs: logins are per tab; example3a's admin sees who is logged in,
 // live, and the list follows logins, logouts and closed tabs.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess } from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { hasChromium, useBrowser, runExample, type ExampleProcess } from "../helpers/browser.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  if (hasChromium) browser = await launch();
-});
-afterAll(() => browser?.close());
+const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 
 async function open(url: string): Promise<Page> {
   const page = await browser.newPage();

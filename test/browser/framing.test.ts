@@ -2,13 +2,13 @@
 // /admin: clickjacking) and M3 (a browser that resolves evil.example to the device, as DNS
 // rebinding makes it, gets the refusal page, not the app, and its socket changes nothing).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chromium, type Browser } from "playwright-core";
 import { html, dcc, Input, Output } from "../../src/index.ts";
-import { CHROMIUM, hasChromium, openTab } from "../helpers/browser.ts";
+import { hasChromium, openTab, useBrowser } from "../helpers/browser.ts";
 import { addUser, login, startDbApp, type DbServer } from "../helpers/admin.ts";
 import { until } from "../helpers/server.ts";
 
-let browser: Browser;
+// This file's Chromium, where evil.example resolves to this machine, as a rebinding DNS server would make it.
+const browser = useBrowser(["--host-resolver-rules=MAP evil.example 127.0.0.1"]);
 let s: DbServer;
 const device: number[] = [];
 /** Another site: a page on another origin that frames whatever it is asked to. */
@@ -16,11 +16,6 @@ let other: ReturnType<typeof Bun.serve> | undefined;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // evil.example resolves to this machine, as a rebinding DNS server would make it.
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic", "--host-resolver-rules=MAP evil.example 127.0.0.1"],
-  });
   s = await startDbApp((app) => {
     app.layout = html.Div([dcc.Slider({ id: "level", min: 0, max: 100, value: 10 }), html.Div({ id: "shown" })]);
     app.callbackShared(Output("shown", "children"), Input("level", "value"), (v: number) => {
@@ -39,7 +34,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await browser?.close();
   await s?.dispose();
   other?.stop(true);
 });
@@ -57,6 +51,8 @@ describe.skipIf(!hasChromium)("framing and rebinding in Chromium", () => {
         const clientsBefore = s.app.clients.size;
         await page.goto(`http://localhost:${other!.port}/?src=${encodeURIComponent(s.url + path)}`, { waitUntil: "load" });
         const frame = page.frames().find((f) => f !== page.mainFrame())!;
+        // The frame's navigation can be reported just after "load" (it was seen as "" once, loaded).
+        await until(() => frame.url() !== "", 5000);
         // Chromium replaces a frame it refuses to show with its own error page.
         expect([path, frame.url()]).toEqual([path, expect.stringMatching(/^chrome-error:/)]);
         expect(await frame.evaluate(() => document.getElementById("dd-root"))).toBeNull();

@@ -1,23 +1,20 @@
 // H1 in the page: a tab the server closes over a budget (code 1008) says why in its connection
 // badge ("closed by the server: too many invalid messages") and does not reconnect in a loop.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
 import { dcc, html, Input, Output } from "../../src/index.ts";
-import { hasChromium, launch, openTab } from "../helpers/browser.ts";
+import { hasChromium, useBrowser, openTab } from "../helpers/browser.ts";
 import { startApp, type TestServer } from "../helpers/server.ts";
 
-let browser: Browser;
+const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 let srv: TestServer;
 beforeAll(async () => {
   if (!hasChromium) return;
-  browser = await launch();
   srv = await startApp((app) => {
     app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }), html.Div({ id: "o" })]);
     app.callbackShared(Output("o", "children"), Input("s", "value"), (v) => `v${v}`);
   });
 });
 afterAll(async () => {
-  await browser?.close();
   await srv?.stop();
 });
 

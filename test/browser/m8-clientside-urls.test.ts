@@ -4,10 +4,10 @@
 // and refuses on* attributes; here the two filters are run on one table of tricky inputs (the
 // server's in bun, the browser's in Chromium), and two real tabs share a hostile value.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { dcc, html, Input, Output } from "../../src/index.ts";
 import { safeUrl, styleToCss } from "../../src/core/component.ts";
-import { hasChromium, launch, openTab } from "../helpers/browser.ts";
+import { hasChromium, useBrowser, openTab } from "../helpers/browser.ts";
 import { startApp, type TestServer } from "../helpers/server.ts";
 
 const URLS: unknown[] = [
@@ -67,11 +67,7 @@ const STYLES = [
 
 const orNull = (xs: unknown[]) => xs.map((x) => (x === undefined ? null : x));
 
-let browser: Browser;
-beforeAll(async () => {
-  if (hasChromium) browser = await launch();
-});
-afterAll(() => browser?.close());
+const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 
 describe.skipIf(!hasChromium)("M8: clientside callbacks write attributes by the server's URL and style rules", () => {
   let s: TestServer;

@@ -1,18 +1,13 @@
 // The original had no reconnect: after a drop, tabs stopped receiving pushes. Here the badge shows
 // the connection's state, and after a server restart the tab is brought level with one snapshot:
 // it shows what a fresh tab shows, without a reload.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { hasChromium, launch, runExample, type ExampleProcess } from "../helpers/browser.ts";
+import { afterAll, expect, test } from "bun:test";
+import { hasChromium, useBrowser, runExample, type ExampleProcess } from "../helpers/browser.ts";
 import { freePort } from "../helpers/server.ts";
 
-let browser: Browser;
+const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 let ex: ExampleProcess | undefined;
-beforeAll(async () => {
-  if (hasChromium) browser = await launch();
-});
 afterAll(async () => {
-  await browser?.close();
   await ex?.stop();
 });
 
