@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compiled, removeCompiled } from "../helpers/binaries.ts";
+import { compiled } from "../helpers/binaries.ts";
 import { until } from "../helpers/server.ts";
 import { hasPython, notifyListener } from "../helpers/notify.ts";
 
@@ -24,7 +24,6 @@ afterAll(() => {
   for (const p of procs) p.kill("SIGKILL");
   for (const stop of stops) stop();
   rmSync(dir, { recursive: true, force: true });
-  removeCompiled();
 });
 
 function env(extra: Record<string, string>): Record<string, string> {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compiled, removeCompiled } from "../helpers/binaries.ts";
+import { compiled } from "../helpers/binaries.ts";
 import { freePort } from "../helpers/server.ts";
 import { readUpdateResult, stageUpdate } from "../../src/server/update.ts";
 
@@ -76,7 +76,6 @@ afterAll(() => {
     if (r) process.kill(r.pid, "SIGKILL");
   }
   rmSync(work, { recursive: true, force: true }); // each root holds copies of a 110 MB binary
-  removeCompiled();
 });
 
 /** `systemd-analyze security --offline` (systemd 250+), or why it cannot run here. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compiled, removeCompiled } from "../helpers/binaries.ts";
+import { compiled } from "../helpers/binaries.ts";
 import { freePort, until } from "../helpers/server.ts";
 import { hasPython, notifyListener } from "../helpers/notify.ts";
 
@@ -58,7 +58,6 @@ afterAll(() => {
   for (const p of procs) p.kill("SIGKILL");
   for (const s of stops) s();
   rmSync(dir, { recursive: true, force: true });
-  removeCompiled();
 });
 
 function sandboxed(args: string[], env: Record<string, string>) {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { inspectBinary, readUpdateResult, stageUpdate, updatePaths } from "../../src/server/update.ts";
-import { compiled, removeCompiled } from "../helpers/binaries.ts";
+import { compiled } from "../helpers/binaries.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dd-update-"));
 const arch = process.arch === "arm64" ? "arm64" : "x64";
@@ -19,7 +19,6 @@ beforeAll(() => {
 }, 120000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  removeCompiled();
 });
 
 function refusal(fn: () => unknown): DashDevicesError {
