@@ -75,11 +75,15 @@ test("H1: a socket that floods invalid messages without reading is closed with 1
 test("H1: refusal log lines are rate-limited, with a summary of those left out", async () => {
   const s = await start({ budgets: { invalidBurst: 1_000_000 } });
   const t = await WsClient.connect(s.wsUrl, { version: s.app.runtime.version });
+  const t0 = performance.now();
   for (let i = 1; i <= 500; i++) t.sendRaw(invalid(i));
   await t.waitAck(500, 10_000);
+  const seconds = Math.ceil((performance.now() - t0) / 1000); // the 500 took this long to handle
   expect(await until(() => lines(s, "log.suppressed").length > 0, 5000)).toBe(true);
   const refused = lines(s, "message.refused").length;
-  expect(refused).toBeLessThanOrEqual(40); // 20 a second
+  // 20 a second: at most 20 in each one-second window the burst touched (on a slow machine the
+  // burst spans more windows; the bound follows it rather than asserting the machine's speed).
+  expect(refused).toBeLessThanOrEqual(20 * (seconds + 1));
   const suppressed = lines(s, "log.suppressed").reduce((n, l) => n + Number(/ count=(\d+)/.exec(l)?.[1] ?? 0), 0);
   expect(refused + suppressed).toBe(500);
   expect(t.closed).toBe(false);
