@@ -6,23 +6,32 @@
 # and run the contract cases on /dev/i2c-N and /dev/gpiochipN. Prints the runner's PASS/FAIL/SKIP/
 # MEASURE/RESULT lines.
 #
-# Usage: scripts/qemu-devices.sh [--check]
-#   --check  only check the prerequisites: exit 0 if the run can happen, 77 (with the reason) if not
+# Usage: scripts/qemu-devices.sh [--check | --build-module]
+#   --check         only check the prerequisites: exit 0 if the run can happen, 77 (with the reason) if not
+#   --build-module  only build gpio-mockup into the cache (below), fetching its sources if needed
+#                   (scripts/setup.sh --kernel runs this): exit 0 built or cached, 77 (why) if not
 # Exit: 0 all passed, 1 a case failed or the VM did not finish, 77 prerequisites missing.
 # Env:  DD_QEMU_TIMEOUT (seconds, default 300), DD_QEMU_WORK (work directory, default a temp dir),
-#       DD_KERNEL_VERSION (default: the newest /lib/modules/* with a /boot/vmlinuz-*)
+#       DD_KERNEL_VERSION (default: the newest /lib/modules/* with a /boot/vmlinuz-*),
+#       DD_CACHE_DIR (default ${XDG_CACHE_HOME:-~/.cache}/dash-devices): the built gpio-mockup.ko
 #
 # Prerequisites (Debian, as root): apt-get install qemu-system-x86 linux-image-amd64 busybox-static
-# Debian's kernel is built without gpio-mockup (CONFIG_GPIO_MOCKUP is not set), so the script builds
-# it out of tree from linux-source-6.1 with linux-headers-$(version) (apt-get install
-# linux-headers-amd64 linux-source-6.1 make gcc), bundling kernel/irq/irq_sim.c (CONFIG_IRQ_SIM is
-# not set either). Without those, the GPIO half is skipped with a message and I2C still runs.
+# cpio kmod. Debian's kernel is built without gpio-mockup (CONFIG_GPIO_MOCKUP is not set: `modinfo
+# gpio-mockup` finds nothing in linux-image-amd64's modules), so it is built out of tree with
+# linux-headers-$(version) (apt-get install linux-headers-amd64 make gcc) from three source files
+# (drivers/gpio/gpio-mockup.c, drivers/gpio/gpiolib.h and kernel/irq/irq_sim.c, bundled because
+# CONFIG_IRQ_SIM is not set either), once per kernel version: the .ko is kept in the cache. The
+# files come from /usr/src/linux-source-*.tar.* when it is installed; else --build-module takes
+# them out of the linux-source package of the headers' version (apt-get download; the package is
+# not installed and the download is deleted). Without the module, the GPIO half is skipped with a
+# message and I2C still runs.
 # KVM is not used: on these machines it hangs at boot; TCG software emulation boots in seconds.
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CHECK_ONLY=0
+CHECK_ONLY=0 BUILD_ONLY=0
 [[ "${1:-}" == "--check" ]] && CHECK_ONLY=1
+[[ "${1:-}" == "--build-module" ]] && BUILD_ONLY=1
 TIMEOUT="${DD_QEMU_TIMEOUT:-300}"
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -49,17 +58,66 @@ ldd "$BUSYBOX" >/dev/null 2>&1 && skip "$BUSYBOX is dynamically linked (apt-get 
 command -v cpio >/dev/null || skip "cpio not found (apt-get install cpio)"
 command -v depmod >/dev/null || skip "depmod not found (apt-get install kmod)"
 
+# gpio-mockup: in the kernel's modules, else in the cache, else built (from local sources only,
+# except with --build-module)
+CACHE="${DD_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dash-devices}/gpio-mockup/$KVER-v1"
 GPIO_MOCKUP="$(find_mod gpio-mockup)"
+[[ -z "$GPIO_MOCKUP" && -f "$CACHE/gpio-mockup.ko" ]] && GPIO_MOCKUP="$CACHE/gpio-mockup.ko"
 GPIO_NOTE=""
+SRC_TAR="$(ls -1 /usr/src/linux-source-*.tar.* 2>/dev/null | sort -rV | head -1 || true)"
 if [[ -z "$GPIO_MOCKUP" ]]; then
-  SRC_TAR="$(ls -1 /usr/src/linux-source-*.tar.* 2>/dev/null | sort -rV | head -1 || true)"
   if [[ ! -d "$MODDIR/build" ]]; then GPIO_NOTE="gpio-mockup is not in kernel $KVER and linux-headers-$KVER is missing to build it"
-  elif [[ -z "$SRC_TAR" ]]; then GPIO_NOTE="gpio-mockup is not in kernel $KVER and linux-source is missing to build it"
   elif ! command -v make >/dev/null || ! command -v gcc >/dev/null; then GPIO_NOTE="make/gcc missing to build gpio-mockup"
+  elif [[ -z "$SRC_TAR" && $BUILD_ONLY == 0 ]]; then GPIO_NOTE="gpio-mockup is not in kernel $KVER nor in $CACHE (bash scripts/setup.sh --kernel builds it)"
   fi
 fi
 if [[ $CHECK_ONLY == 1 ]]; then
   echo "ready: kernel $KVER${GPIO_NOTE:+ (GPIO will be skipped: $GPIO_NOTE)}"
+  exit 0
+fi
+
+# Builds $CACHE/gpio-mockup.ko from the three source files (from SRC_TAR, or the linux-source
+# package of the headers' version); sets GPIO_MOCKUP, or GPIO_NOTE with the reason.
+build_gpio_mockup() {
+  local B; B="$(mktemp -d /tmp/dd-gpio-mockup.XXXXXX)"
+  mkdir -p "$B/src"
+  local files=('*/drivers/gpio/gpio-mockup.c' '*/drivers/gpio/gpiolib.h' '*/kernel/irq/irq_sim.c')
+  if [[ -n "$SRC_TAR" ]]; then
+    tar -xf "$SRC_TAR" -C "$B/src" --wildcards "${files[@]}"
+  else
+    local hdr ver series
+    hdr="$(dpkg-query -W -f='${Version}' "linux-headers-$KVER" 2>/dev/null || true)"
+    series="$(echo "$KVER" | cut -d. -f1-2)"
+    [[ -n "$hdr" ]] || { GPIO_NOTE="linux-headers-$KVER is not a Debian package here: no linux-source to fetch gpio-mockup.c from"; rm -rf "$B"; return; }
+    ver="linux-source-$series=$hdr"
+    echo "fetching gpio-mockup's sources from $ver (apt-get download; not installed)" >&2
+    if ! (cd "$B" && apt-get download -qq "$ver" >&2); then GPIO_NOTE="apt-get download $ver failed"; rm -rf "$B"; return; fi
+    # The package holds one file, the kernel's tarball: stream the three files out of it.
+    dpkg-deb --fsys-tarfile "$B"/linux-source-*.deb | tar -xO --wildcards './usr/src/linux-source-*.tar.xz' | xz -dc | tar -x -C "$B/src" --wildcards "${files[@]}"
+    rm -f "$B"/linux-source-*.deb
+  fi
+  cp "$B"/src/*/drivers/gpio/gpio-mockup.c "$B/gpio-mockup-main.c"
+  cp "$B"/src/*/drivers/gpio/gpiolib.h "$B/"
+  cp "$B"/src/*/kernel/irq/irq_sim.c "$B/"
+  # irq_to_desc is not exported to modules; generic_handle_irq runs the same handle_simple_irq.
+  sed -i 's/handle_simple_irq(irq_to_desc(irqnum));/generic_handle_irq(irqnum);/' "$B/irq_sim.c"
+  printf 'obj-m := gpio-mockup.o\ngpio-mockup-objs := gpio-mockup-main.o irq_sim.o\n' > "$B/Kbuild"
+  if make -s -C "$MODDIR/build" M="$B" modules >"$B/build.log" 2>&1; then
+    strip --strip-debug "$B/gpio-mockup.ko"
+    mkdir -p "$CACHE"
+    mv "$B/gpio-mockup.ko" "$CACHE/gpio-mockup.ko.new" && mv -f "$CACHE/gpio-mockup.ko.new" "$CACHE/gpio-mockup.ko"
+    GPIO_MOCKUP="$CACHE/gpio-mockup.ko"
+    rm -rf "$B"
+  else
+    GPIO_NOTE="building gpio-mockup failed (see $B/build.log)"
+  fi
+}
+
+if [[ $BUILD_ONLY == 1 ]]; then
+  [[ -n "$GPIO_MOCKUP" ]] && { echo "gpio-mockup: $GPIO_MOCKUP"; exit 0; }
+  [[ -z "$GPIO_NOTE" ]] && build_gpio_mockup
+  [[ -n "$GPIO_MOCKUP" ]] || skip "$GPIO_NOTE"
+  echo "gpio-mockup: built $GPIO_MOCKUP"
   exit 0
 fi
 
@@ -71,24 +129,8 @@ RD="$WORK/root"
 rm -rf "$RD" && mkdir -p "$RD"/{bin,dev,proc,sys,tmp,lib64,lib/x86_64-linux-gnu,"lib/modules/$KVER/kernel/drivers/i2c","lib/modules/$KVER/extra"}
 T0=$(date +%s.%N)
 
-# 1. gpio-mockup, built out of tree when the kernel lacks it
-if [[ -z "$GPIO_MOCKUP" && -z "$GPIO_NOTE" ]]; then
-  B="$WORK/gpio-mockup"
-  rm -rf "$B" && mkdir -p "$B/src"
-  tar -xf "$SRC_TAR" -C "$B/src" --wildcards '*/drivers/gpio/gpio-mockup.c' '*/drivers/gpio/gpiolib.h' '*/kernel/irq/irq_sim.c'
-  cp "$B"/src/*/drivers/gpio/gpio-mockup.c "$B/gpio-mockup-main.c"
-  cp "$B"/src/*/drivers/gpio/gpiolib.h "$B/"
-  cp "$B"/src/*/kernel/irq/irq_sim.c "$B/"
-  # irq_to_desc is not exported to modules; generic_handle_irq runs the same handle_simple_irq.
-  sed -i 's/handle_simple_irq(irq_to_desc(irqnum));/generic_handle_irq(irqnum);/' "$B/irq_sim.c"
-  printf 'obj-m := gpio-mockup.o\ngpio-mockup-objs := gpio-mockup-main.o irq_sim.o\n' > "$B/Kbuild"
-  if make -s -C "$MODDIR/build" M="$B" modules >"$B/build.log" 2>&1; then
-    strip --strip-debug "$B/gpio-mockup.ko"
-    GPIO_MOCKUP="$B/gpio-mockup.ko"
-  else
-    GPIO_NOTE="building gpio-mockup failed (see $B/build.log)"
-  fi
-fi
+# 1. gpio-mockup, built out of tree (once: then from the cache) when the kernel lacks it
+[[ -z "$GPIO_MOCKUP" && -z "$GPIO_NOTE" ]] && build_gpio_mockup
 
 # 2. modules (decompressed: busybox modprobe loads plain .ko)
 add_mod() { # src dest-dir

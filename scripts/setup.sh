@@ -24,17 +24,29 @@ if [ ! -d node_modules/elysia ] || [ package.json -nt node_modules/.bun-install-
 fi
 
 # --kernel (CI): what scripts/qemu-devices.sh needs to run the device contract tests on a real
-# kernel under qemu. Best effort: without it those tests are skipped with the reason.
+# kernel under qemu, and what the arm64 bun:ffi test needs (qemu-user-static, libc6-arm64-cross).
+# Best effort: without them those tests are skipped with the reason.
 if [ "${1:-}" = "--kernel" ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    if ! command -v qemu-system-x86_64 >/dev/null 2>&1 || ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
-      step "installing qemu, a Debian kernel and busybox for the kernel device tests"
+    if ! command -v qemu-system-x86_64 >/dev/null 2>&1 || ! ls /boot/vmlinuz-* >/dev/null 2>&1 || ! ls -d /lib/modules/*/build >/dev/null 2>&1; then
+      step "installing qemu, a Debian kernel with its headers and busybox for the kernel device tests"
       apt-get update -qq >&2 || true
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source busybox-static cpio kmod make gcc xz-utils >&2 \
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod make gcc xz-utils >&2 \
         || echo "setup: could not install the kernel test packages; those tests will be skipped" >&2
     fi
+    if ! command -v qemu-aarch64-static >/dev/null 2>&1 || [ ! -f /usr/aarch64-linux-gnu/lib/libc.so.6 ]; then
+      step "installing qemu-user-static and libc6-arm64-cross for the arm64 bun:ffi test"
+      apt-get update -qq >&2 || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static libc6-arm64-cross >&2 \
+        || echo "setup: could not install qemu-user-static/libc6-arm64-cross; the arm64 test will be skipped" >&2
+    fi
   else
-    echo "setup: kernel device tests need root and apt-get; they will be skipped" >&2
+    echo "setup: kernel and arm64 device tests need root and apt-get; they will be skipped" >&2
+  fi
+  # gpio-mockup is not in Debian's kernel: built once per kernel version into a cache (its three
+  # source files fetched from the linux-source package, which is not installed).
+  if command -v qemu-system-x86_64 >/dev/null 2>&1; then
+    bash scripts/qemu-devices.sh --build-module >&2 || echo "setup: gpio-mockup could not be built; the kernel test's GPIO half will be skipped" >&2
   fi
   # The installer's tests score its unit with systemd-analyze and run the app under its system
   # call filter with libseccomp's python bindings (each skipped with the reason without them).
