@@ -1,11 +1,9 @@
-// The fan-out (src/core/fan-out.ts) and the stores under it (src/core/stores.ts), with tabs on
-// in-memory transports: who gets which render of a change, private overrides, authorizers, echoes.
+// The fan-out (src/core/fan-out.ts) with tabs on in-memory transports: who gets which render of a
+// change, private overrides, authorizers, server-only components, toasts.
 import { expect, test } from "bun:test";
 import { html } from "../../src/core/html.ts";
 import { dcc } from "../../src/core/dcc/index.ts";
-import { ComponentIndex } from "../../src/core/component-index.ts";
-import { Stores } from "../../src/core/stores.ts";
-import { connectTab, memoryRuntime, memoryTab, settle } from "../helpers/memory-transport.ts";
+import { connectTab, memoryRuntime, settle } from "../helpers/memory-transport.ts";
 
 const layout = () =>
   html.Div([
@@ -75,34 +73,4 @@ test("notify shows a toast in one tab or every tab", async () => {
   expect(a.transport.content).toContain("to every tab");
   expect(b.transport.content).not.toContain("only to a");
   expect(b.transport.content).toContain("to every tab");
-});
-
-test("stores: the newest write wins between the shared store and a tab's own; only shared writes move the version", () => {
-  const index = new ComponentIndex();
-  index.layout = layout();
-  index.ensure();
-  const stores = new Stores(index);
-  const tab = memoryTab().client;
-  expect(stores.value("other", "children")).toBe("other"); // the layout's value
-  expect(stores.value("other", "nope")).toBe(null);
-  stores.apply([{ id: "other", prop: "children", value: "mine" }], tab);
-  expect(stores.version).toBe(0);
-  expect(stores.value("other", "children", tab)).toBe("mine");
-  expect(stores.value("other", "children")).toBe("other");
-  const applied = stores.apply([{ id: "other", prop: "children", value: "everyone" }], undefined);
-  expect(applied.keys).toEqual(["other.children"]);
-  expect(stores.version).toBeGreaterThan(0);
-  expect(stores.value("other", "children", tab)).toBe("everyone"); // the later shared write wins
-  stores.apply([{ id: "other", prop: "children", value: "mine again" }], tab);
-  expect(stores.currentProps("other", tab).children).toBe("mine again");
-});
-
-test("stores: a returned component tree is adopted: its ids are indexed and their props stored", () => {
-  const index = new ComponentIndex();
-  index.layout = layout();
-  index.ensure();
-  const stores = new Stores(index);
-  stores.apply([{ id: "other", prop: "children", value: html.Div({ id: "born", title: "new", children: html.Span({ id: "kid", children: "k" }) }) }], undefined);
-  expect(index.get("born")?.props.title).toBe("new");
-  expect(stores.value("kid", "children")).toBe("k");
 });
