@@ -66,6 +66,29 @@ describe("the event loop runs while the device thread is blocked", () => {
   });
 });
 
+test("a *Sync call returns when the thread answers, not at its deadline", () => {
+  // The thread once woke the waiting caller on the wrong slot of the shared buffer: every *Sync
+  // call slept until its deadline (250 ms; 3.25 s for a bus's first call), then read the answer
+  // and succeeded. So the check is on the waits themselves: each must end woken, none timed out.
+  const bus = threaded(regs(), 5_000);
+  const wait = Atomics.wait;
+  const results: string[] = [];
+  Atomics.wait = ((...a: Parameters<typeof Atomics.wait>) => {
+    const r = wait(...a);
+    results.push(r);
+    return r;
+  }) as typeof Atomics.wait;
+  try {
+    bus.writeByteSync(0x50, 3, 0x21); // the bus's first call: the thread is still starting
+    expect(bus.readByteSync(0x50, 3)).toBe(0x21);
+    bus.closeSync();
+  } finally {
+    Atomics.wait = wait;
+  }
+  expect(results.length).toBeGreaterThan(0);
+  expect(results).not.toContain("timed-out");
+});
+
 describe("a bus that stops answering (sim fault \"hang\")", () => {
   test("the call fails with DD_I2C_TIMEOUT saying what was expected, found and the fix", async () => {
     const bus = threaded(regs(), 100);

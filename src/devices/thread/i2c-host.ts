@@ -85,7 +85,7 @@ export function serveI2C(start: Extract<StartMessage, { role: "i2c" }>, post: (m
     Atomics.store(syncState, 2, bytes.length);
     Atomics.store(syncState, 1, id);
     Atomics.store(syncState, 0, 1);
-    Atomics.notify(syncState, 0);
+    Atomics.notify(syncState, 1); // the caller waits on slot 1 (the id); woken on slot 0 it slept to its deadline
   };
 
   return (req: CallRequest) => {
