@@ -14,6 +14,7 @@ import type { CallbackDef } from "./graph.ts";
 import type { Reporter } from "./report.ts";
 import type { Applied, Change, Stores } from "./stores.ts";
 import { toastHtml } from "./toast.ts";
+import { Flusher } from "./outbox.ts";
 import { OOB_SWAP, SHELL_ID } from "./wire.ts";
 
 /** Keys a callback's changes wrote: to the shared state, and to the tab's own store. */
@@ -35,6 +36,8 @@ export interface Writer {
 export class FanOut implements Writer {
   /** The connected tabs. */
   readonly clients = new Set<Client>();
+  /** Flushes the tabs' outboxes together, once per burst, encoding a broadcast's frame once. */
+  readonly flusher = new Flusher();
   /** The original's callback_authorize_output: a falsy answer keeps an update from that tab. */
   readonly authorizers: ((client: Client, outputId: string) => unknown)[] = [];
   /** How rendered controls send: the app's transport's attributes (src/transports/). */

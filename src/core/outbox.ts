@@ -2,10 +2,11 @@
  * @module outbox
  * What goes to one client, coalesced: component fragments keyed by id (a newer render of the
  * same component replaces the older one and moves to the end, so order stays right), error
- * toasts, the latest ack and shared version. Flushed once per microtask as one JSON frame that
- * htmx's hx-ws swaps. A client whose socket is backed up is not flushed until it drains, and then
- * gets the latest state of each component, never a growing backlog. Toasts and errors waiting
- * are capped; a socket backed up past its budgets (bytes, time) has the client closed.
+ * toasts, the latest ack and shared version. Flushed once the burst of work is done, as one JSON
+ * frame that htmx swaps (the runtime's Flusher batches its tabs' flushes). A client whose socket
+ * is backed up is not flushed until it drains, and then gets the latest state of each component,
+ * never a growing backlog. Toasts and errors waiting are capped; a socket backed up past its
+ * budgets (bytes, time) has the client closed.
  */
 
 import { FRAME } from "./wire.ts";
@@ -28,17 +29,37 @@ const MAX_APPENDS = 32;
 /** Toasts, and errors, waiting for one frame: older ones are dropped (a flood shows the latest). */
 export const MAX_TOASTS = 5;
 
-/** Outboxes waiting for the next flush, all flushed together. */
-let pending: Outbox[] = [];
-function flushAll(): void {
-  const batch = pending;
-  pending = [];
-  for (const o of batch) o.flush();
-  lastContent = lastJson = undefined;
+/**
+ * The outboxes of one runtime waiting for the next flush, flushed together once the burst of work
+ * is done; and the frame of the last broadcast, so every tab given the same content reuses one
+ * encoded string. The fan-out owns one; an outbox not yet joined to a runtime has its own.
+ */
+export class Flusher {
+  private pending: Outbox[] = [];
+  private lastContent: string | undefined;
+  private lastVersion = 0;
+  private lastJson: string | undefined;
+
+  add(o: Outbox): void {
+    this.pending.push(o);
+    if (this.pending.length === 1) setImmediate(this.flushAll);
+  }
+
+  private readonly flushAll = (): void => {
+    const batch = this.pending;
+    this.pending = [];
+    for (const o of batch) o.flush();
+    this.lastContent = this.lastJson = undefined;
+  };
+
+  /** The JSON of a frame that is only content and a version: encoded once per burst for every tab. */
+  encodePlain(frame: Record<string, unknown>, content: string, version: number): string {
+    if (content === this.lastContent && version === this.lastVersion && this.lastJson !== undefined) return this.lastJson;
+    this.lastContent = content;
+    this.lastVersion = version;
+    return (this.lastJson = JSON.stringify(frame));
+  }
 }
-let lastContent: string | undefined;
-let lastVersion = 0;
-let lastJson: string | undefined;
 
 export class Outbox {
   private fragments = new Map<string, string>();
@@ -57,7 +78,11 @@ export class Outbox {
   /** Budgets of what may wait for this client (the runtime sets them; none by default). */
   limits = { pendingBytes: Infinity, blockedMs: Infinity };
 
-  constructor(private readonly client: OutboxOwner) {}
+  constructor(
+    private readonly client: OutboxOwner,
+    /** Set by the runtime when the tab connects (its fan-out's), so its tabs flush together. */
+    public flusher = new Flusher(),
+  ) {}
 
   /** Queue an HTML fragment (already carrying hx-swap-oob) for component `id`. */
   put(id: string, html: string): void {
@@ -132,8 +157,7 @@ export class Outbox {
     if (this.scheduled) return;
     if (this.blocked) return this.checkBlocked();
     this.scheduled = true;
-    pending.push(this);
-    if (pending.length === 1) setImmediate(flushAll);
+    this.flusher.add(this);
   }
 
   private block(): void {
@@ -187,17 +211,7 @@ export class Outbox {
     this.ack = 0;
     this.extra = undefined;
     let json: string | undefined;
-    if (!c.transport.sendFrame) {
-      if (plain && content === lastContent && this.version === lastVersion) json = lastJson;
-      else {
-        json = JSON.stringify(frame);
-        if (plain) {
-          lastContent = content;
-          lastVersion = this.version;
-          lastJson = json;
-        }
-      }
-    }
+    if (!c.transport.sendFrame) json = plain ? this.flusher.encodePlain(frame, content!, this.version) : JSON.stringify(frame);
     const r = c.transport.sendFrame ? c.transport.sendFrame(frame) : c.transport.send(json!);
     c.messagesOut++;
     if (r === -1) this.block();

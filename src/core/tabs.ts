@@ -43,6 +43,7 @@ export class Tabs {
     fanOut.clients.add(client);
     client.overBudget = (kind) => this.closeOverBudget(client, kind);
     client.outbox.limits = { pendingBytes: budgets.maxPendingBytes, blockedMs: budgets.maxBlockedSeconds * 1000 };
+    client.outbox.flusher = fanOut.flusher;
     this.d.log.info("client.connect", { client: client.id, ip: client.ip, clients: fanOut.clients.size, reconnect: reconnect || undefined });
     const version = this.d.version();
     if (reconnect || pageVersion !== version) client.outbox.put(SHELL_ID.root, fanOut.renderRootFragment(client));
