@@ -39,7 +39,7 @@ function tick() {
   count = (count + 1) % 11;
 }
 
-app.callbackConnect((client, connected) => {
+app.callbackConnect((_client, connected) => {
   if (connected && app.clients.size === 1 && !timer) timer = setInterval(tick, 500);
   if (!connected && app.clients.size === 0 && timer) {
     clearInterval(timer);

@@ -22,7 +22,7 @@
     const layout = fig.layout || {};
     const xaxis = layout.xaxis || {}, yaxis = layout.yaxis || {};
     const traces = (fig.data || []).filter((t) => Array.isArray(t.y));
-    const range = (r) => (Array.isArray(r) && r.length === 2 ? (u, min, max) => [Number(r[0]), Number(r[1])] : undefined);
+    const range = (r) => (Array.isArray(r) && r.length === 2 ? (_u, _min, _max) => [Number(r[0]), Number(r[1])] : undefined);
     return {
       title: text(layout.title) || undefined,
       width: Math.max(200, el.clientWidth || 600),

@@ -14,7 +14,7 @@ import { html } from "../core/html.ts";
 import { Input, Output } from "../core/dependencies.ts";
 import type { CallbackContext } from "../core/invoke.ts";
 import { requireAdmin } from "./guard.ts";
-import type { ConsoleContext, MaintenanceDeps } from "./deps.ts";
+import type { ConsoleContext } from "./deps.ts";
 import { card, muted, note } from "./ui.ts";
 
 /**

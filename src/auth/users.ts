@@ -10,7 +10,7 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { DashDevicesError, describe } from "../core/errors.ts";
 import { audit, type AuditActor } from "../db/audit.ts";
 import type { Db } from "../db/open.ts";
-import { users, type PublicUser, type Role, type User } from "../db/schema.ts";
+import { users, type PublicUser, type Role } from "../db/schema.ts";
 import { hashPassword, verifyOrBurn } from "./password.ts";
 import { POLICY } from "./policy.ts";
 import { isRole, ROLES } from "./roles.ts";

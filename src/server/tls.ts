@@ -79,7 +79,7 @@ export function loadTlsFiles(certPath: string, keyPath: string, now = new Date()
   let key: KeyObject;
   try {
     key = createPrivateKey(keyPem);
-  } catch (e) {
+  } catch {
     const encrypted = /ENCRYPTED/.test(keyPem);
     throw tlsError(`the TLS key ${keyPath} cannot be read.`, encrypted ? "an encrypted (passphrase-protected) key" : "not a private key this server can read", encrypted ? `decrypt it once: openssl pkey -in ${keyPath} -out ${keyPath}.plain (keep it 0600)` : "give the private key that was made with this certificate");
   }

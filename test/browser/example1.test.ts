@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Page } from "playwright-core";
 import { hasChromium, useBrowser, runExample, type ExampleProcess, openTab, slide } from "../helpers/browser.ts";
 
 

@@ -16,7 +16,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { testContext } from "../helpers/render.ts";
-import { COMMON_PROPS, renderComponent, safeUrl, type Component, type ComponentSpec, type Props } from "../../src/core/component.ts";
+import { COMMON_PROPS, renderComponent, type Component, type ComponentSpec, type Props } from "../../src/core/component.ts";
 import { dcc } from "../../src/core/dcc/index.ts";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { escapeHtml } from "../../src/core/escape.ts";

@@ -3,7 +3,6 @@
 // timer, stopped with the server; bad values refused early; the console's count wording.
 import { afterEach, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { App, html } from "../../src/index.ts";
 import { audit, type AuditPage } from "../../src/db/audit.ts";
 import { startAuditRetention } from "../../src/db/audit-retention.ts";

@@ -42,7 +42,7 @@ test("M6: one tab floods 5,000 values; another tab's change reaches the device a
   // every flood message has reached the server before the other tab's change is sent
   expect(await until(() => fc!.messagesIn >= 5000, 20_000)).toBe(true);
   let callsBefore = -1;
-  srv.app.runtime.inputListeners.push((c, id, changed) => {
+  srv.app.runtime.inputListeners.push((_c, _id, changed) => {
     if (changed.value === 99_999) callsBefore = device.length;
   });
   other.set("level", 99_999);
