@@ -6,7 +6,7 @@
  */
 
 import type { ComponentAssets } from "./component.ts";
-import { InputDep, OutputDep, StateDep } from "./dependencies.ts";
+import type { InputDep, OutputDep, StateDep } from "./dependencies.ts";
 import { DashDevicesError, describe } from "./errors.ts";
 import { parseCallbackArgs } from "./graph.ts";
 import { Services } from "./services.ts";

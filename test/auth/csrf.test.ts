@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { DashDevicesError } from "../../src/core/errors.ts";
+import type { DashDevicesError } from "../../src/core/errors.ts";
 import { assertCsrfToken, csrfToken, isSameOrigin, loadCsrfSecret, verifyCsrfToken } from "../../src/auth/csrf.ts";
 import { openDatabase } from "../../src/db/open.ts";
 import { openTempDb, type TempDb } from "../db/temp-db.ts";

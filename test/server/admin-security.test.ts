@@ -3,7 +3,7 @@
 // which status; Origin checks; the login rate limit; the one-time setup link; roles on controls
 // (refusal and snap-back); logout and revocation closing live tabs; the console's own re-checks.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { App, dcc, html, Input, Output } from "../../src/index.ts";
+import { type App, dcc, html, Input, Output } from "../../src/index.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { findUserByUsername, setRole } from "../../src/auth/users.ts";
 import { addUser, cookieOf, login, opens, post, startDbApp, tab, upgradeStatus, type DbServer } from "../helpers/admin.ts";

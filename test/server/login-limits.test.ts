@@ -2,7 +2,7 @@
 // only up to the limit (the rest answer 429 with Retry-After at once), and an admin's password
 // reset in the /admin console lifts the lock-out its refusal promises it lifts.
 import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
-import { App, html } from "../../src/index.ts";
+import { type App, html } from "../../src/index.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { findUserByUsername } from "../../src/auth/users.ts";
 import { addUser, cookieOf, login, post, startDbApp, tab, type DbServer } from "../helpers/admin.ts";

@@ -3,7 +3,7 @@
 // reads (as State), and the operator's next Fire drove the device to it. Real server, real SQLite
 // file, real sockets.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { App, dcc, html, Input, Output, State } from "../../src/index.ts";
+import { type App, dcc, html, Input, Output, State } from "../../src/index.ts";
 import { CallbackGraph, parseCallbackArgs, Services } from "../../src/core/graph.ts";
 import { addUser, login, startDbApp, tab, type DbServer } from "../helpers/admin.ts";
 import { startApp, type TestServer } from "../helpers/server.ts";
