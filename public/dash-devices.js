@@ -156,7 +156,7 @@
 
   // ---- incoming: version, ack, errors (a JSON frame over the WebSocket, a "dd" event over SSE).
   function onFrame(f) {
-    if (f.hello && f.hello.secret) secret = f.hello.secret;
+    if (f.hello?.secret) secret = f.hello.secret;
     if (f.v) version = f.v;
     // dcc.Loading: outputs this message will recompute spin until its ack.
     if (f.loading) {

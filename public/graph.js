@@ -37,8 +37,8 @@
         { label: text(xaxis.title) || "x" },
         ...traces.map((t, i) => ({
           label: t.name || `trace ${i}`,
-          stroke: (t.line && t.line.color) || t.marker?.color || PALETTE[i % PALETTE.length],
-          width: (t.line && t.line.width) || 2,
+          stroke: t.line?.color || t.marker?.color || PALETTE[i % PALETTE.length],
+          width: t.line?.width || 2,
           points: { show: t.mode === "markers" || t.mode === "lines+markers" || t.type === "scatter" && t.mode === undefined ? undefined : false },
           paths: t.mode === "markers" ? () => null : undefined,
         })),

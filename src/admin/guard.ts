@@ -20,7 +20,7 @@ export function actorOf(c: Client): AuditActor {
 }
 
 function stillAdmin(db: Db, c: Client): boolean {
-  if (!c.user || c.user.role !== "admin" || !c.sessionId) return false;
+  if (c.user?.role !== "admin" || !c.sessionId) return false;
   const s = getSession(db, c.sessionId);
   if (!s || s.revokedAt || s.expiresAt.getTime() <= Date.now()) return false;
   return !!s.user && s.user.id === c.user.id && !s.user.disabled && s.user.role === "admin";

@@ -66,7 +66,7 @@ export class Inbox {
     if ("error" in parsed) return this.refuse(client, parsed.error, parsed.seq);
     const { id, values, seq } = parsed;
     const comp = d.components.get(id);
-    if (!comp || !comp.spec.input) {
+    if (!comp?.spec.input) {
       const what = comp ? `${comp.spec.type} "${id}" does not send values.` : `a message named the component "${id}", which does not exist.`;
       const fix = "reload the page: it may be older than the server's layout";
       return this.refuse(client, new DashDevicesError(comp ? "DD_BAD_MESSAGE" : "DD_UNKNOWN_ID", { what, expected: `${HEADER.source} naming a control of this page`, found: describe(id), fix }), seq);

@@ -32,7 +32,7 @@ export class ErrorReporter implements Reporter {
     const level = code === "DD_CALLBACK_ERROR" || code === "DD_OUTPUT_COUNT" || (code === "DD_UNKNOWN_ID" && cb) ? "error" : "warn";
     // What tabs cause is rate-limited (a flood must not fill the disk); the server's own errors are not.
     if (!client || this.tabErrors.allow()) this.log[level](cb ? "callback.error" : "message.refused", { code, callback: cb?.name, shared: cb?.service.shared || undefined, client: client?.id, error: e instanceof Error && !known ? e : text.split("\n")[0] });
-    if (!client || !client.connected) return;
+    if (!client?.connected) return;
     const shown = this.showErrors || known ? text : `[${code}] callback "${cb?.name}" failed (see the server log)`;
     client.outbox.putError(code, shown, toastHtml(code, shown));
   }

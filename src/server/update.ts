@@ -65,7 +65,7 @@ const EM: Record<Arch, number> = { x64: 62, arm64: 183 };
 /** The updater's files for this process, from `DD_UPDATE_FILE` (set by the installer's unit). */
 export function updatePaths(env: Record<string, string | undefined> = process.env): UpdatePaths | undefined {
   const staged = env.DD_UPDATE_FILE;
-  if (!staged || !staged.startsWith("/")) return undefined;
+  if (!staged?.startsWith("/")) return undefined;
   return { staged, result: `${dirname(staged)}/update.json` };
 }
 

@@ -108,7 +108,7 @@ export class HttpService {
   async update(req: Request): Promise<Response> {
     const client = this.bySecret.get(req.headers.get(CLIENT_HEADER) ?? "");
     if (!client) return text(409, "[DD_BAD_MESSAGE] this page's event stream is not connected (reload the page)");
-    const body = await readBody(req, this.rt["maxMessageBytes"]);
+    const body = await readBody(req, this.rt.maxMessageBytes);
     if (body instanceof Response) return body;
     const values: Record<string, unknown> = {};
     const ctype = req.headers.get("content-type") ?? "";

@@ -33,7 +33,7 @@ test("L1: an error's message and stack stay on the record's line", () => {
 
 test("L1: values, keys and event names with control characters are quoted and escaped", () => {
   const { log, out } = capture();
-  log.warn("message.refused", { value: "a\rb", esc: "\u001b[31mred", ls: "x\u2028y", tab: "a\tb", bare: "plain-value_1.2", [`k\ney`]: 1 });
+  log.warn("message.refused", { value: "a\rb", esc: "\u001b[31mred", ls: "x\u2028y", tab: "a\tb", bare: "plain-value_1.2", "k\ney": 1 });
   log.info(`forged\nINFO x`, { n: 3 });
   expect(out.length).toBe(2);
   for (const l of out) oneLine(l);

@@ -53,7 +53,7 @@ export function post(url: string, path: string, fields: Record<string, string>, 
 /** `dd_session_<port>=...` from a response's Set-Cookie, or "" when it sets none (or clears it). */
 export function cookieOf(res: Response): string {
   const m = /(?:^|,\s*)(dd_session_\d+=([^;]*))/.exec(res.headers.get("set-cookie") ?? "");
-  return m && m[2] ? m[1]! : "";
+  return m?.[2] ? m[1]! : "";
 }
 
 /** Logs in with a real POST /login; returns the session cookie (throws if refused). */

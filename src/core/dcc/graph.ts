@@ -93,7 +93,7 @@ export const graphSpec: ComponentSpec = {
     const height = (fig.layout?.height as number | undefined) ?? 300;
     const title = fig.layout?.title;
     const label = typeof title === "string" ? title : (title as { text?: string } | undefined)?.text;
-    a["role"] = "img";
+    a.role = "img";
     a["aria-label"] = p["aria-label"] ?? label ?? "chart";
     if (!p.style) a.style = `min-height:${(typeof height === "number" && height > 0 ? height : 300)}px`;
     return `<div${attrs(a)}></div>`;

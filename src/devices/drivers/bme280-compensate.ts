@@ -76,6 +76,6 @@ export function compensateHumidity(adcH: number, tFine: number, c: BME280Calibra
   const e = (Math.imul(k, c.H2) + 8192) >> 14;
   v = Math.imul(a, e);
   v = (v - (Math.imul(Math.imul(v >> 15, v >> 15) >> 7, c.H1) >> 4)) | 0;
-  v = v < 0 ? 0 : v > 419430400 ? 419430400 : v;
+  v = Math.min(Math.max(v, 0), 419430400);
   return v >> 12;
 }
