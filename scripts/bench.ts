@@ -6,7 +6,7 @@
  * `bun run bench:quick` runs every part briefly (a smoke test for CI: it checks that the bench
  * runs, not how fast); it writes .bench/quick.json.
  *
- * Options: --quick, --only rt,fanout,memory,browser,device,flood,startup, --out FILE, --fan-procs N (client
+ * Options: --quick, --only rt,fanout,memory,browser,device,flood,startup,relay, --out FILE, --fan-procs N (client
  * processes for fan-out, default 1), --profile (servers run under `bun --cpu-prof`, profiles in
  * .bench/prof; summarize one with `bun scripts/bench/cpuprofile.ts FILE`).
  */
@@ -22,11 +22,12 @@ import { runDeviceLoop } from "./bench/device-loop.ts";
 import { runDeviceThread } from "./bench/device-thread.ts";
 import { runFlood } from "./bench/flood.ts";
 import { runStartup } from "./bench/startup.ts";
+import { runRelay } from "./bench/relay.ts";
 import { machine, table, targetTable, toJson, type Row } from "./bench/report.ts";
 import { checkTargets } from "./bench/targets.ts";
 import { pinning, pinSelf, SPLIT } from "./bench/proc.ts";
 
-const PARTS = ["rt", "fanout", "memory", "browser", "device", "flood", "startup"] as const;
+const PARTS = ["rt", "fanout", "memory", "browser", "device", "flood", "startup", "relay"] as const;
 type Part = (typeof PARTS)[number];
 
 function option(name: string): string | undefined {
@@ -35,7 +36,7 @@ function option(name: string): string | undefined {
 }
 
 if (process.argv.includes("--help")) {
-  console.log("usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device,flood,startup] [--out FILE] [--fan-procs N] [--profile]");
+  console.log("usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device,flood,startup,relay] [--out FILE] [--fan-procs N] [--profile]");
   process.exit(0);
 }
 const quick = process.argv.includes("--quick");
@@ -56,6 +57,7 @@ const cfg = quick
       deviceThread: { transfers: 20, latencyMs: 1, rttCalls: 100, edges: 1000, busyMs: 20 },
       flood: { seconds: 10, tabs: 3 },
       startup: { runs: 2 },
+      relay: { changes: 500, warmup: 100, tabs: 300, fewTabs: 30, idleSeconds: 1, settleMs: 100, fanout: { changes: () => 10, warmup: 2, sustainSeconds: 0.2, window: 4, procs: fanProcs, maxSeconds: 5 } },
     }
   : {
       // warm-up: messages per case before any row is timed (see bench/round-trip.ts)
@@ -70,6 +72,8 @@ const cfg = quick
       flood: { seconds: 30, tabs: 3 },
       // exec to first 200 of a compiled app and of a compiled hello world, alternately
       startup: { runs: 30 },
+      // ours against a raw Bun relay (bench/relay-server.ts): CPU per change, connect, RSS, idle CPU, fan-out
+      relay: { changes: 20000, warmup: 4000, tabs: 1000, fewTabs: 100, idleSeconds: 10, settleMs: 1000, fanout: { changes: () => 500, warmup: 20, sustainSeconds: 3, window: 4, procs: fanProcs, maxSeconds: 60 } },
     };
 
 const started = new Date();
@@ -109,6 +113,7 @@ await part("browser", () => runBrowser({ ...cfg.browser, profileDir }, log));
 await part("device", async () => [...(await runDeviceLoop({ ...cfg.device, profileDir }, log)), ...(await runDeviceThread(cfg.deviceThread, log))]);
 await part("flood", () => runFlood({ ...cfg.flood, profileDir }, log));
 await part("startup", () => runStartup(cfg.startup, log));
+await part("relay", () => runRelay({ ...cfg.relay, profileDir }, log));
 
 const seconds = (performance.now() - t0) / 1000;
 const checks = checkTargets(rows);

@@ -26,6 +26,12 @@ const ROWS: RegExp[] = [
   ...["the device thread", "the main thread"].map((where) => new RegExp(`^device thread: 1 ms timer lateness during \\d+ awaited \\d+ ms transfers, bus on ${where}$`)),
   ...["through the device thread", "on the main thread"].map((where) => new RegExp(`^device thread: one awaited readByte on the simulated bus, ${where}$`)),
   /^device thread: simulated GPIO, \d+ edges during a \d+ ms busy loop, \d+-event buffer/,
+  /^relay floor: server CPU per shared change, 1 tab$/,
+  /^relay floor: connecting \d+ tabs, server CPU$/,
+  /^relay floor: server RSS per tab, \d+ -> \d+ tabs$/,
+  /^relay floor: server idle CPU, \d+ tabs, [\d.]+ s$/,
+  /^relay floor: fan-out to \d+ tabs, ours$/,
+  /^relay floor: fan-out to \d+ tabs, raw Bun relay$/,
 ];
 
 test(
@@ -48,7 +54,7 @@ test(
         const row = labels.find((cells) => re.test(cells[1] ?? ""));
         expect(row, `row ${re} in:\n${stdout}`).toBeDefined();
         // A row either has figures or says why it was skipped (no Chromium on this machine).
-        const measured = row!.slice(3, 7).some((c) => /^\d/.test(c)) || /RSS|delivered \d+/.test(row![7] ?? "");
+        const measured = row!.slice(3, 7).some((c) => /^\d/.test(c)) || /RSS|delivered \d+|^ours .+, relay .+: >?=?x\d/.test(row![7] ?? "");
         expect(measured || /^skipped: no Chromium/.test(row![7] ?? ""), `row ${re} has no figures: ${row!.join(" | ")}`).toBe(true);
       }
       expect(stdout).not.toContain("failed");

@@ -36,14 +36,21 @@ export async function runFanOut(cfg: FanOutConfig, log: (s: string) => void): Pr
   return rows;
 }
 
-async function fanOut(n: number, cfg: FanOutConfig): Promise<Row> {
+/** What a tab sends to the relay floor for change `k`: the marker the tabs look for, as is. */
+export function relayMessage(k: number): string {
+  return `>${FAN}=${k};<`;
+}
+
+/** `target` "relay": the same against the raw Bun relay floor (relay-server.ts), the sender sending `relayMessage`. */
+export async function fanOut(n: number, cfg: FanOutConfig, target: "app" | "relay" = "app"): Promise<Row> {
   const procCount = Math.max(1, Math.min(cfg.procs, n));
-  const fleet = await startFleet({ procs: procCount, profileDir: cfg.profileDir });
+  const fleet = await startFleet({ procs: procCount, profileDir: cfg.profileDir, target });
   try {
     await fleet.grow(n);
     for (const p of fleet.procs) await p.syncClock();
     const { version } = await fleet.server.request<{ version: number }>("version");
-    const sender = await BenchWs.open(fleet.url, { version });
+    const sender = await BenchWs.open(fleet.url, target === "relay" ? { path: "/ws" } : { version });
+    const send = target === "relay" ? (k: number) => sender.ws.send(relayMessage(k)) : (k: number) => sender.send(FAN, k);
     await Bun.sleep(100);
     for (const p of fleet.procs) await p.request("fan", { from: 0 });
 
@@ -81,7 +88,7 @@ async function fanOut(n: number, cfg: FanOutConfig): Promise<Row> {
       const k = ++i;
       const delivered = track(k);
       const t0 = performance.now();
-      sender.send(FAN, k);
+      send(k);
       const last = await withTimeout(delivered, `change ${k}`);
       if (k > cfg.warmup) lat.push(last - t0);
     }
@@ -97,7 +104,7 @@ async function fanOut(n: number, cfg: FanOutConfig): Promise<Row> {
       while (inflight.length < cfg.window) {
         const k = ++i;
         inflight.push(track(k));
-        sender.send(FAN, k);
+        send(k);
       }
       lastDone = await withTimeout(inflight.shift()!, "a change");
     }

@@ -18,8 +18,12 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
-export async function startFleet(o: { procs: number; profileDir?: string }): Promise<Fleet> {
-  const server = await Child.start("server-ws", "server.ts", { env: { BENCH_SERVICE: "ws" }, profileDir: o.profileDir, cpus: SPLIT.server });
+/** `target`: the dash-devices server (default) or the raw Bun relay floor (relay-server.ts). */
+export async function startFleet(o: { procs: number; profileDir?: string; target?: "app" | "relay" }): Promise<Fleet> {
+  const server =
+    o.target === "relay"
+      ? await Child.start("relay", "relay-server.ts", { profileDir: o.profileDir, cpus: SPLIT.server })
+      : await Child.start("server-ws", "server.ts", { env: { BENCH_SERVICE: "ws" }, profileDir: o.profileDir, cpus: SPLIT.server });
   const procs: Child[] = [];
   try {
     for (let i = 0; i < o.procs; i++) procs.push(await Child.start(`clients-${i + 1}`, "clients.ts", { cpus: SPLIT.clients }));

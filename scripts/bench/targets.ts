@@ -33,6 +33,15 @@ function check(all: Row[], target: string, prefix: string, get: (r: Row) => numb
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 const ratio = (v: number) => `x${v.toFixed(1)}`;
+const ratio2 = (v: number) => `x${v.toFixed(2)}`;
+/**
+ * ours / relay of a relay row. When the relay's figure was under one clock tick the ratio is only a
+ * lower bound: it can show a target missed, never met (then no figure: "not measured").
+ */
+const relayRatio = (limit: number) => (r: Row) => {
+  const v = r.extra?.ratio as number | undefined;
+  return r.extra?.ratioLowerBound && v !== undefined && v <= limit ? undefined : v;
+};
 
 export function checkTargets(rows: Row[]): TargetCheck[] {
   const ratioOf = (key: "ratioP50" | "ratioP99") => (r: Row) => r.extra?.[key] as number | undefined;
@@ -50,5 +59,12 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
     check(rows, "start-up (exec to first 200) within 1.5x of a compiled hello world, at p50", "startup.app", (r) => r.extra?.ratioP50 as number | undefined, 1.5, ratio),
     check(rows, "flood of invalid messages: server RSS grows <= 50 MB", "flood.", (r) => r.extra?.rssGrowth as number | undefined, 50 * 1024 * 1024, fmtBytes),
     check(rows, "flood of invalid messages: other tabs' round trip p99 <= 10 ms", "flood.", (r) => r.ms?.p99, 10, ms),
+    // issue 14, per-change cost: ours against the raw Bun relay floor of the same run (bench/relay.ts)
+    check(rows, "server CPU per shared change (1 tab) within 2.5x of the relay", "relay.cpu.", relayRatio(2.5), 2.5, ratio2),
+    check(rows, "connecting 1,000 tabs: server CPU within 2x of the relay", "relay.connect.", relayRatio(2), 2, ratio2),
+    check(rows, "server RSS per tab within 2x of the relay", "relay.rss.", relayRatio(2), 2, ratio2),
+    check(rows, "idle server CPU with 100 tabs within 2x of the relay", "relay.idle.", relayRatio(2), 2, ratio2),
+    check(rows, "fan-out to 1,000 tabs p99 within 1.1x of the relay", "relay.fanout.", ratioOf("ratioP99"), 1.1, ratio2),
+    check(rows, "browser: tab A's change to tab B's DOM p50 within 2x of the relay floor page", "relay.browser.", ratioOf("ratioP50"), 2, ratio2),
   ].filter((c): c is TargetCheck => c !== undefined);
 }

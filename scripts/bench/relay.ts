@@ -1,0 +1,167 @@
+/**
+ * @module bench/relay
+ * Part `relay`: ours against a raw Bun relay floor (relay-server.ts: Bun.serve forwarding each
+ * WebSocket message to every socket), same run, same machine, same pinning, same client fleet
+ * (clients.ts). Server CPU is the process's utime + stime from /proc/PID/stat (every thread;
+ * 10 ms ticks, so each figure spans many changes or seconds). Per target, on fresh servers:
+ * - CPU per shared change with 1 tab: the tab sends a change, waits for its output (ours: and
+ *   the ack), `changes` times after `warmup`; CPU over the timed changes / changes.
+ * - connecting `tabs` tabs (0 -> tabs, 50 at a time, each until its first frame): server CPU from
+ *   the first connect until `settleMs` after the last (work deferred off the connect path counts),
+ *   and wall time until the last tab has its first frame.
+ * - RSS per tab: the server's RSS after a full GC at `fewTabs` and at `tabs` tabs; the growth /
+ *   (tabs - fewTabs).
+ * - idle CPU with `fewTabs` tabs over `idleSeconds`.
+ * - fan-out to `tabs` tabs: the fan-out part's method (bench/fan-out.ts) against both servers.
+ * Ratios are ours / relay; a relay figure under one clock tick is taken as one tick (the ratio is
+ * then a lower bound, marked ">=").
+ */
+
+import { readFileSync } from "node:fs";
+import { FAN } from "./app.ts";
+import { fanOut, relayMessage, type FanOutConfig } from "./fan-out.ts";
+import { startFleet } from "./fleet.ts";
+import { BenchWs } from "./protocol.ts";
+import type { Row } from "./report.ts";
+import { fmtBytes, fmtMs } from "./stats.ts";
+
+export interface RelayConfig {
+  changes: number;
+  warmup: number;
+  tabs: number;
+  fewTabs: number;
+  idleSeconds: number;
+  settleMs: number;
+  fanout: Omit<FanOutConfig, "sizes">;
+  profileDir?: string;
+}
+
+type Target = "app" | "relay";
+const HZ = 100; // USER_HZ
+const TICK = 1 / HZ;
+
+/** CPU seconds (user + system, all threads) of process `pid`. */
+function cpuOf(pid: number): number {
+  const st = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const g = st.slice(st.lastIndexOf(")") + 2).split(" ").map(Number);
+  return (g[11]! + g[12]!) / HZ;
+}
+
+interface Figures {
+  cpuPerChange: number;
+  wallPerChange: number;
+  connectCpu: number;
+  connectWall: number;
+  rssFew: number;
+  rssMany: number;
+  rssPerTab: number;
+  idleCpu: number;
+}
+
+async function measure(target: Target, cfg: RelayConfig, log: (s: string) => void): Promise<Figures> {
+  const name = target === "app" ? "ours" : "relay";
+  const f = {} as Figures;
+  // Phase 1: one tab's changes, then connecting `tabs` tabs.
+  let fleet = await startFleet({ procs: 1, profileDir: cfg.profileDir, target });
+  try {
+    const pid = Number(fleet.server.ready.pid);
+    const { version } = await fleet.server.request<{ version: number }>("version");
+    const tab = await BenchWs.open(fleet.url, target === "relay" ? { path: "/ws" } : { version });
+    await Bun.sleep(100);
+    let v = 0;
+    const change = async () => {
+      const k = ++v;
+      if (target === "relay") await tab.echo(relayMessage(k));
+      else await tab.waitAck((await tab.roundTrip(FAN, k, `>${FAN}=${k};<`)).seq);
+    };
+    log(`relay: ${name}, CPU per change (${cfg.changes} changes)`);
+    for (let i = 0; i < cfg.warmup; i++) await change();
+    const c0 = cpuOf(pid);
+    const t0 = performance.now();
+    for (let i = 0; i < cfg.changes; i++) await change();
+    f.wallPerChange = (performance.now() - t0) / 1000 / cfg.changes;
+    f.cpuPerChange = (cpuOf(pid) - c0) / cfg.changes;
+    tab.close();
+    await Bun.sleep(200);
+
+    log(`relay: ${name}, connecting ${cfg.tabs} tabs`);
+    const c1 = cpuOf(pid);
+    const t1 = performance.now();
+    await fleet.grow(cfg.tabs);
+    f.connectWall = (performance.now() - t1) / 1000;
+    await Bun.sleep(cfg.settleMs);
+    f.connectCpu = cpuOf(pid) - c1;
+  } finally {
+    await fleet.stop();
+  }
+  // Phase 2: RSS at fewTabs and tabs, idle CPU at fewTabs.
+  fleet = await startFleet({ procs: 1, profileDir: cfg.profileDir, target });
+  try {
+    const pid = Number(fleet.server.ready.pid);
+    const rss = async () => (await fleet.server.request<{ rss: number }>("rss")).rss;
+    await fleet.grow(cfg.fewTabs);
+    await Bun.sleep(cfg.settleMs);
+    f.rssFew = await rss();
+    log(`relay: ${name}, idle CPU with ${cfg.fewTabs} tabs for ${cfg.idleSeconds} s`);
+    const c0 = cpuOf(pid);
+    await Bun.sleep(cfg.idleSeconds * 1000);
+    f.idleCpu = cpuOf(pid) - c0;
+    await fleet.grow(cfg.tabs);
+    await Bun.sleep(cfg.settleMs);
+    f.rssMany = await rss();
+    f.rssPerTab = (f.rssMany - f.rssFew) / (cfg.tabs - cfg.fewTabs);
+  } finally {
+    await fleet.stop();
+  }
+  return f;
+}
+
+/** ours / relay, the relay's figure at least `floor` (its clock resolution). */
+function ratio(ours: number, relay: number, floor = 0): { value: number; text: string; lowerBound: boolean } {
+  const lowerBound = relay < floor;
+  const value = ours / Math.max(relay, floor || Number.MIN_VALUE);
+  return { value, text: `${lowerBound ? ">=" : ""}x${value.toFixed(2)}${lowerBound ? " (relay under one clock tick)" : ""}`, lowerBound };
+}
+
+const us = (s: number) => `${(s * 1e6).toFixed(1)} µs`;
+const msOf = (s: number) => `${fmtMs(s * 1000)} ms`;
+
+export async function runRelay(cfg: RelayConfig, log: (s: string) => void): Promise<Row[]> {
+  const ours = await measure("app", cfg, log);
+  const relay = await measure("relay", cfg, log);
+  const rows: Row[] = [];
+  const figure = (id: string, label: string, n: number, o: number, r: number, show: (x: number) => string, floor: number, more: string[] = [], extra: Record<string, unknown> = {}) => {
+    const q = ratio(o, r, floor);
+    rows.push({ id, label, n, notes: [`ours ${show(o)}, relay ${show(r)}: ${q.text}`, ...more], extra: { ours: o, relay: r, ratio: q.value, ratioLowerBound: q.lowerBound, ...extra } });
+  };
+  figure("relay.cpu.change", "relay floor: server CPU per shared change, 1 tab", cfg.changes, ours.cpuPerChange, relay.cpuPerChange, us, TICK / cfg.changes, [
+    `wall per change: ours ${us(ours.wallPerChange)}, relay ${us(relay.wallPerChange)}`,
+  ]);
+  figure(`relay.connect.${cfg.tabs}`, `relay floor: connecting ${cfg.tabs} tabs, server CPU`, cfg.tabs, ours.connectCpu, relay.connectCpu, msOf, TICK, [
+    `wall: ours ${msOf(ours.connectWall)}, relay ${msOf(relay.connectWall)}: x${(ours.connectWall / relay.connectWall).toFixed(2)}`,
+    `CPU until ${cfg.settleMs} ms after the last tab`,
+  ], { oursWall: ours.connectWall, relayWall: relay.connectWall, wallRatio: ours.connectWall / relay.connectWall });
+  figure(`relay.rss.${cfg.fewTabs}-${cfg.tabs}`, `relay floor: server RSS per tab, ${cfg.fewTabs} -> ${cfg.tabs} tabs`, cfg.tabs - cfg.fewTabs, ours.rssPerTab, relay.rssPerTab, fmtBytes, 0, [
+    `RSS at ${cfg.fewTabs}/${cfg.tabs} tabs: ours ${fmtBytes(ours.rssFew)}/${fmtBytes(ours.rssMany)}, relay ${fmtBytes(relay.rssFew)}/${fmtBytes(relay.rssMany)}`,
+  ]);
+  figure(`relay.idle.${cfg.fewTabs}`, `relay floor: server idle CPU, ${cfg.fewTabs} tabs, ${cfg.idleSeconds} s`, cfg.fewTabs, ours.idleCpu / cfg.idleSeconds, relay.idleCpu / cfg.idleSeconds, (x) => `${fmtMs(x * 1000)} ms/s`, TICK / cfg.idleSeconds);
+
+  for (const target of ["app", "relay"] as const) {
+    log(`relay: fan-out to ${cfg.tabs} tabs, ${target === "app" ? "ours" : "relay"}`);
+    const row = await fanOut(cfg.tabs, { ...cfg.fanout, sizes: [cfg.tabs], profileDir: cfg.profileDir }, target);
+    rows.push(
+      target === "app"
+        ? { ...row, id: `relay.fanout.${cfg.tabs}`, label: `relay floor: fan-out to ${cfg.tabs} tabs, ours` }
+        : { ...row, id: `relay.floor.fanout.${cfg.tabs}`, label: `relay floor: fan-out to ${cfg.tabs} tabs, raw Bun relay` },
+    );
+  }
+  const o = rows.at(-2)!;
+  const r = rows.at(-1)!;
+  if (o.ms && r.ms) {
+    const p99 = o.ms.p99 / r.ms.p99;
+    const p50 = o.ms.p50 / r.ms.p50;
+    o.notes.unshift(`x${p50.toFixed(2)} of the relay at p50, x${p99.toFixed(2)} at p99`);
+    o.extra = { ...o.extra, ratioP50: p50, ratioP99: p99 };
+  }
+  return rows;
+}
