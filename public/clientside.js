@@ -109,7 +109,9 @@
     }
     if (r === NO_UPDATE) return;
     const values = d.m ? r : [r];
-    d.o.forEach(([id, p], k) => write(id, p, Array.isArray(values) ? values[k] : undefined));
+    d.o.forEach(([id, p], k) => {
+      write(id, p, Array.isArray(values) ? values[k] : undefined);
+    });
   }
   function changed(target) {
     for (const d of defs) {

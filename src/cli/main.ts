@@ -91,7 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await child.exited;
       }
       case "i2c":
-        exitWith(runI2c(rest, "dash-devices i2c"));
+        return exitWith(runI2c(rest, "dash-devices i2c"));
       default:
         throw badOption(`unknown command "${cmd}".`, "init, dev, build or i2c", JSON.stringify(cmd));
     }

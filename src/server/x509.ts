@@ -90,7 +90,9 @@ function ipBytes(ip: string): Buffer {
   const t = tail !== undefined && tail ? tail.split(":") : [];
   const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
   const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16) || 0, i * 2));
+  groups.forEach((g, i) => {
+    out.writeUInt16BE(parseInt(g, 16) || 0, i * 2);
+  });
   return out;
 }
 

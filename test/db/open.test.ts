@@ -57,7 +57,7 @@ test("a file that is not a database fails with DD_DB_OPEN", () => {
 
 test("a path that is a directory fails with DD_DB_OPEN", () => {
   const dir = fresh();
-  expect(() => openDatabase({ path: dir })).toThrow(/DD_DB_OPEN[^]*a directory at that path/);
+  expect(() => openDatabase({ path: dir })).toThrow(/DD_DB_OPEN[\s\S]*a directory at that path/);
 });
 
 test(":memory: works for throwaway databases", () => {

@@ -194,7 +194,9 @@ function readOnlyRegisters(): number[] {
 /** Store trimming parameters the way the part does (little-endian words; H4/H5 share 0xE5). */
 export function writeCalibration(regs: Uint8Array, c: BME280Calibration, humidity: boolean): void {
   const w = (at: number, v: number) => { regs[at] = v & 0xff; regs[at + 1] = (v >> 8) & 0xff; };
-  [c.T1, c.T2, c.T3, c.P1, c.P2, c.P3, c.P4, c.P5, c.P6, c.P7, c.P8, c.P9].forEach((v, i) => w(0x88 + 2 * i, v));
+  [c.T1, c.T2, c.T3, c.P1, c.P2, c.P3, c.P4, c.P5, c.P6, c.P7, c.P8, c.P9].forEach((v, i) => {
+    w(0x88 + 2 * i, v);
+  });
   if (!humidity) return;
   for (const [k, lo, hi] of [["H4", -2048, 2047], ["H5", -2048, 2047], ["H6", -128, 127], ["H2", -32768, 32767]] as const) {
     if (c[k] < lo || c[k] > hi) throw badArg(`invalid dig_${k}`, `${lo}..${hi}`, c[k], "use a calibration the part can hold");

@@ -99,7 +99,7 @@ export class SimGpioChip implements GpioChip {
 
   request(request: LineRequest): GpioLines {
     const offsets = normalizeOffsets(request.lines, this.path);
-    offsets.forEach((o) => this.line(o));
+    for (const o of offsets) this.line(o);
     validateSettings(request, offsets.length, { device: this.path, line: offsets[0] });
     const busy = offsets.find((o) => this.lines[o]!.owner);
     if (busy !== undefined) {

@@ -132,7 +132,9 @@ export function encodeLineConfig(flags: number, attrs: readonly ConfigAttribute[
 export function encodeLineRequest(offsets: readonly number[], consumer: string, flags: number, attrs: readonly ConfigAttribute[], eventBufferSize = 0): Uint8Array {
   const b = new Uint8Array(SIZEOF_LINE_REQUEST);
   const v = view(b);
-  offsets.forEach((o, i) => v.setUint32(4 * i, o, true));
+  offsets.forEach((o, i) => {
+    v.setUint32(4 * i, o, true);
+  });
   putCString(b, 256, GPIO_MAX_NAME_SIZE, consumer);
   encodeLineConfig(flags, attrs, b, 288);
   v.setUint32(560, offsets.length, true);

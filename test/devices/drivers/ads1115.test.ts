@@ -10,7 +10,9 @@ function setup(busyReads = 1) {
 describe("ADS1115 on the simulated chip", () => {
   test("four single-ended channels in volts (±4.096 V range: 125 µV per code)", async () => {
     const { chip, bus } = setup();
-    [0.5, 1.234, 3.3, 0.001].forEach((v, i) => chip.setVoltage(i, v));
+    [0.5, 1.234, 3.3, 0.001].forEach((v, i) => {
+      chip.setVoltage(i, v);
+    });
     const adc = await ADS1115.open(bus, { rate: 860 });
     for (const [ch, v] of [[0, 0.5], [1, 1.234], [2, 3.3], [3, 0.001]] as const) {
       expect(Math.abs((await adc.readVolts(ch)) - v)).toBeLessThanOrEqual(0.000125 / 2);

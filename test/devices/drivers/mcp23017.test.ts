@@ -43,7 +43,9 @@ describe("MCP23017", () => {
     await io.setDirection(0x00ff); // A inputs, B outputs
     await io.writePort("B", 0xa5);
     expect(await io.readPort("B")).toBe(0xa5);
-    [1, 0, 1, 1, 0, 0, 0, 1].forEach((v, p) => chip.setInput(p, v as 0 | 1));
+    [1, 0, 1, 1, 0, 0, 0, 1].forEach((v, p) => {
+      chip.setInput(p, v as 0 | 1);
+    });
     expect(await io.readPort("A")).toBe(0b10001101);
     expect(await io.read()).toBe(0xa58d);
     await io.write(0x3c00);
