@@ -65,6 +65,7 @@ async function readPassword(): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: not any: tsc (strict) types it from the parseArgs() in the try, options included
   let values;
   try {
     ({ values } = parseArgs({

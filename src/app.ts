@@ -167,6 +167,7 @@ export class App implements AppSurface {
    * function (or its source text) taking the Input and State values; no server round trip.
    * @example app.clientsideCallback((v) => `${v} °F`, Output("temp", "children"), Input("thermostat", "value"));
    */
+  // biome-ignore lint/suspicious/noExplicitAny: a user function with typed parameters ((v: number) => string) must fit; it runs in the browser, not here
   clientsideCallback(fn: string | ((...args: any[]) => unknown), ...deps: DepArg[]): void {
     this.runtime.addClientside([fn, ...deps]);
   }

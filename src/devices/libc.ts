@@ -69,6 +69,7 @@ export function libc(): Libc {
 }
 
 function load(): Libc {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: not any: tsc (strict) types it from the dlopen() in the try; written out it would repeat the symbol table
   let lib;
   try {
     lib = dlopen("libc.so.6", {

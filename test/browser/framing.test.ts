@@ -73,6 +73,7 @@ describe.skipIf(!hasChromium)("framing and rebinding in Chromium", () => {
       const port = new URL(s.url).port;
       const res = await page.goto(`http://evil.example:${port}/`);
       expect(res!.status()).toBe(421);
+      // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node: innerText is the text the user sees
       const text = await page.locator("body").innerText();
       expect(text).toContain("DD_BAD_HOST");
       expect(text).toContain(`evil.example:${port}`);

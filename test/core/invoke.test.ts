@@ -8,6 +8,7 @@ import { Input, Output, PreventUpdate, noUpdate } from "../../src/core/dependenc
 import { Services, type Service } from "../../src/core/services.ts";
 import { deferred, settle } from "../helpers/memory-transport.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests pass callbacks with typed parameters, which unknown[] would refuse
 function def(fn: (...a: any[]) => unknown, service: Partial<Service> = Services.SHARED, outputs: unknown = Output("o", "children")): CallbackDef {
   return parseCallbackArgs([outputs, Input("i", "value"), fn, { service }], 1, Services.REGULAR);
 }

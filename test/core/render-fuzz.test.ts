@@ -50,6 +50,7 @@ const HOSTILE = [
   "</textarea><script>alert(1)</script>", "</option></select><img src=x onerror=alert(1)>", "</title><script>x</script>",
   "</style><script>x</script>", "<!--", "-->", "<![CDATA[x]]>", "<iframe src=javascript:alert(1)>", "<a href=\"javascript:x\">c</a>",
   "&lt;script&gt;", "&#60;script&#62;", "&quot;", "&amp;", "&", "%3Cscript%3E", "\\u003cscript", "＜script＞", "\u202e\u0644",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection payload, meant as plain text
   "😀👍🏽", "\uD800", "\uDFFF", "\0", "\r\n", "\u2028\u2029", "${alert(1)}", "{{constructor.constructor('alert(1)')()}}", "`", "\\",
   "onerror=alert(1)", "style=x:expression(alert(1))", "url(javascript:alert(1))", "red;}</style><script>x</script>",
   "x\" hx-on:click=\"alert(1)", "x' hx-get='/evil", "# <b>md</b>", "[x](javascript:alert(1))", "**<i>**", "", " ", "0", "-1",
