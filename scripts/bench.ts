@@ -22,7 +22,7 @@ import { runDeviceLoop } from "./bench/device-loop.ts";
 import { runDeviceThread } from "./bench/device-thread.ts";
 import { runFlood } from "./bench/flood.ts";
 import { runStartup } from "./bench/startup.ts";
-import { runRelay } from "./bench/relay.ts";
+import { runRelay, runRelayBrowser } from "./bench/relay.ts";
 import { machine, table, targetTable, toJson, type Row } from "./bench/report.ts";
 import { checkTargets } from "./bench/targets.ts";
 import { pinning, pinSelf, SPLIT } from "./bench/proc.ts";
@@ -57,7 +57,7 @@ const cfg = quick
       deviceThread: { transfers: 20, latencyMs: 1, rttCalls: 100, edges: 1000, busyMs: 20 },
       flood: { seconds: 10, tabs: 3 },
       startup: { runs: 2 },
-      relay: { changes: 500, warmup: 100, tabs: 300, fewTabs: 30, idleSeconds: 1, settleMs: 100, fanout: { changes: () => 10, warmup: 2, sustainSeconds: 0.2, window: 4, procs: fanProcs, maxSeconds: 5 } },
+      relay: { changes: 500, warmup: 100, tabs: 300, fewTabs: 30, idleSeconds: 1, settleMs: 100, fanout: { changes: () => 10, warmup: 2, sustainSeconds: 0.2, window: 4, procs: fanProcs, maxSeconds: 5 }, browser: { moves: 20, warmup: 3 } },
     }
   : {
       // warm-up: messages per case before any row is timed (see bench/round-trip.ts)
@@ -73,7 +73,7 @@ const cfg = quick
       // exec to first 200 of a compiled app and of a compiled hello world, alternately
       startup: { runs: 30 },
       // ours against a raw Bun relay (bench/relay-server.ts): CPU per change, connect, RSS, idle CPU, fan-out
-      relay: { changes: 20000, warmup: 4000, tabs: 1000, fewTabs: 100, idleSeconds: 10, settleMs: 1000, fanout: { changes: () => 500, warmup: 20, sustainSeconds: 3, window: 4, procs: fanProcs, maxSeconds: 60 } },
+      relay: { changes: 20000, warmup: 4000, tabs: 1000, fewTabs: 100, idleSeconds: 10, settleMs: 1000, fanout: { changes: () => 500, warmup: 20, sustainSeconds: 3, window: 4, procs: fanProcs, maxSeconds: 60 }, browser: { moves: 300, warmup: 30 } },
     };
 
 const started = new Date();
@@ -113,7 +113,7 @@ await part("browser", () => runBrowser({ ...cfg.browser, profileDir }, log));
 await part("device", async () => [...(await runDeviceLoop({ ...cfg.device, profileDir }, log)), ...(await runDeviceThread(cfg.deviceThread, log))]);
 await part("flood", () => runFlood({ ...cfg.flood, profileDir }, log));
 await part("startup", () => runStartup(cfg.startup, log));
-await part("relay", () => runRelay({ ...cfg.relay, profileDir }, log));
+await part("relay", async () => [...(await runRelay({ ...cfg.relay, profileDir }, log)), ...(await runRelayBrowser({ ...cfg.relay.browser, dataDir }, log))]);
 
 const seconds = (performance.now() - t0) / 1000;
 const checks = checkTargets(rows);

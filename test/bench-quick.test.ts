@@ -32,6 +32,8 @@ const ROWS: RegExp[] = [
   /^relay floor: server idle CPU, \d+ tabs, [\d.]+ s$/,
   /^relay floor: fan-out to \d+ tabs, ours$/,
   /^relay floor: fan-out to \d+ tabs, raw Bun relay$/,
+  /^relay floor: browser, tab A's slider change to tab B's DOM, ours \(example1\)$/,
+  /^relay floor: browser, tab A's slider change to tab B's DOM, raw Bun relay floor page$/,
 ];
 
 test(

@@ -11,19 +11,20 @@
  *   and wall time until the last tab has its first frame.
  * - RSS per tab: the server's RSS after a full GC at `fewTabs` and at `tabs` tabs; the growth /
  *   (tabs - fewTabs).
- * - idle CPU with `fewTabs` tabs over `idleSeconds`.
+ * - idle CPU with `fewTabs` tabs over `idleSeconds` (from the threads' schedstat: ns resolution).
  * - fan-out to `tabs` tabs: the fan-out part's method (bench/fan-out.ts) against both servers.
  * Ratios are ours / relay; a relay figure under one clock tick is taken as one tick (the ratio is
  * then a lower bound, marked ">=").
  */
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { FAN } from "./app.ts";
 import { fanOut, relayMessage, type FanOutConfig } from "./fan-out.ts";
 import { startFleet } from "./fleet.ts";
 import { BenchWs } from "./protocol.ts";
 import type { Row } from "./report.ts";
 import { fmtBytes, fmtMs } from "./stats.ts";
+import { freePort } from "../../test/helpers/server.ts";
 
 export interface RelayConfig {
   changes: number;
@@ -45,6 +46,21 @@ function cpuOf(pid: number): number {
   const st = readFileSync(`/proc/${pid}/stat`, "utf8");
   const g = st.slice(st.lastIndexOf(")") + 2).split(" ").map(Number);
   return (g[11]! + g[12]!) / HZ;
+}
+
+/**
+ * CPU seconds of process `pid` at nanosecond resolution: the sum of its threads' run time
+ * (/proc/PID/task/TID/schedstat); a thread that exits takes its time with it, so only for
+ * windows where the threads stay (the idle reading).
+ */
+function cpuFine(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {}
+  }
+  return ns / 1e9;
 }
 
 interface Figures {
@@ -103,9 +119,9 @@ async function measure(target: Target, cfg: RelayConfig, log: (s: string) => voi
     await Bun.sleep(cfg.settleMs);
     f.rssFew = await rss();
     log(`relay: ${name}, idle CPU with ${cfg.fewTabs} tabs for ${cfg.idleSeconds} s`);
-    const c0 = cpuOf(pid);
+    const c0 = cpuFine(pid);
     await Bun.sleep(cfg.idleSeconds * 1000);
-    f.idleCpu = cpuOf(pid) - c0;
+    f.idleCpu = cpuFine(pid) - c0;
     await fleet.grow(cfg.tabs);
     await Bun.sleep(cfg.settleMs);
     f.rssMany = await rss();
@@ -144,7 +160,7 @@ export async function runRelay(cfg: RelayConfig, log: (s: string) => void): Prom
   figure(`relay.rss.${cfg.fewTabs}-${cfg.tabs}`, `relay floor: server RSS per tab, ${cfg.fewTabs} -> ${cfg.tabs} tabs`, cfg.tabs - cfg.fewTabs, ours.rssPerTab, relay.rssPerTab, fmtBytes, 0, [
     `RSS at ${cfg.fewTabs}/${cfg.tabs} tabs: ours ${fmtBytes(ours.rssFew)}/${fmtBytes(ours.rssMany)}, relay ${fmtBytes(relay.rssFew)}/${fmtBytes(relay.rssMany)}`,
   ]);
-  figure(`relay.idle.${cfg.fewTabs}`, `relay floor: server idle CPU, ${cfg.fewTabs} tabs, ${cfg.idleSeconds} s`, cfg.fewTabs, ours.idleCpu / cfg.idleSeconds, relay.idleCpu / cfg.idleSeconds, (x) => `${fmtMs(x * 1000)} ms/s`, TICK / cfg.idleSeconds);
+  figure(`relay.idle.${cfg.fewTabs}`, `relay floor: server idle CPU, ${cfg.fewTabs} tabs, ${cfg.idleSeconds} s`, cfg.fewTabs, ours.idleCpu / cfg.idleSeconds, relay.idleCpu / cfg.idleSeconds, (x) => `${fmtMs(x * 1000)} ms/s`, 0, ["threads' run time from /proc/PID/task/*/schedstat (ns)"]);
 
   for (const target of ["app", "relay"] as const) {
     log(`relay: fan-out to ${cfg.tabs} tabs, ${target === "app" ? "ours" : "relay"}`);
@@ -164,4 +180,120 @@ export async function runRelay(cfg: RelayConfig, log: (s: string) => void): Prom
     o.extra = { ...o.extra, ratioP50: p50, ratioP99: p99 };
   }
   return rows;
+}
+
+export interface RelayBrowserConfig {
+  moves: number;
+  warmup: number;
+}
+
+/**
+ * The browser's share: one Chromium, two tabs of the same page; tab A moves a range input (value,
+ * then an input event), tab B's output element shows the value. Times are taken in the pages on
+ * the shared clock (performance.timeOrigin + performance.now()): A's just before the input event,
+ * B's in a MutationObserver on its output. Moves go one at a time (ours: the next after A's ack).
+ * Ours: examples/example1.ts's shared slider (values 1..10 in turn); floor: relay-server.ts's page.
+ */
+export async function runRelayBrowser(cfg: RelayBrowserConfig & { dataDir: string }, log: (s: string) => void): Promise<Row[]> {
+  const label = (who: string) => `relay floor: browser, tab A's slider change to tab B's DOM, ${who}`;
+  const { hasChromium, launch, CHROMIUM } = await import("../../test/helpers/browser.ts");
+  if (!hasChromium) return [{ id: "relay.browser.ours", label: label("ours (example1)"), n: 0, notes: [], skipped: `no Chromium at ${CHROMIUM}` }];
+  const { Child, pinSelf, unpinSelf, SPLIT } = await import("./proc.ts");
+  const { summarize } = await import("./stats.ts");
+  unpinSelf();
+  const browser = await launch().finally(pinSelf);
+  const results: Record<Target, number[]> = { app: [], relay: [] };
+  try {
+    for (const target of ["app", "relay"] as const) {
+      log(`relay: browser, ${target === "app" ? "ours (example1)" : "relay floor page"}`);
+      let url: string;
+      let stop: () => Promise<void>;
+      if (target === "relay") {
+        const c = await Child.start("relay", "relay-server.ts", { cpus: SPLIT.server });
+        url = String(c.ready.url);
+        stop = () => c.stop();
+      } else {
+        const port = freePort();
+        const pin = SPLIT.server ? ["taskset", "-c", SPLIT.server] : [];
+        const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: `${cfg.dataDir}/example1` };
+        delete env.DD_SERVER_SERVICE;
+        const proc = Bun.spawn([...pin, "bun", "examples/example1.ts"], { cwd: `${import.meta.dir}/../..`, env, stdout: "pipe", stderr: "pipe" });
+        let out = "";
+        void (async () => {
+          for await (const chunk of proc.stdout) out += new TextDecoder().decode(chunk);
+        })();
+        void (async () => {
+          for await (const chunk of proc.stderr) out += new TextDecoder().decode(chunk);
+        })();
+        const end = performance.now() + 15000;
+        while (!out.includes("server.listening") && performance.now() < end && proc.exitCode === null) await Bun.sleep(20);
+        if (!out.includes("server.listening")) {
+          proc.kill();
+          throw new Error(`example1 did not start:\n${out.slice(-2000)}`);
+        }
+        url = `http://127.0.0.1:${port}`;
+        stop = async () => {
+          proc.kill();
+          await proc.exited;
+        };
+      }
+      try {
+        const input = target === "app" ? "#shared_slider input" : "#s";
+        const output = target === "app" ? "#shared_slider_output" : "#out";
+        const tabs = [];
+        for (let i = 0; i < 2; i++) {
+          const p = await browser.newPage();
+          await p.goto(url);
+          if (target === "app") await p.waitForSelector('#dd-status[data-state="connected"]', { timeout: 10000 });
+          else await p.evaluate(() => (window as unknown as { relayReady: Promise<unknown> }).relayReady);
+          tabs.push(p);
+        }
+        const [a, b] = tabs as [(typeof tabs)[0], (typeof tabs)[0]];
+        await b.evaluate((sel) => {
+          const w = window as unknown as { seen: { text: string; t: number }[] };
+          w.seen = [];
+          const el = document.querySelector(sel)!;
+          new MutationObserver(() => w.seen.push({ text: el.textContent ?? "", t: performance.timeOrigin + performance.now() })).observe(el, { subtree: true, childList: true, characterData: true });
+        }, output);
+        const ack0 = target === "app" ? await a.evaluate(() => (window as unknown as { dashDevices: { lastAck: number } }).dashDevices.lastAck) : 0;
+        for (let i = 1; i <= cfg.warmup + cfg.moves; i++) {
+          const v = target === "app" ? (i % 10) + 1 : i;
+          const t0 = await a.evaluate(
+            ({ sel, v }) => {
+              const el = document.querySelector(sel) as HTMLInputElement;
+              el.value = String(v);
+              const t = performance.timeOrigin + performance.now();
+              el.dispatchEvent(new Event("input", { bubbles: true }));
+              return t;
+            },
+            { sel: input, v },
+          );
+          const t1 = await b
+            .waitForFunction((v) => (window as unknown as { seen: { text: string; t: number }[] }).seen.find((s) => s.text === String(v))?.t, v, { timeout: 5000, polling: 5 })
+            .then((h) => h.jsonValue() as Promise<number>);
+          await b.evaluate(() => ((window as unknown as { seen: unknown[] }).seen = []));
+          if (target === "app") await a.waitForFunction((n) => (window as unknown as { dashDevices: { lastAck: number } }).dashDevices.lastAck >= n, ack0 + i, { timeout: 5000, polling: 5 });
+          if (i > cfg.warmup) results[target].push(t1 - t0);
+        }
+        for (const p of tabs) await p.close();
+      } finally {
+        await stop();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  const o = summarize(results.app);
+  const r = summarize(results.relay);
+  return [
+    {
+      id: "relay.browser.ours",
+      label: label("ours (example1)"),
+      n: o.n,
+      ms: o,
+      notes: [`x${(o.p50 / r.p50).toFixed(2)} of the floor page at p50, x${(o.p99 / r.p99).toFixed(2)} at p99`, "one Chromium, two tabs, times in the pages"],
+      extra: { ratioP50: o.p50 / r.p50, ratioP99: o.p99 / r.p99 },
+    },
+    { id: "relay.floor.browser", label: label("raw Bun relay floor page"), n: r.n, ms: r, notes: ["input, WebSocket send; the other tab sets its input and #out"] },
+  ];
 }
