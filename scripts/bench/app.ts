@@ -6,7 +6,7 @@
  * bench clients look for, so a fragment is recognized without a DOM.
  */
 
-import { App, dcc, html, Input, Output } from "../../src/index.ts";
+import { type App, dcc, html, Input, Output } from "../../src/index.ts";
 
 /** Slider ids and how their outputs are marked. */
 export const CASES = {
