@@ -56,6 +56,11 @@ if [ "${1:-}" = "--kernel" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd passwd curl python3-seccomp >&2 \
       || echo "setup: could not install systemd/python3-seccomp; the unit's score and sandbox tests will be skipped" >&2
   fi
+  # The mDNS test runs in network namespaces of its own (ip netns, veth): iproute2.
+  if ! command -v ip >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    step "installing iproute2 (the mDNS test's network namespaces)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >&2 || echo "setup: could not install iproute2; the mDNS test will be skipped" >&2
+  fi
   exit 0
 fi
 
