@@ -11,7 +11,7 @@ import { userInfo } from "node:os";
 import { databasePathIn, defaultDatabasePath, openDatabase } from "../db/open.ts";
 import { backupDatabase, restoreDatabase } from "../db/backup.ts";
 import { audit } from "../db/audit.ts";
-import { DashDevicesError } from "../core/errors.ts";
+import { DashDevicesError, formatError } from "../core/errors.ts";
 import type { CliOptions } from "./cli.ts";
 
 function consoleUser(): string {
@@ -56,8 +56,7 @@ export function backupFromCli(cli: CliOptions, dataDir: string | undefined): num
     return 0;
   } catch (e) {
     if (!(e instanceof DashDevicesError)) throw e;
-    const d = e.detail;
-    process.stderr.write(`error: [${e.code}] ${d.what}\n${d.expected ? `  expected: ${d.expected}\n` : ""}${d.found ? `  found:    ${d.found}\n` : ""}${d.fix ? `  fix:      ${d.fix}\n` : ""}`);
+    process.stderr.write(`error: ${formatError(e.code, e.detail)}\n`);
     return e.code === "DD_DB_IN_USE" ? 3 : 1;
   }
 }
