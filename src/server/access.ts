@@ -62,15 +62,17 @@ export class Access {
     return new Response(why, { status: 401, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
 
+  /** When each tab's session was last re-read (kept here, not in the app's own `client.data`). */
+  private readonly checkedAt = new WeakMap<Client, number>();
+
   /**
    * Re-reads a tab's session and user (at most once a second): a role changed, an account
    * disabled or a session revoked elsewhere (the CLI, another admin) takes effect on open tabs.
    */
   refresh(client: Client, now = Date.now()): void {
     if (!client.sessionId) return;
-    const checked = (client.data.__accessCheckedAt as number | undefined) ?? 0;
-    if (now - checked < 1000) return;
-    client.data.__accessCheckedAt = now;
+    if (now - (this.checkedAt.get(client) ?? 0) < 1000) return;
+    this.checkedAt.set(client, now);
     const s = getSession(this.db, client.sessionId);
     const live = s && !s.revokedAt && s.expiresAt.getTime() > now;
     const u = live && s.user && !s.user.disabled ? s.user : undefined;
