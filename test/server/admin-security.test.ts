@@ -214,8 +214,9 @@ describe("a public app with accounts and /admin", () => {
     expect(codes(adm)).toContain("DD_NOT_AUTHORIZED");
     expect(findUserByUsername(s.db, "sneaky")).toBeNull();
     const refused = queryAudit(s.db, { action: "admin.refused", actor: "boss" });
-    expect(refused.total).toBeGreaterThanOrEqual(1);
-    expect(refused.rows[0]!.target).toBe("users.user_create");
+    // The refusal of the create is audited; the console's own timer may add refusals of its
+    // redraws (audit.view, tabs.view) in between, so look for it among them, not only first.
+    expect(refused.rows.map((r) => r.target)).toContain("users.user_create");
     adm.close();
   });
 });
