@@ -6,7 +6,8 @@
  * `bun run bench:quick` runs every part briefly (a smoke test for CI: it checks that the bench
  * runs, not how fast); it writes .bench/quick.json.
  *
- * Options: --quick, --only rt,fanout,memory,browser,device,flood,startup,relay, --out FILE, --fan-procs N (client
+ * Options: --quick, --only rt,fanout,memory,browser,device,flood,startup,relay (or relay-browser: only
+ * the relay part's browser rows, not run by default), --out FILE, --fan-procs N (client
  * processes for fan-out, default 1), --profile (servers run under `bun --cpu-prof`, profiles in
  * .bench/prof; summarize one with `bun scripts/bench/cpuprofile.ts FILE`).
  */
@@ -28,7 +29,9 @@ import { checkTargets } from "./bench/targets.ts";
 import { pinning, pinSelf, SPLIT } from "./bench/proc.ts";
 
 const PARTS = ["rt", "fanout", "memory", "browser", "device", "flood", "startup", "relay"] as const;
-type Part = (typeof PARTS)[number];
+/** Selectable with --only, not part of the default run (a phase of a part above). */
+const SUB_PARTS = ["relay-browser"] as const;
+type Part = (typeof PARTS)[number] | (typeof SUB_PARTS)[number];
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,14 +39,15 @@ function option(name: string): string | undefined {
 }
 
 if (process.argv.includes("--help")) {
-  console.log("usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device,flood,startup,relay] [--out FILE] [--fan-procs N] [--profile]");
+  console.log("usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device,flood,startup,relay,relay-browser] [--out FILE] [--fan-procs N] [--profile]");
   process.exit(0);
 }
 const quick = process.argv.includes("--quick");
 const root = join(dirname(import.meta.path), "..");
 const profileDir = process.argv.includes("--profile") ? join(root, ".bench", "prof") : undefined;
 const only = (option("only")?.split(",") ?? PARTS) as Part[];
-for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (parts: ${PARTS.join(", ")})`);
+const known: readonly string[] = [...PARTS, ...SUB_PARTS];
+for (const p of only) if (!known.includes(p)) throw new Error(`--only: unknown part "${p}" (parts: ${known.join(", ")})`);
 const out = option("out") ?? join(root, ".bench", quick ? "quick.json" : "latest.json");
 const fanProcs = Number(option("fan-procs") ?? 1);
 
@@ -114,6 +118,7 @@ await part("device", async () => [...(await runDeviceLoop({ ...cfg.device, profi
 await part("flood", () => runFlood({ ...cfg.flood, profileDir }, log));
 await part("startup", () => runStartup(cfg.startup, log));
 await part("relay", async () => [...(await runRelay({ ...cfg.relay, profileDir }, log)), ...(await runRelayBrowser({ ...cfg.relay.browser, dataDir }, log))]);
+await part("relay-browser", () => runRelayBrowser({ ...cfg.relay.browser, dataDir }, log));
 
 const seconds = (performance.now() - t0) / 1000;
 const checks = checkTargets(rows);
