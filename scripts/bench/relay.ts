@@ -15,6 +15,8 @@
  * - fan-out to `tabs` tabs: the fan-out part's method (bench/fan-out.ts) against both servers.
  * Ratios are ours / relay; a relay figure under one clock tick is taken as one tick (the ratio is
  * then a lower bound, marked ">=").
+ * To iterate on one figure, BENCH_RELAY_PHASES=connect,rss (any of change, connect, rss, idle,
+ * fanout, browser; default all) runs only those phases and prints only their rows.
  */
 
 import { readdirSync, readFileSync } from "node:fs";
@@ -38,6 +40,16 @@ export interface RelayConfig {
 }
 
 type Target = "app" | "relay";
+const PHASES = ["change", "connect", "rss", "idle", "fanout", "browser"] as const;
+type Phase = (typeof PHASES)[number];
+/** The phases to run (BENCH_RELAY_PHASES, comma-separated; default all). */
+function phases(): Set<Phase> {
+  const env = process.env.BENCH_RELAY_PHASES;
+  if (!env) return new Set(PHASES);
+  const want = env.split(",").map((s) => s.trim()) as Phase[];
+  for (const p of want) if (!PHASES.includes(p)) throw new Error(`BENCH_RELAY_PHASES: unknown phase "${p}" (phases: ${PHASES.join(", ")})`);
+  return new Set(want);
+}
 const HZ = 100; // USER_HZ
 const TICK = 1 / HZ;
 
@@ -76,9 +88,16 @@ interface Figures {
 
 async function measure(target: Target, cfg: RelayConfig, log: (s: string) => void): Promise<Figures> {
   const name = target === "app" ? "ours" : "relay";
-  const f = {} as Figures;
+  const f = { cpuPerChange: NaN, wallPerChange: NaN, connectCpu: NaN, connectWall: NaN, rssFew: NaN, rssMany: NaN, rssPerTab: NaN, idleCpu: NaN } as Figures;
+  const on = phases();
+  if (on.has("change") || on.has("connect")) await phase1(target, cfg, log, name, f, on);
+  if (on.has("rss") || on.has("idle")) await phase2(target, cfg, log, name, f, on);
+  return f;
+}
+
+async function phase1(target: Target, cfg: RelayConfig, log: (s: string) => void, name: string, f: Figures, on: Set<Phase>): Promise<void> {
   // Phase 1: one tab's changes, then connecting `tabs` tabs.
-  let fleet = await startFleet({ procs: 1, profileDir: cfg.profileDir, target });
+  const fleet = await startFleet({ procs: 1, profileDir: cfg.profileDir, target });
   try {
     const pid = Number(fleet.server.ready.pid);
     const { version } = await fleet.server.request<{ version: number }>("version");
@@ -90,15 +109,18 @@ async function measure(target: Target, cfg: RelayConfig, log: (s: string) => voi
       if (target === "relay") await tab.echo(relayMessage(k));
       else await tab.waitAck((await tab.roundTrip(FAN, k, `>${FAN}=${k};<`)).seq);
     };
-    log(`relay: ${name}, CPU per change (${cfg.changes} changes)`);
-    for (let i = 0; i < cfg.warmup; i++) await change();
-    const c0 = cpuOf(pid);
-    const t0 = performance.now();
-    for (let i = 0; i < cfg.changes; i++) await change();
-    f.wallPerChange = (performance.now() - t0) / 1000 / cfg.changes;
-    f.cpuPerChange = (cpuOf(pid) - c0) / cfg.changes;
+    if (on.has("change")) {
+      log(`relay: ${name}, CPU per change (${cfg.changes} changes)`);
+      for (let i = 0; i < cfg.warmup; i++) await change();
+      const c0 = cpuOf(pid);
+      const t0 = performance.now();
+      for (let i = 0; i < cfg.changes; i++) await change();
+      f.wallPerChange = (performance.now() - t0) / 1000 / cfg.changes;
+      f.cpuPerChange = (cpuOf(pid) - c0) / cfg.changes;
+    }
     tab.close();
     await Bun.sleep(200);
+    if (!on.has("connect")) return;
 
     log(`relay: ${name}, connecting ${cfg.tabs} tabs`);
     const c1 = cpuOf(pid);
@@ -110,18 +132,24 @@ async function measure(target: Target, cfg: RelayConfig, log: (s: string) => voi
   } finally {
     await fleet.stop();
   }
+}
+
+async function phase2(target: Target, cfg: RelayConfig, log: (s: string) => void, name: string, f: Figures, on: Set<Phase>): Promise<void> {
   // Phase 2: RSS at fewTabs and tabs, idle CPU at fewTabs.
-  fleet = await startFleet({ procs: 1, profileDir: cfg.profileDir, target });
+  const fleet = await startFleet({ procs: 1, profileDir: cfg.profileDir, target });
   try {
     const pid = Number(fleet.server.ready.pid);
     const rss = async () => (await fleet.server.request<{ rss: number }>("rss")).rss;
     await fleet.grow(cfg.fewTabs);
     await Bun.sleep(cfg.settleMs);
     f.rssFew = await rss();
-    log(`relay: ${name}, idle CPU with ${cfg.fewTabs} tabs for ${cfg.idleSeconds} s`);
-    const c0 = cpuFine(pid);
-    await Bun.sleep(cfg.idleSeconds * 1000);
-    f.idleCpu = cpuFine(pid) - c0;
+    if (on.has("idle")) {
+      log(`relay: ${name}, idle CPU with ${cfg.fewTabs} tabs for ${cfg.idleSeconds} s`);
+      const c0 = cpuFine(pid);
+      await Bun.sleep(cfg.idleSeconds * 1000);
+      f.idleCpu = cpuFine(pid) - c0;
+    }
+    if (!on.has("rss")) return;
     await fleet.grow(cfg.tabs);
     await Bun.sleep(cfg.settleMs);
     f.rssMany = await rss();
@@ -129,7 +157,6 @@ async function measure(target: Target, cfg: RelayConfig, log: (s: string) => voi
   } finally {
     await fleet.stop();
   }
-  return f;
 }
 
 /** ours / relay, the relay's figure at least `floor` (its clock resolution). */
@@ -143,10 +170,12 @@ const us = (s: number) => `${(s * 1e6).toFixed(1)} µs`;
 const msOf = (s: number) => `${fmtMs(s * 1000)} ms`;
 
 export async function runRelay(cfg: RelayConfig, log: (s: string) => void): Promise<Row[]> {
+  const on = phases();
   const ours = await measure("app", cfg, log);
   const relay = await measure("relay", cfg, log);
   const rows: Row[] = [];
   const figure = (id: string, label: string, n: number, o: number, r: number, show: (x: number) => string, floor: number, more: string[] = [], extra: Record<string, unknown> = {}) => {
+    if (Number.isNaN(o) || Number.isNaN(r)) return; // a phase not run
     const q = ratio(o, r, floor);
     rows.push({ id, label, n, notes: [`ours ${show(o)}, relay ${show(r)}: ${q.text}`, ...more], extra: { ours: o, relay: r, ratio: q.value, ratioLowerBound: q.lowerBound, ...extra } });
   };
@@ -162,6 +191,7 @@ export async function runRelay(cfg: RelayConfig, log: (s: string) => void): Prom
   ]);
   figure(`relay.idle.${cfg.fewTabs}`, `relay floor: server idle CPU, ${cfg.fewTabs} tabs, ${cfg.idleSeconds} s`, cfg.fewTabs, ours.idleCpu / cfg.idleSeconds, relay.idleCpu / cfg.idleSeconds, (x) => `${fmtMs(x * 1000)} ms/s`, 0, ["threads' run time from /proc/PID/task/*/schedstat (ns)"]);
 
+  if (!on.has("fanout")) return rows;
   for (const target of ["app", "relay"] as const) {
     log(`relay: fan-out to ${cfg.tabs} tabs, ${target === "app" ? "ours" : "relay"}`);
     const row = await fanOut(cfg.tabs, { ...cfg.fanout, sizes: [cfg.tabs], profileDir: cfg.profileDir }, target);
@@ -195,6 +225,7 @@ export interface RelayBrowserConfig {
  * Ours: examples/example1.ts's shared slider (values 1..10 in turn); floor: relay-server.ts's page.
  */
 export async function runRelayBrowser(cfg: RelayBrowserConfig & { dataDir: string }, log: (s: string) => void): Promise<Row[]> {
+  if (!phases().has("browser")) return [];
   const label = (who: string) => `relay floor: browser, tab A's slider change to tab B's DOM, ${who}`;
   const { hasChromium, launch, CHROMIUM } = await import("../../test/helpers/browser.ts");
   if (!hasChromium) return [{ id: "relay.browser.ours", label: label("ours (example1)"), n: 0, notes: [], skipped: `no Chromium at ${CHROMIUM}` }];
