@@ -72,6 +72,25 @@ export abstract class TabClient {
   async waitAck(seq: number, ms = 5000): Promise<void> {
     await this.waitFor((c) => c.lastAck >= seq, ms);
   }
+
+  /** Sets a control as `set` does and waits for the server's ack; returns the message's number. */
+  async change(id: string, value: unknown, tag = "div", ms?: number): Promise<number> {
+    const seq = this.set(id, value, tag);
+    await this.waitAck(seq, ms);
+    return seq;
+  }
+
+  /** Clicks a button (its message as htmx sends it) and waits for the ack. */
+  async click(id: string, ms?: number): Promise<number> {
+    const seq = this.send(id, {}, "button");
+    await this.waitAck(seq, ms);
+    return seq;
+  }
+
+  /** Waits until the latest fragment for `id` reads `text`. */
+  async waitText(id: string, text: string, ms?: number): Promise<void> {
+    await this.waitFor((c) => c.text(id) === text, ms);
+  }
 }
 
 export class WsClient extends TabClient {
