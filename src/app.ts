@@ -14,81 +14,30 @@
 import type { Child } from "./core/component.ts";
 import type { Client } from "./core/client.ts";
 import type { CallbackArgs, CallbackDef, DepArg } from "./core/graph.ts";
-import type { AppSurface } from "./app-surface.ts";
+import type { AppSurface, MountedApp, MountOptions } from "./app-surface.ts";
+import type { AppOptions } from "./app-options.ts";
 
-export type { CallbackArgs, DepArg };
+export type { AppOptions, CallbackArgs, DepArg, MountOptions };
 import { createLogger, setLogFormat, type Logger } from "./core/log.ts";
 import { DashDevicesError } from "./core/errors.ts";
-import type { Budgets } from "./core/budgets.ts";
 import { Runtime, type ConnectHandler, type LayoutSource, type Mods } from "./core/runtime.ts";
 import { startIntervals } from "./core/intervals.ts";
 import { listenConfig, parseAllowedHosts, type ListenConfig } from "./server/config.ts";
 import type { RunningServer } from "./server/serve.ts";
 import { startAppliance, type Appliance } from "./server/appliance.ts";
-import type { AccessMode } from "./server/access.ts";
 import { exitWithError, parseCliOrExit, usage, type CliOptions } from "./server/cli.ts";
 import { versionLine } from "./cli/app-info.ts";
 import { createAdminFromCli } from "./server/create-admin.ts";
 import { auditRetention } from "./db/audit-retention.ts";
 import { ControlLease, type LeaseOptions } from "./server/lease.ts";
 import { mark, startupPhases } from "./server/startup-trace.ts";
-import { installCrashHandlers } from "./server/crash.ts";
-import { systemdNotifier, type SystemdNotifier } from "./server/sd-notify.ts";
+import { appRunning, appStopped, installCrashSafety, shutdownHooks } from "./app-process.ts";
 import { isTransportName, TRANSPORT_NAMES, transportNamed, type TransportName } from "./transports/index.ts";
 
-export interface AppOptions {
-  /** The page title. */
-  title?: string;
-  /** Skip the check that callbacks only use ids in the layout (Dash's option of the same name). */
-  suppressCallbackExceptions?: boolean;
-  /** Where log lines go; default: one line per event on stderr. */
-  logger?: Logger;
-  /** Largest message a tab may send, in bytes (default 64 KiB). */
-  maxMessageBytes?: number;
-  /** Show a callback's error message to the tab that caused it (default true). */
-  showErrors?: boolean;
-  /** Unanswered messages one tab may have before further ones are refused with DD_FLOOD (default 1,000). */
-  maxPendingMessages?: number;
-  /**
-   * A callback call that holds the event loop this many ms or longer (a sync callback's whole run,
-   * an async one's until its first await) is logged once per callback as `callback.blocking`, with
-   * what to do (default 50; 0: never).
-   */
-  slowCallbackMs?: number;
-  /**
-   * What one tab may cost before the server closes it (code 1008, the reason shown in its page,
-   * logged once and audited): `{ invalidBurst: 20, invalidPerSecond: 5, maxQueued: 2000,
-   * maxPendingBytes: 8 MiB, maxBlockedSeconds: 60, maxWaitingCalls: 8 }` (src/core/budgets.ts).
-   */
-  budgets?: Partial<Budgets>;
-  /**
-   * How tabs talk to the server: "websocket" (default: everything over one WebSocket), or "http"
-   * for networks where WebSockets are blocked (controls post their values, updates come down a
-   * Server-Sent Events stream). The original's server_service.
-   */
-  serverService?: TransportName;
-  /**
-   * Who may use the app: "public" (default, as the original: anyone on the network may watch and
-   * drive) or "login" (watching needs an account; driving needs the operator role). Callbacks can
-   * ask for a role of their own: `{ role: "operator" }`.
-   */
-  access?: AccessMode;
-  /** Keep users, sessions and the audit log in SQLite, and serve /admin (default true). */
-  database?: boolean;
-  /** Where the database file lives (default: data/ beside the executable, or ./data; --data-dir). */
-  dataDir?: string;
-  /**
-   * Host names the device also answers to, besides its IP addresses, hostname, HOSTNAME.local and
-   * localhost (e.g. `["gadget.example.org"]`; `"name:port"`, `".example.org"`); `["*"]` turns the
-   * check off, which lets web pages reach the device by DNS rebinding. Adds to --allowed-hosts.
-   */
-  allowedHosts?: string[];
-  /** Behind a reverse proxy: believe X-Forwarded-For/-Proto/-Host (as --trust-proxy). */
-  trustProxy?: boolean;
-  /** Audit log entries older than this many days are deleted, at start and daily (default 90; 0: no limit; --audit-max-age-days). */
-  auditMaxAgeDays?: number;
-  /** Only the newest this many audit log entries are kept (default 200,000; 0: no limit; --audit-max-rows). */
-  auditMaxRows?: number;
+/** An app mounted in another (App.mount). */
+interface Mounted extends MountedApp {
+  /** Built and started when first opened, not in run(). */
+  readonly lazy: boolean;
 }
 
 export class App implements AppSurface {
@@ -101,6 +50,11 @@ export class App implements AppSurface {
   private readonly options: AppOptions;
   private cliOptions: CliOptions | undefined;
   private stopIntervals: (() => void) | undefined;
+  /** The one start of this app (start()), once begun. */
+  private starting: Promise<void> | undefined;
+  private readonly mounted: MountedApp[] = [];
+  /** The app this one is mounted in. */
+  private host: App | undefined;
 
   constructor(options: AppOptions = {}) {
     if (!firstApp) mark("imports");
@@ -190,7 +144,6 @@ export class App implements AppSurface {
     this.runtime.pushMods(mods, client);
   }
 
-  /** Validates, makes the first shared calls, and serves. Honours --port/--host, PORT/HOST. */
   /**
    * Logs one tab in with a real account (the original's example3 login form, against the users
    * in the database): rate-limited and audited like /login; on success `client.user` and
@@ -257,6 +210,10 @@ export class App implements AppSurface {
     return this.cliOptions;
   }
 
+  /**
+   * Validates, makes the first shared calls (its own and its mounted apps'), and serves.
+   * Honours --port/--host, PORT/HOST.
+   */
   async run(options: Partial<ListenConfig> = {}): Promise<RunningServer> {
     mark("app");
     const cli = this.cli;
@@ -277,10 +234,8 @@ export class App implements AppSurface {
       throw e;
     }
     const rt = this.runtime;
-    rt.validate();
-    await rt.initialShared();
-    rt.started = true;
-    this.stopIntervals = startIntervals(rt);
+    await this.start();
+    for (const m of this.mounted) if (!(m as Mounted).lazy) await (m.app as App).start();
     try {
       this.appliance = await startAppliance(
         this,
@@ -295,7 +250,7 @@ export class App implements AppSurface {
         if (!connected && tabSessions.has(c)) void this.logoutTab(c);
       });
     } catch (e) {
-      this.stopIntervals();
+      this.halt();
       const msg = (e as Error).message ?? String(e);
       // A certificate that cannot be used, a redirect port in use: one line with the fix, status 2.
       if (e instanceof DashDevicesError) exitWithError(e);
@@ -309,19 +264,69 @@ export class App implements AppSurface {
     rt.log.info("server.listening", { url: this.server.url, urls: this.server.urls.join(","), host: where.host, port: this.server.port, tls: this.appliance.tls?.source, httpRedirect: this.appliance.redirectPort });
     const phases = startupPhases(); // DD_STARTUP_TRACE=1
     if (phases) rt.log.info("startup.trace", phases);
-    running.add(this);
-    installSignalHandlers();
-    // Under systemd (Type=notify): READY=1 now, WATCHDOG=1 from the event loop from here on.
-    (systemd ??= systemdNotifier(rt.log)).ready(`serving ${this.server.url}`);
+    appRunning(this, `serving ${this.server.url}`);
     return this.server;
+  }
+
+  /**
+   * Serves another App under a path prefix of this one: its page at `prefix/`, its own layout,
+   * callbacks and tabs, behind this app's access rules (or `options.gate`). It starts with this
+   * app, in run(), or, with `options.build`, when first opened. The admin console is one.
+   * @example app.mount("/status", statusApp);
+   */
+  mount(prefix: string, sub: AppSurface, options: MountOptions = {}): void {
+    const bad = (what: string, found: string, fix: string) => new DashDevicesError("DD_BAD_OPTION", { what: `app.mount("${prefix}"): ${what}`, found, fix });
+    if (!PREFIX.test(prefix) || prefix.startsWith("/_dd")) throw bad("the prefix must be a path such as \"/status\".", JSON.stringify(prefix), "start it with / and end it without one");
+    if (this.mounted.some((m) => m.prefix === prefix)) throw bad("another app is mounted there.", prefix, "pick another prefix");
+    if (!(sub instanceof App) || sub === this || sub.host || sub.server) throw bad("mounts a new App of its own, once.", sub === this ? "the app itself" : "an app already mounted or running", "make a new App for each mount, and run() only the host");
+    if (this.server) throw bad("the app is already running.", "run() was called", "mount before run()");
+    sub.host = this;
+    const { build } = options;
+    let opened = !build;
+    const m: Mounted = {
+      prefix,
+      app: sub,
+      gate: options.gate,
+      lazy: !!build,
+      open() {
+        if (opened) return;
+        opened = true;
+        build!();
+        sub.start().catch((e) => sub.log.error("mount.start-failed", { prefix, error: e instanceof Error ? e : String(e) }));
+      },
+    };
+    this.mounted.push(m);
+  }
+
+  get mounts(): readonly MountedApp[] {
+    return this.mounted;
+  }
+
+  /**
+   * The one start of an app, its own or as mounted: its callbacks checked against its layout (a
+   * DD_ error thrown now), the first shared calls made, its dcc.Interval timers started. Once.
+   */
+  private start(): Promise<void> {
+    if (this.starting) return this.starting;
+    const rt = this.runtime;
+    rt.validate();
+    return (this.starting = rt.initialShared().then(() => {
+      rt.started = true;
+      this.stopIntervals = startIntervals(rt);
+    }));
+  }
+
+  /** Its timers and control lease stop, and those of the apps mounted in it. */
+  private halt(): void {
+    this.lease?.stop();
+    this.stopIntervals?.();
+    for (const m of this.mounted) (m.app as App).halt();
   }
 
   /** Stops the server and timers; tabs are told the server is going away; the database is closed. */
   async stop(): Promise<void> {
-    running.delete(this);
-    if (running.size === 0) systemd?.stopping();
-    this.lease?.stop();
-    this.stopIntervals?.();
+    appStopped(this);
+    this.halt();
     await this.appliance?.stop();
     this.appliance = undefined;
     this.server = undefined;
@@ -339,57 +344,5 @@ let firstApp = false;
 /** Tabs logged in by loginTab: their session ends with the tab. */
 const tabSessions = new WeakSet<Client>();
 
-/** Apps running in this process: SIGTERM/SIGINT stop them all cleanly, once. */
-const running = new Set<App>();
-let signalsInstalled = false;
-
-function installSignalHandlers(): void {
-  if (signalsInstalled) return;
-  signalsInstalled = true;
-  const stopAll = async (signal: string) => {
-    for (const app of running) app.log.info("server.stopping", { signal });
-    systemd?.stopping();
-    const log = [...running][0]?.log;
-    await Promise.allSettled([...running].map((a) => a.stop()));
-    await runShutdownHooks(signal, log);
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void stopAll("SIGTERM"));
-  process.once("SIGINT", () => void stopAll("SIGINT"));
-}
-
-/** Work to do after the apps stopped on SIGTERM/SIGINT, or on a crash (e.g. put hardware in its safe state). */
-export const shutdownHooks: ((signal: string) => unknown)[] = [];
-
-/** The process's systemd notifier (READY=1, watchdog pings), made by the first run(). */
-let systemd: SystemdNotifier | undefined;
-
-let shutdownRun: Promise<void> | undefined;
-/** Runs the shutdown hooks once per process, whatever asks first (a signal, a crash). */
-function runShutdownHooks(reason: string, log: Logger | undefined): Promise<void> {
-  return (shutdownRun ??= (async () => {
-    for (const h of shutdownHooks) {
-      try {
-        await h(reason);
-      } catch (e) {
-        log?.error("shutdown.hook-failed", { reason, error: e instanceof Error ? e : String(e) });
-      }
-    }
-  })());
-}
-
-/**
- * An uncaught exception or unhandled rejection: logged once through the first app's logger, the
- * safe state first (the hardware matters most), then the apps stop (tabs are told), exit status 1.
- */
-function installCrashSafety(first: App): void {
-  installCrashHandlers({
-    logger: () => ([...running][0] ?? first).log,
-    onCrash: async (reason) => {
-      const log = ([...running][0] ?? first).log;
-      systemd?.stopping();
-      await runShutdownHooks(reason, log);
-      await Promise.allSettled([...running].map((a) => a.stop()));
-    },
-  });
-}
+/** A mount's prefix: "/" and path segments, not ending in "/" (e.g. "/admin", "/lab/status"). */
+const PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;

@@ -10,7 +10,6 @@
 import type { AppSurface } from "../app-surface.ts";
 import type { Client } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
-import { startIntervals } from "../core/intervals.ts";
 import { openDatabase, databasePathIn, defaultDatabasePath, type DatabaseHandle } from "../db/open.ts";
 import type { AuditEntry } from "../db/audit.ts";
 import { ensureSetup } from "../auth/setup.ts";
@@ -75,7 +74,7 @@ export interface Appliance {
 
 /** Shared-value changes are audited at most this often per tab and control (a drag is one entry). */
 const VALUE_AUDIT_MS = 2000;
-const PING_MS = 5000;
+const PING_MS = 5000 * Number(process.env.DD_PING_X ?? 1);
 
 /**
  * @internal intervals of the appliance's background work, read at start (tests shorten them): the
@@ -94,6 +93,8 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
   let setupToken: string | undefined;
   let auditBuffer: AuditBuffer | undefined;
   let maintenance: Routes | undefined;
+  let access: Access | undefined;
+  let consoleHandle: ConsoleHandle | undefined;
 
   const runtimes = (): Runtime[] => mounts.map((m) => m.runtime);
   const closeSession = (sessionId: string, reason: string) => {
@@ -111,15 +112,12 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
     db = openDatabase({ path: o.dataDir ? databasePathIn(o.dataDir) : defaultDatabasePath() });
     mark("database");
     stops.push(startAuditRetention(db.db, retention, { log }));
-    const access = new Access(db.db, o.access);
+    access = new Access(db.db, o.access);
     mounts[0]!.gate = access.appGate;
-    // A public app whose callbacks ask for no role needs no check per message.
-    if (o.access === "login" || rt.graph.callbacks.some((cb) => cb.role)) rt.inputGuards.unshift(access.inputGuard(rt.graph));
-    let consoleHandle: ConsoleHandle | undefined;
+    guardInputs(rt, access, o.access);
     auditBuffer = new AuditBuffer(db.db, log, { flushMs: applianceTimings.auditFlushMs, maxRows: applianceTimings.auditBatchRows, onWritten: () => consoleHandle?.auditChanged() });
     auditClients(rt, auditBuffer, "app");
 
-    admin = makeApp(`${o.title} · admin`);
     // Backups (a one-time link per click) and updates (staged for the installer's updater).
     const links = new BackupLinks();
     const updates = updatePaths();
@@ -133,36 +131,43 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
       const r = readUpdateResult(updates);
       return r && `${r.time}: ${r.message}`;
     };
-    const adminApp = admin;
-    const adminRt = admin.runtime;
+
+    // The console is an app mounted at /admin, built when an admin first opens it, not at start:
+    // rendering its layout (the users and the audit log's first page, with their dates) was a third
+    // of the app's start-up, loading its modules ~2.5 ms (a synchronous require, inside the gate).
+    const adminApp = (admin = makeApp(`${o.title} · admin`));
     const consoleDb = db.db;
-    stops.push(startSessionSweep(db.db, () => [{ clients: rt.clients }, { clients: adminRt.clients, adminOnly: true }], log, applianceTimings.sessionSweepMs));
-    // The console is built when an admin first opens it, not at start: rendering its layout (the
-    // users and the audit log's first page, with their dates) was a third of the app's start-up.
-    let built = false;
-    const buildConsole = () => {
-      if (built) return;
-      built = true;
-      // Its modules too are loaded only now (~2.5 ms of a start): a synchronous require, inside the gate.
-      const { buildAdminConsole } = require("../admin/console.ts") as typeof import("../admin/console.ts");
-      consoleHandle = buildAdminConsole(adminApp, { app, db: consoleDb, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs,
-      maintenance: { dbPath, backupLink: (sessionId) => links.issue(sessionId), linkSeconds: BACKUP_LINK_MS / 1000, updates: !!updates, lastUpdate }, tls: tls && { fingerprint: tls.fingerprint, source: tls.source } });
-      stops.push(consoleHandle.stop);
-      adminRt.validate();
-      void adminRt.initialShared(); // the console has no shared callbacks: nothing to wait for
-      adminRt.started = true;
-      stops.push(startIntervals(adminRt));
-    };
-    const adminGate: Gate = (req, kind) => {
-      const who = access.adminGate(req, kind);
-      if (!(who instanceof Response)) buildConsole();
-      return who;
-    };
-    mounts.push({ prefix: "/admin", runtime: adminRt, title: admin.title, gate: adminGate });
+    app.mount("/admin", adminApp, {
+      gate: access.adminGate,
+      build: () => {
+        const { buildAdminConsole } = require("../admin/console.ts") as typeof import("../admin/console.ts");
+        consoleHandle = buildAdminConsole(adminApp, { app, db: consoleDb, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs,
+          maintenance: { dbPath, backupLink: (sessionId) => links.issue(sessionId), linkSeconds: BACKUP_LINK_MS / 1000, updates: !!updates, lastUpdate }, tls: tls && { fingerprint: tls.fingerprint, source: tls.source } });
+        stops.push(consoleHandle.stop);
+      },
+    });
+    stops.push(startSessionSweep(db.db, () => mounts.map((m) => ({ clients: m.runtime.clients, adminOnly: m.runtime === adminApp.runtime })), log, applianceTimings.sessionSweepMs));
 
     const setup = ensureSetup(db.db);
     if (setup.needed) setupToken = setup.token;
     log.info("database.open", { path: db.path, migrated: db.migrated || undefined, access: o.access });
+  }
+
+  // The apps mounted in this one (the console, or a user's): served each under its prefix, behind
+  // its own gate or the app's access rules; the first request its gate lets through opens it.
+  for (const m of app.mounts) {
+    const sub = m.app.runtime;
+    const gate = m.gate ?? access?.appGate;
+    if (!m.gate && access) {
+      guardInputs(sub, access, o.access);
+      if (auditBuffer) auditClients(sub, auditBuffer, m.prefix);
+    }
+    const opening: Gate = (req, kind) => {
+      const who = gate ? gate(req, kind) : {};
+      if (!(who instanceof Response)) m.open();
+      return who;
+    };
+    mounts.push({ prefix: m.prefix, runtime: sub, title: m.app.title, serverService: m.app.serverService, gate: opening });
   }
 
   mark("appliance");
@@ -258,6 +263,11 @@ function auditClients(rt: Runtime, buffer: AuditBuffer, where: string): void {
       if (slot.value !== value) entry(c, id, slot.value);
     }, VALUE_AUDIT_MS);
   });
+}
+
+/** A public app whose callbacks ask for no role needs no check per message. */
+function guardInputs(rt: Runtime, access: Access, mode: AccessMode): void {
+  if (mode === "login" || rt.graph.callbacks.some((cb) => cb.role)) rt.inputGuards.unshift(access.inputGuard(rt.graph));
 }
 
 /** Several route sets, added in order. */
