@@ -8,8 +8,8 @@
  *   `await srv.start(build, options)` and the app stops after that test. `database: true` puts the
  *   SQLite file in a fresh temp dir (deleted on stop); `users: { boss: "admin" }` creates accounts
  *   whose password is `<name>-password`, and `srv.login("boss")` gives a session cookie.
- * - `useTabs(srv)`: real tabs (WebSocket, or posts + SSE when the app's serverService is "http"),
- *   all closed after each test and before their server stops.
+ * - `useTabs(srv)`: real tabs (WebSocket, or posts + SSE when the app's serverService is "http",
+ *   or a bare socket that can stop reading), all closed after each test and before their server stops.
  * - `useTempDb()`: a migrated SQLite file in a fresh temp dir for each test.
  */
 import { afterAll, afterEach, beforeAll, beforeEach } from "bun:test";
@@ -21,6 +21,7 @@ import { addUser, login, startDbApp } from "./admin.ts";
 import { startApp, type TestServer } from "./server.ts";
 import { type TabClient, WsClient } from "./ws-client.ts";
 import { HttpClient } from "./http-client.ts";
+import { RawWs } from "./raw-ws.ts";
 import { openTempDb, type TempDb } from "../db/temp-db.ts";
 
 export type Build = (app: App) => void;
@@ -136,19 +137,21 @@ export interface Tabs {
   openMany(n: number, options?: TabOptions): Promise<WsClient[]>;
   /** A tab over the app's own transport: a WebSocket, or posts + SSE for `serverService: "http"`. */
   openAny(options?: { version?: number }): Promise<TabClient>;
+  /** A bare TCP WebSocket that can stop reading (test/helpers/raw-ws.ts), at the app's version. */
+  raw(): Promise<RawWs>;
   /** Closes every open tab now. */
   closeAll(): void;
 }
 
 /** Real tabs on `srv`'s app, closed after each test and whenever the app stops. */
 export function useTabs(srv: AppHandle): Tabs {
-  const open: TabClient[] = [];
+  const open: { close(): void }[] = [];
   const closeAll = () => {
     for (const t of open.splice(0)) t.close();
   };
   srv.beforeStop.push(closeAll);
   afterEach(closeAll);
-  const track = <T extends TabClient>(t: T): T => {
+  const track = <T extends { close(): void }>(t: T): T => {
     open.push(t);
     return t;
   };
@@ -169,6 +172,9 @@ export function useTabs(srv: AppHandle): Tabs {
     async openAny(o = {}) {
       const version = o.version ?? srv.runtime.version;
       return srv.app.serverService === "http" ? track(await HttpClient.connect(srv.url, { version })) : track(await WsClient.connect(srv.wsUrl, { version }));
+    },
+    async raw() {
+      return track(await RawWs.open(`${srv.wsUrl}?v=${srv.runtime.version}`));
     },
     closeAll,
   };

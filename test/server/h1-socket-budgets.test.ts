@@ -3,23 +3,15 @@
 // Each tab now has budgets (src/core/budgets.ts): past one it is closed with code 1008 and a
 // reason, logged once and audited; refusal lines are rate-limited; a frame holds at most 5 errors.
 // Real server, real sockets; the socket that does not read is a bare TCP WebSocket client.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { dcc, html, Input, Output, type AppOptions } from "../../src/index.ts";
 import { queryAudit } from "../../src/db/audit.ts";
-import { startApp, until, type TestServer } from "../helpers/server.ts";
-import { WsClient } from "../helpers/ws-client.ts";
-import { RawWs } from "../helpers/raw-ws.ts";
-import { startDbApp } from "../helpers/admin.ts";
+import { until } from "../helpers/server.ts";
+import type { RawWs } from "../helpers/raw-ws.ts";
+import { type AppHandle, useApp, useTabs } from "../helpers/fixtures.ts";
 
-let srv: TestServer | undefined;
-let dispose: (() => Promise<void>) | undefined;
-const raws: RawWs[] = [];
-afterEach(async () => {
-  for (const r of raws.splice(0)) r.close();
-  await srv?.stop();
-  await dispose?.();
-  srv = dispose = undefined;
-});
+const srv = useApp();
+const tabs = useTabs(srv);
 
 const build = (app: import("../../src/index.ts").App) => {
   app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }), html.Div({ id: "o" }), dcc.Input({ id: "slow" }), html.Div({ id: "slow_out" }), html.Div({ id: "big" })]);
@@ -30,14 +22,11 @@ const build = (app: import("../../src/index.ts").App) => {
   });
 };
 
-async function start(options: AppOptions = {}): Promise<TestServer> {
-  return (srv = await startApp(build, options));
-}
+const start = (options: AppOptions = {}) => srv.start(build, options);
 
 /** A socket that connects, takes its first frame, and then stops reading. */
-async function deaf(s: TestServer): Promise<RawWs> {
-  const r = await RawWs.open(`${s.wsUrl}?v=${s.app.runtime.version}`);
-  raws.push(r);
+async function deaf(): Promise<RawWs> {
+  const r = await tabs.raw();
   expect(await until(() => r.frames.length > 0)).toBe(true);
   r.pauseReading();
   return r;
@@ -46,18 +35,18 @@ async function deaf(s: TestServer): Promise<RawWs> {
 /** An unknown control, with a message number: refused with DD_UNKNOWN_ID, then acked. */
 const invalid = (i: number) => JSON.stringify({ nope: String(i), headers: { "HX-Request": "true", "HX-Source": "div#nope", "DD-Seq": String(i) } });
 
-async function stillServes(s: TestServer): Promise<void> {
-  const t = await WsClient.connect(s.wsUrl, { version: s.app.runtime.version });
-  await t.waitAck(t.set("s", 7));
-  await t.waitFor((c) => c.text("o") === "v7");
+async function stillServes(): Promise<void> {
+  const t = await tabs.open();
+  await t.change("s", 7);
+  await t.waitText("o", "v7");
   t.close();
 }
 
-const lines = (s: TestServer, event: string) => s.log.filter((l) => l.includes(` ${event} `));
+const lines = (s: AppHandle, event: string) => s.log.filter((l) => l.includes(` ${event} `));
 
 test("H1: a socket that floods invalid messages without reading is closed with 1008 and a reason, logged once", async () => {
   const s = await start();
-  const r = await deaf(s);
+  const r = await deaf();
   for (let i = 1; i <= 20_000; i++) r.send(invalid(i));
   expect(await until(() => s.app.clients.size === 0, 10_000)).toBe(true);
   r.resumeReading(); // now read what the server said last: its close frame
@@ -69,12 +58,12 @@ test("H1: a socket that floods invalid messages without reading is closed with 1
   // the default burst (20) of refusals was logged and answered, nothing after the close
   expect(lines(s, "message.refused").length).toBeLessThanOrEqual(20);
   for (const f of r.frames) expect((JSON.parse(f).errors ?? []).length).toBeLessThanOrEqual(5);
-  await stillServes(s);
+  await stillServes();
 });
 
 test("H1: refusal log lines are rate-limited, with a summary of those left out", async () => {
   const s = await start({ budgets: { invalidBurst: 1_000_000 } });
-  const t = await WsClient.connect(s.wsUrl, { version: s.app.runtime.version });
+  const t = await tabs.open();
   const t0 = performance.now();
   for (let i = 1; i <= 500; i++) t.sendRaw(invalid(i));
   await t.waitAck(500, 10_000);
@@ -91,7 +80,7 @@ test("H1: refusal log lines are rate-limited, with a summary of those left out",
 
 test("H1: a frame carries at most 5 errors, however many messages were refused in one burst", async () => {
   const s = await start({ budgets: { invalidBurst: 1_000_000 } });
-  const t = await WsClient.connect(s.wsUrl, { version: s.app.runtime.version });
+  const t = await tabs.open();
   for (let i = 1; i <= 200; i++) t.sendRaw(invalid(i));
   await t.waitAck(200, 10_000);
   expect(t.errors.length).toBeGreaterThan(0);
@@ -100,19 +89,19 @@ test("H1: a frame carries at most 5 errors, however many messages were refused i
 
 test("H1: a tab that keeps sending past DD_FLOOD is closed once its queue passes maxQueued", async () => {
   const s = await start({ maxPendingMessages: 10, budgets: { maxQueued: 50 } });
-  const t = await WsClient.connect(s.wsUrl, { version: s.app.runtime.version });
+  const t = await tabs.open();
   for (let i = 1; i <= 200; i++) t.send("slow", { slow: `x${i}` }, "input");
   await t.waitFor((c) => c.closed, 10_000);
   expect(t.closeCode).toBe(1008);
   expect(t.errors.some((e) => e.code === "DD_FLOOD")).toBe(true);
   expect(lines(s, "client.closed")[0]).toContain('reason="too many queued messages"');
-  await stillServes(s);
+  await stillServes();
 });
 
 test("H1: a tab that stops reading is closed once its socket stays backed up past maxBlockedSeconds", async () => {
   const s = await start({ budgets: { maxBlockedSeconds: 0.2 } });
-  const r = await deaf(s);
-  const reader = await WsClient.connect(s.wsUrl, { version: s.app.runtime.version });
+  const r = await deaf();
+  const reader = await tabs.open();
   const big = "x".repeat(300 * 1024);
   let k = 0;
   const pushing = setInterval(() => s.app.pushMods({ big: { children: `${++k}${big}` } }), 20);
@@ -131,9 +120,8 @@ test("H1: a tab that stops reading is closed once its socket stays backed up pas
 });
 
 test("H1: a budget close is audited as client.closed with the reason", async () => {
-  const d = await startDbApp(build);
-  dispose = d.dispose;
-  const r = await deaf(d);
+  const d = await srv.start(build, { database: true });
+  const r = await deaf();
   for (let i = 1; i <= 1000; i++) r.send(invalid(i));
   expect(await until(() => d.app.clients.size === 0, 10_000)).toBe(true);
   expect(await until(() => queryAudit(d.db, { action: "client.closed" }).rows.length > 0, 5000)).toBe(true);
