@@ -79,7 +79,7 @@ test("H1: refusal log lines are rate-limited, with a summary of those left out",
 });
 
 test("H1: a frame carries at most 5 errors, however many messages were refused in one burst", async () => {
-  const s = await start({ budgets: { invalidBurst: 1_000_000 } });
+  await start({ budgets: { invalidBurst: 1_000_000 } });
   const t = await tabs.open();
   for (let i = 1; i <= 200; i++) t.sendRaw(invalid(i));
   await t.waitAck(200, 10_000);
