@@ -2,12 +2,11 @@
 // the Inputs. An anonymous tab could set a shared value that only an operator-only "Fire" callback
 // reads (as State), and the operator's next Fire drove the device to it. Real server, real SQLite
 // file, real sockets.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { type App, dcc, html, Input, Output, State } from "../../src/index.ts";
 import { CallbackGraph, parseCallbackArgs, Services } from "../../src/core/graph.ts";
-import { addUser, login, startDbApp, tab, type DbServer } from "../helpers/admin.ts";
-import { startApp, type TestServer } from "../helpers/server.ts";
-import { WsClient } from "../helpers/ws-client.ts";
+import type { WsClient } from "../helpers/ws-client.ts";
+import { useApp, useTabs } from "../helpers/fixtures.ts";
 
 const codes = (t: WsClient) => t.errors.map((e) => e.code);
 
@@ -53,57 +52,47 @@ test("M7: graph.reach follows Input and State edges through outputs, and stops a
 });
 
 describe("M7: roles cover values read as State, directly or through a chain", () => {
-  let s: DbServer;
-  beforeAll(async () => {
-    s = await startDbApp(device);
-    await addUser(s.db, "op", "operator");
-  });
-  afterAll(() => s?.dispose());
+  const s = useApp(device, { database: true, users: { op: "operator" } });
+  const tabs = useTabs(s);
 
   test("M7: an anonymous tab writing a value only an operator callback reads (as State) is refused and snaps back", async () => {
-    const anon = await tab(s, "/ws");
-    await anon.waitAck(anon.set("target", 9));
+    const anon = await tabs.open();
+    await anon.change("target", 9);
     expect(codes(anon)).toEqual(["DD_NOT_AUTHORIZED"]);
     expect(anon.errors[0]!.message).toContain('"fire"');
     expect(anon.inputValue("target")).toBe("5"); // the server sent its value back
     expect(s.app.runtime.value("target", "value")).toBe(5);
     expect(s.app.runtime.value("shown", "children")).toBe("target 5");
-    anon.close();
   });
 
   test("M7: a value that reaches the operator callback through another callback's output is refused too", async () => {
-    const anon = await tab(s, "/ws");
-    await anon.waitAck(anon.set("raw", 7));
+    const anon = await tabs.open();
+    await anon.change("raw", 7);
     expect(codes(anon)).toEqual(["DD_NOT_AUTHORIZED"]);
     expect(anon.inputValue("raw")).toBe("1");
     expect(s.app.runtime.value("raw", "value")).toBe(1);
     expect(s.app.runtime.value("scaled", "children")).toBe("10");
-    anon.close();
   });
 
   test("M7: the operator's Fire uses the operator's values; pushes from the app are not guarded", async () => {
-    const anon = await tab(s, "/ws");
-    const op = await tab(s, "/ws", await login(s.url, "op"));
-    await op.waitAck(op.set("target", 3));
-    await op.waitAck(op.set("raw", 2));
-    await anon.waitAck(anon.set("target", 9)); // between the operator's setting and Fire
-    await anon.waitAck(anon.set("raw", 9));
-    await op.waitAck(op.send("fire", {}, "button"));
+    const anon = await tabs.open();
+    const op = await tabs.open({ as: "op" });
+    await op.change("target", 3);
+    await op.change("raw", 2);
+    await anon.change("target", 9); // between the operator's setting and Fire
+    await anon.change("raw", 9);
+    await op.click("fire");
     expect(codes(op)).toEqual([]);
     expect(s.app.runtime.value("device", "children")).toBe("fired at 3 scale 20");
     expect(codes(anon)).toEqual(["DD_NOT_AUTHORIZED", "DD_NOT_AUTHORIZED"]);
 
     s.app.pushMods({ target: { value: 8 } }); // the app itself is trusted
     await anon.waitFor((t) => t.inputValue("target") === "8" && t.text("shown") === "target 8");
-    anon.close();
-    op.close();
   });
 });
 
 describe("M7: the control lease covers a shared value read only as State", () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startApp((app) => {
+  const s = useApp((app) => {
       const lease = app.controlLease({ idleMs: 60_000 });
       app.layout = html.Div([
         lease.panel(),
@@ -117,21 +106,18 @@ describe("M7: the control lease covers a shared value read only as State", () =>
       // "target" is shared (a shared callback sets it) but no callback has it as Input: only Fire reads it.
       app.callbackShared(Output("target", "value"), Input("reset", "n_clicks"), () => 0, { preventInitialCall: true });
       app.callbackShared(null, Input("fire", "n_clicks"), State("target", "value"), () => undefined);
-    });
   });
-  afterAll(() => s?.stop());
+  const tabs = useTabs(s);
 
   test("M7: while another tab holds control, moving a State-only shared value is refused and snaps back", async () => {
-    const holder = await WsClient.connect(s.wsUrl);
-    const other = await WsClient.connect(s.wsUrl);
-    await holder.waitAck(holder.set("speed", 4)); // the first tab to move a control takes it
+    const holder = await tabs.open();
+    const other = await tabs.open();
+    await holder.change("speed", 4); // the first tab to move a control takes it
     expect(s.app.lease!.holder?.id).toBe([...s.app.clients][0]!.id);
-    await other.waitAck(other.set("target", 9));
+    await other.change("target", 9);
     expect(codes(other)).toEqual(["DD_NOT_AUTHORIZED"]);
     expect(s.app.runtime.value("target", "value")).toBe(5);
-    await holder.waitAck(holder.set("target", 2));
+    await holder.change("target", 2);
     expect(s.app.runtime.value("target", "value")).toBe(2);
-    holder.close();
-    other.close();
   });
 });
