@@ -11,7 +11,7 @@
  * admin console.
  */
 
-import { audit, type AuditEntry } from "../db/audit.ts";
+import { auditMany, type AuditEntry } from "../db/audit.ts";
 import type { Db } from "../db/open.ts";
 import type { Logger } from "../core/log.ts";
 
@@ -57,9 +57,7 @@ export class AuditBuffer {
     const batch = this.rows;
     this.rows = [];
     try {
-      this.db.transaction((tx) => {
-        for (const e of batch) audit(tx, e);
-      });
+      auditMany(this.db, batch);
     } catch (e) {
       this.log.error("audit.error", { error: e as Error, entries: batch.length });
       return;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { audit, pruneAudit, queryAudit } from "../../src/db/audit.ts";
+import { audit, auditMany, pruneAudit, queryAudit } from "../../src/db/audit.ts";
 import { openTempDb, type TempDb } from "./temp-db.ts";
 
 let t: TempDb;
@@ -94,4 +94,27 @@ test("the audit indexes are used for newest-first paging and the filters", () =>
   expect(plan("SELECT * FROM audit_log WHERE action = 'login.ok' ORDER BY time DESC LIMIT 50")).toContain("audit_action_time_idx");
   expect(plan("SELECT * FROM audit_log WHERE lower(actor_username) = lower('ana') ORDER BY time DESC LIMIT 50")).toContain("audit_actor_name_time_idx");
   expect(plan("SELECT * FROM audit_log WHERE actor_user_id = 3 ORDER BY time DESC LIMIT 50")).toContain("audit_actor_id_time_idx");
+});
+
+test("auditMany writes the same rows as audit, in order", () => {
+  const entries = [
+    { action: "client.connect", actor: { userId: 7, username: "ana", sessionId: "s1", clientId: "c1", ip: "10.0.0.2" }, target: "app", detail: { userAgent: "UA", password: "x" }, time: at(1) },
+    { action: "client.disconnect", actor: { clientId: "c2" }, target: "app", time: at(2) },
+    { action: "x".repeat(600), target: null, detail: { deep: [1, { token: "t" }] }, time: at(3) },
+  ];
+  for (const e of entries) audit(t.db, e);
+  const one = queryAudit(t.db).rows.map(({ id: _, ...r }) => r);
+  t.sqlite.run("DELETE FROM audit_log");
+  auditMany(t.db, entries);
+  const many = queryAudit(t.db).rows.map(({ id: _, ...r }) => r);
+  expect(many).toEqual(one);
+  expect(many.map((r) => r.time.getTime())).toEqual([at(3), at(2), at(1)].map((d) => d.getTime()));
+  expect(many[2]!.detail).toEqual({ userAgent: "UA", password: "[redacted]" });
+  expect(many[0]!.action.length).toBe(512);
+});
+
+test("auditMany is all or nothing", () => {
+  t.sqlite.run("CREATE TRIGGER no_bad BEFORE INSERT ON audit_log WHEN NEW.target = 'bad' BEGIN SELECT RAISE(ABORT, 'bad'); END");
+  expect(() => auditMany(t.db, [{ action: "a", target: "ok" }, { action: "b", target: "bad" }])).toThrow();
+  expect(queryAudit(t.db).total).toBe(0);
 });
