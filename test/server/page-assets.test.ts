@@ -1,21 +1,17 @@
 // Component assets: a page loads the files its components declare (`assets` on their spec), and
 // those of clientside callbacks, each once; nothing else; a wrong name is a clear error.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { dcc, html, Input, Output } from "../../src/index.ts";
 import { makeComponent, type ComponentSpec } from "../../src/core/component.ts";
 import { loadAssets } from "../../src/server/assets.ts";
 import { collectAssets } from "../../src/server/page.ts";
 import { DashDevicesError } from "../../src/core/errors.ts";
-import { startApp, type TestServer } from "../helpers/server.ts";
+import { type Build, useApp } from "../helpers/fixtures.ts";
 
-let srv: TestServer | undefined;
-afterEach(async () => {
-  await srv?.stop();
-  srv = undefined;
-});
+const srv = useApp();
 
-async function page(build: Parameters<typeof startApp>[0]): Promise<{ status: number; text: string; scripts: string[]; styles: string[] }> {
-  srv = await startApp(build);
+async function page(build: Build): Promise<{ status: number; text: string; scripts: string[]; styles: string[] }> {
+  await srv.start(build);
   const res = await fetch(`${srv.url}/`);
   const text = await res.text();
   const scripts = [...text.matchAll(/<script src="_dd\/([^?"]+)/g)].map((m) => m[1]!);
@@ -63,5 +59,5 @@ test("an asset name that is not embedded fails with what to fix, and the page an
 
   const p = await page((app) => (app.layout = html.Div([makeComponent(chartSpec({ scripts: ["chart.js"] }), { id: "c" })])));
   expect(p.status).toBe(500);
-  expect(srv!.log.some((l) => l.includes("page.error") && l.includes("chart.js"))).toBe(true);
+  expect(srv.log.some((l) => l.includes("page.error") && l.includes("chart.js"))).toBe(true);
 });
