@@ -209,9 +209,11 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
       "\u202e", "\0", "data:text/html,", "vbscript:", "<https:", "---", "===", "\t", "\r",
       // whole constructs, so links, images and titles with hostile parts are common, not rare
       "[x](/u \"", "[x](", "![i](/i.png '", " \"t\")", " 't')", " (t))", '" onmouseover="alert(1)', "' onclick='x",
-      "](javascript:alert(1))", "](<javascript:alert(1)>)", "](/ok)", "```\\\"><b>\n", "`<b>`", "<https://x.y/\"onerror=x>"];
-    const tags = new Set(["p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre", "a", "img", "ul", "ol", "li", "blockquote", "hr", "br"]);
-    const attrs = new Set(["href", "title", "target", "rel", "src", "alt", "class", "start"]);
+      "](javascript:alert(1))", "](<javascript:alert(1)>)", "](/ok)", "```\\\"><b>\n", "`<b>`", "<https://x.y/\"onerror=x>",
+      // tables, reference links and entities (markdown-it decodes entities in URLs before checking them)
+      "|", " | ", "\n|---|:-:|\n", "\n[r]: ", "[r]", "[x][r]", "&#106;", "&#x6A;", "&colon;", "&#58;", "&amp;", "&quot;"];
+    const tags = new Set(["p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre", "a", "img", "ul", "ol", "li", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td"]);
+    const attrs = new Set(["href", "title", "target", "rel", "src", "alt", "class", "start", "style"]);
     const problems: string[] = [];
     for (let k = 0; k < 6000; k++) {
       let src = "";
@@ -228,6 +230,7 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
       for (const v of s.violations) problems.push(`#${k} ${v}\n  source: ${JSON.stringify(src)}`);
       for (const e of s.elements) {
         if (e.attrs.class !== undefined && !/^language-[\w+#.-]+$/.test(String(e.attrs.class))) problems.push(`#${k} class ${e.attrs.class}`);
+        if (e.attrs.style !== undefined && !/^text-align:(left|right|center)$/.test(String(e.attrs.style))) problems.push(`#${k} style ${e.attrs.style}`);
         for (const u of [e.attrs.href, e.attrs.src]) if (typeof u === "string" && /[\x00-\x1f]/.test(u)) problems.push(`#${k} control character in URL ${JSON.stringify(u)}`);
       }
       if (problems.length > 10) break;

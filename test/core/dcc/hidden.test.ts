@@ -64,8 +64,8 @@ describe("dcc.Markdown component", () => {
   test("indented source is dedented; a list of strings is joined by newlines", () => {
     expect(render(dcc.Markdown(`
         # Title
-        text`))).toBe('<div class="dd-markdown"><h1>Title</h1><p>text</p></div>');
-    expect(render(dcc.Markdown(["a", "", "b"]))).toBe('<div class="dd-markdown"><p>a</p><p>b</p></div>');
+        text`))).toBe('<div class="dd-markdown"><h1>Title</h1>\n<p>text</p></div>');
+    expect(render(dcc.Markdown(["a", "", "b"]))).toBe('<div class="dd-markdown"><p>a</p>\n<p>b</p></div>');
     expect(render(dcc.Markdown("    code", { dedent: false }))).toContain("<pre><code>code\n</code></pre>");
   });
   test("link_target opens links in a new tab safely", () => {
