@@ -1,11 +1,12 @@
 // Issue 10, H3 and M1 over real HTTP: a burst of parallel wrong passwords to POST /login is hashed
 // only up to the limit (the rest answer 429 with Retry-After at once), and an admin's password
 // reset in the /admin console lifts the lock-out its refusal promises it lifts.
-import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
 import { type App, html } from "../../src/index.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { findUserByUsername } from "../../src/auth/users.ts";
-import { addUser, cookieOf, login, post, startDbApp, tab, type DbServer } from "../helpers/admin.ts";
+import { cookieOf, post } from "../helpers/admin.ts";
+import { useApp, useTabs } from "../helpers/fixtures.ts";
 
 /** The documented limit of failed logins per username from one address (POLICY.loginPerUserIp). */
 const PER_USER_IP = 10;
@@ -15,12 +16,7 @@ const plain = (app: App) => {
 };
 
 describe("POST /login under a burst of guesses", () => {
-  let s: DbServer;
-  beforeAll(async () => {
-    s = await startDbApp(plain);
-    await addUser(s.db, "boss", "admin");
-  });
-  afterAll(() => s?.dispose());
+  const s = useApp(plain, { database: true, users: { boss: "admin" } });
 
   test("H3: 60 parallel wrong passwords: at most the limit are hashed, the rest get 429 with Retry-After", async () => {
     const verify = spyOn(Bun.password, "verify"); // counts argon2 verifications in this process (the server's)
@@ -48,25 +44,20 @@ describe("POST /login under a burst of guesses", () => {
 });
 
 describe("the /admin console's password reset", () => {
-  let s: DbServer;
-  beforeAll(async () => {
-    s = await startDbApp(plain);
-    await addUser(s.db, "owner", "admin");
-    await addUser(s.db, "ana", "operator");
-  });
-  afterAll(() => s?.dispose());
+  const s = useApp(plain, { database: true, users: { owner: "admin", ana: "operator" } });
+  const tabs = useTabs(s);
 
   test("M1: a reset from /admin lifts a user's lock-out, as the 429 page says it does", async () => {
-    const owner = await login(s.url, "owner");
+    const owner = await s.login("owner");
     for (let i = 0; i < PER_USER_IP; i++) expect((await post(s.url, "/login", { username: "ana", password: `guess-${i}` })).status).toBe(401);
     const locked = await post(s.url, "/login", { username: "ana", password: "ana-password" });
     expect(locked.status).toBe(429);
     const promise = await locked.text();
 
-    const adm = await tab(s, "/admin/ws", owner);
+    const adm = await tabs.open({ cookie: owner, path: "/admin/ws" });
     adm.send("user_pick", { user_pick: String(findUserByUsername(s.db, "ana")!.id) }, "select");
     adm.send("user_password", { user_password: "a-new-password" });
-    await adm.waitAck(adm.send("user_reset", {}, "button"));
+    await adm.click("user_reset");
     expect(adm.text("users_status")).toContain("New password set for ana");
     adm.close();
 
