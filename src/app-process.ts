@@ -7,6 +7,8 @@
  */
 
 import type { Logger } from "./core/log.ts";
+import { DashDevicesError } from "./core/errors.ts";
+import { exitWithError } from "./server/cli.ts";
 import { installCrashHandlers } from "./server/crash.ts";
 import { systemdNotifier, type SystemdNotifier } from "./server/sd-notify.ts";
 
@@ -37,6 +39,18 @@ export function appRunning(app: RunningApp, status: string): void {
 export function appStopped(app: RunningApp): void {
   running.delete(app);
   if (running.size === 0) systemd?.stopping();
+}
+
+/**
+ * run() is the program's entry (as for --help): a start that cannot be (a bad option, a
+ * certificate that cannot be used, a port in use) ends with one line and its fix, status 2.
+ * Any other error returns, for the caller to throw.
+ */
+export function exitOnStartError(e: unknown, where?: { host: string; port: number }): void {
+  if (e instanceof DashDevicesError) exitWithError(e);
+  if (where && /in use|EADDRINUSE/i.test((e as Error)?.message ?? String(e))) {
+    exitWithError(new DashDevicesError("DD_BAD_OPTION", { what: `port ${where.port} on ${where.host} is already in use.`, fix: "stop the other program or pick another port with --port N" }));
+  }
 }
 
 function installSignalHandlers(): void {

@@ -25,20 +25,16 @@ import { startIntervals } from "./core/intervals.ts";
 import { listenConfig, parseAllowedHosts, type ListenConfig } from "./server/config.ts";
 import type { RunningServer } from "./server/serve.ts";
 import { startAppliance, type Appliance } from "./server/appliance.ts";
-import { exitWithError, parseCliOrExit, usage, type CliOptions } from "./server/cli.ts";
+import { parseCliOrExit, usage, type CliOptions } from "./server/cli.ts";
 import { versionLine } from "./cli/app-info.ts";
 import { createAdminFromCli } from "./server/create-admin.ts";
 import { auditRetention } from "./db/audit-retention.ts";
 import { ControlLease, type LeaseOptions } from "./server/lease.ts";
 import { mark, startupPhases } from "./server/startup-trace.ts";
-import { appRunning, appStopped, installCrashSafety, shutdownHooks } from "./app-process.ts";
+import { mountOf, mountRefusal, type Mounted } from "./app-mount.ts";
+import { loggedInByTab, loginTab, logoutTab } from "./auth/tab-login.ts";
+import { appRunning, appStopped, exitOnStartError, installCrashSafety, shutdownHooks } from "./app-process.ts";
 import { isTransportName, TRANSPORT_NAMES, transportNamed, type TransportName } from "./transports/index.ts";
-
-/** An app mounted in another (App.mount). */
-interface Mounted extends MountedApp {
-  /** Built and started when first opened, not in run(). */
-  readonly lazy: boolean;
-}
 
 export class App implements AppSurface {
   readonly title: string;
@@ -52,7 +48,7 @@ export class App implements AppSurface {
   private stopIntervals: (() => void) | undefined;
   /** The one start of this app (start()), once begun. */
   private starting: Promise<void> | undefined;
-  private readonly mounted: MountedApp[] = [];
+  private readonly mounted: Mounted[] = [];
   /** The app this one is mounted in. */
   private host: App | undefined;
 
@@ -150,31 +146,13 @@ export class App implements AppSurface {
    * `client.authentication` (the role) are set for this tab. Throws DD_LOGIN_FAILED or
    * DD_RATE_LIMITED with a message fit to show. Needs the database (run() first).
    */
-  async loginTab(client: Client, username: string, password: string): Promise<{ username: string; role: string }> {
-    const db = this.appliance?.db?.db;
-    if (!db) throw new DashDevicesError("DD_BAD_OPTION", { what: "loginTab needs the app's database.", expected: "an app run with its database (the default)", found: "database: false, or run() not called yet", fix: "remove database: false" });
-    const { login } = await import("./auth/login.ts");
-    const r = await login(db, { username, password, ip: client.ip, userAgent: client.userAgent });
-    client.sessionId = r.session.id;
-    client.user = { id: r.user.id, username: r.user.username, role: r.user.role };
-    client.username = r.user.username;
-    client.authentication = r.user.role;
-    tabSessions.add(client);
-    return { username: r.user.username, role: r.user.role };
+  loginTab(client: Client, username: string, password: string): Promise<{ username: string; role: string }> {
+    return loginTab(this.appliance?.db?.db, client, username, password);
   }
 
   /** Logs a tab out of the account `loginTab` logged it into (its session is revoked). */
-  async logoutTab(client: Client): Promise<void> {
-    const db = this.appliance?.db?.db;
-    if (db && client.sessionId && tabSessions.has(client)) {
-      const { revokeSession } = await import("./auth/sessions.ts");
-      revokeSession(db, client.sessionId, { action: "logout", actor: { userId: client.user?.id, username: client.user?.username, clientId: client.id, ip: client.ip } });
-    }
-    tabSessions.delete(client);
-    client.sessionId = undefined;
-    client.user = undefined;
-    client.username = undefined;
-    client.authentication = undefined;
+  logoutTab(client: Client): Promise<void> {
+    return logoutTab(this.appliance?.db?.db, client);
   }
 
   /**
@@ -230,12 +208,12 @@ export class App implements AppSurface {
     try {
       where = listenConfig(options, cli, { allowedHosts: this.options.allowedHosts, trustProxy: this.options.trustProxy });
     } catch (e) {
-      if (e instanceof DashDevicesError) exitWithError(e);
+      exitOnStartError(e);
       throw e;
     }
     const rt = this.runtime;
     await this.start();
-    for (const m of this.mounted) if (!(m as Mounted).lazy) await (m.app as App).start();
+    for (const m of this.mounted) if (!m.lazy) await (m.app as App).start();
     try {
       this.appliance = await startAppliance(
         this,
@@ -247,18 +225,11 @@ export class App implements AppSurface {
       );
       this.server = this.appliance.server;
       this.runtime.connectHandlers.push((c, connected) => {
-        if (!connected && tabSessions.has(c)) void this.logoutTab(c);
+        if (!connected && loggedInByTab(c)) void this.logoutTab(c);
       });
     } catch (e) {
       this.halt();
-      const msg = (e as Error).message ?? String(e);
-      // A certificate that cannot be used, a redirect port in use: one line with the fix, status 2.
-      if (e instanceof DashDevicesError) exitWithError(e);
-      if (/in use|EADDRINUSE/i.test(msg)) {
-        const err = new DashDevicesError("DD_BAD_OPTION", { what: `port ${where.port} on ${where.host} is already in use.`, fix: "stop the other program or pick another port with --port N" });
-        // run() is the program's entry (as for --help): the operator gets one line and status 2.
-        exitWithError(err);
-      }
+      exitOnStartError(e, where);
       throw e;
     }
     rt.log.info("server.listening", { url: this.server.url, urls: this.server.urls.join(","), host: where.host, port: this.server.port, tls: this.appliance.tls?.source, httpRedirect: this.appliance.redirectPort });
@@ -275,27 +246,12 @@ export class App implements AppSurface {
    * @example app.mount("/status", statusApp);
    */
   mount(prefix: string, sub: AppSurface, options: MountOptions = {}): void {
-    const bad = (what: string, found: string, fix: string) => new DashDevicesError("DD_BAD_OPTION", { what: `app.mount("${prefix}"): ${what}`, found, fix });
-    if (!PREFIX.test(prefix) || prefix.startsWith("/_dd")) throw bad("the prefix must be a path such as \"/status\".", JSON.stringify(prefix), "start it with / and end it without one");
-    if (this.mounted.some((m) => m.prefix === prefix)) throw bad("another app is mounted there.", prefix, "pick another prefix");
-    if (!(sub instanceof App) || sub === this || sub.host || sub.server) throw bad("mounts a new App of its own, once.", sub === this ? "the app itself" : "an app already mounted or running", "make a new App for each mount, and run() only the host");
-    if (this.server) throw bad("the app is already running.", "run() was called", "mount before run()");
-    sub.host = this;
-    const { build } = options;
-    let opened = !build;
-    const m: Mounted = {
-      prefix,
-      app: sub,
-      gate: options.gate,
-      lazy: !!build,
-      open() {
-        if (opened) return;
-        opened = true;
-        build!();
-        sub.start().catch((e) => sub.log.error("mount.start-failed", { prefix, error: e instanceof Error ? e : String(e) }));
-      },
-    };
-    this.mounted.push(m);
+    const what = sub === this ? "the app itself" : !(sub instanceof App) ? "not an App" : sub.host || sub.server ? "an app already mounted or running" : "ok";
+    const refusal = mountRefusal(prefix, this.mounted, what, !!this.server);
+    if (refusal) throw refusal;
+    const app = sub as App;
+    app.host = this;
+    this.mounted.push(mountOf(prefix, app, options, () => app.start()));
   }
 
   get mounts(): readonly MountedApp[] {
@@ -340,9 +296,3 @@ export class App implements AppSurface {
 
 /** Whether an App was made already (the first one ends the start-up trace's "imports"). */
 let firstApp = false;
-
-/** Tabs logged in by loginTab: their session ends with the tab. */
-const tabSessions = new WeakSet<Client>();
-
-/** A mount's prefix: "/" and path segments, not ending in "/" (e.g. "/admin", "/lab/status"). */
-const PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;
