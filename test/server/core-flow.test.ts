@@ -1,26 +1,14 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { dcc, html, Input, Output, State } from "../../src/index.ts";
-import { startApp, type TestServer } from "../helpers/server.ts";
-import { WsClient, type TabClient } from "../helpers/ws-client.ts";
-import { HttpClient } from "../helpers/http-client.ts";
+import { type Build, useApp, useTabs } from "../helpers/fixtures.ts";
 
 // Every test here runs twice: over the WebSocket, and over the HTTP service (posts + SSE).
 for (const service of ["websocket", "http"] as const) {
 describe(`over ${service}`, () => {
-let srv: TestServer | undefined;
-const clients: TabClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await srv?.stop();
-  srv = undefined;
-});
-async function connect(opts: { version?: number } = {}) {
-  const version = opts.version ?? srv!.app.runtime.version;
-  const c = service === "http" ? await HttpClient.connect(srv!.url, { version }) : await WsClient.connect(srv!.wsUrl, { version });
-  clients.push(c);
-  return c;
-}
-const start = (build: Parameters<typeof startApp>[0]) => startApp(build, { serverService: service });
+const srv = useApp();
+const tabs = useTabs(srv);
+const connect = tabs.openAny;
+const start = (build: Build) => srv.start(build, { serverService: service });
 
 function example1(app: import("../../src/index.ts").App) {
   app.layout = html.Div([
@@ -35,7 +23,7 @@ function example1(app: import("../../src/index.ts").App) {
 
 describe("page and shared state", () => {
   test("GET / renders the layout with the shared callback's initial output", async () => {
-    srv = await start(example1);
+    await start(example1);
     const page = await (await fetch(srv.url + "/")).text();
     expect(page).toContain(service === "http" ? 'hx-sse:connect="_dd/events?v=' : 'hx-ws:connect="ws?v=');
     expect(page).toContain('<div id="shared_slider_output">shared 5</div>');
@@ -44,19 +32,19 @@ describe("page and shared state", () => {
   });
 
   test("a regular callback's first call happens when a tab connects, for that tab only", async () => {
-    srv = await start(example1);
+    await start(example1);
     const a = await connect();
     await a.waitFor((c) => c.text("regular_slider_output")?.startsWith("regular 5") ?? false);
     expect(a.text("regular_slider_output")).toContain([...srv.app.clients][0]!.id);
   });
 
   test("a shared change reaches every tab; a regular one only its own", async () => {
-    srv = await start(example1);
+    await start(example1);
     const a = await connect();
     const b = await connect();
     const s1 = a.set("shared_slider", 7);
     await a.waitAck(s1);
-    await b.waitFor((c) => c.text("shared_slider_output") === "shared 7");
+    await b.waitText("shared_slider_output", "shared 7");
     expect(a.text("shared_slider_output")).toBe("shared 7");
     // B's slider knob moved; A gets the echo too (it settles A's knob if changes crossed)
     expect(b.inputValue("shared_slider")).toBe("7");
@@ -71,9 +59,9 @@ describe("page and shared state", () => {
   });
 
   test("a new page shows the current shared state, not the layout's default", async () => {
-    srv = await start(example1);
+    await start(example1);
     const a = await connect();
-    await a.waitAck(a.set("shared_slider", 9));
+    await a.change("shared_slider", 9);
     const page = await (await fetch(srv.url + "/")).text();
     expect(page).toMatch(/name="shared_slider"[^>]*value="9"/);
     expect(page).toContain(">shared 9<");
@@ -81,10 +69,10 @@ describe("page and shared state", () => {
   });
 
   test("a tab whose page is older than the shared state gets a snapshot of the root", async () => {
-    srv = await start(example1);
-    const stale = srv.app.runtime.version;
+    await start(example1);
+    const stale = srv.runtime.version;
     const a = await connect();
-    await a.waitAck(a.set("shared_slider", 3));
+    await a.change("shared_slider", 3);
     const b = await connect({ version: stale });
     await b.waitFor((c) => c.dom.has("dd-root"));
     expect(b.dom.get("dd-root")).toContain(">shared 3<");
@@ -93,7 +81,7 @@ describe("page and shared state", () => {
 
 describe("callbacks", () => {
   test("State is read but does not trigger; alternate outputs replace declared ones", async () => {
-    srv = await start((app) => {
+    await start((app) => {
       app.layout = html.Div([
         dcc.Input({ id: "user", value: "" }),
         dcc.Input({ id: "pw", type: "password", value: "" }),
@@ -108,21 +96,21 @@ describe("callbacks", () => {
       });
     });
     const a = await connect();
-    await a.waitFor((c) => c.text("content") === "please log in");
+    await a.waitText("content", "please log in");
     a.set("user", "u", "input");
     a.set("pw", "x", "input");
-    await a.waitAck(a.send("go", {}, "button"));
+    await a.click("go");
     expect(a.text("message")).toBe("wrong");
     expect(a.inputValue("pw")).toBe("");
     expect(a.text("content")).toBe("please log in");
     a.set("pw", "p", "input");
-    await a.waitAck(a.send("go", {}, "button"));
+    await a.click("go");
     expect(a.text("content")).toBe("welcome");
   });
 
   test("chains run on the server in order, each callback once", async () => {
     const calls: string[] = [];
-    srv = await start((app) => {
+    await start((app) => {
       app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 1 }), html.Div({ id: "a" }), html.Div({ id: "b" }), html.Div({ id: "c" })]);
       app.callbackShared(Output("a", "children"), Input("s", "value"), (v) => (calls.push(`a${v}`), v * 2));
       app.callbackShared(Output("b", "children"), Input("a", "children"), (v) => (calls.push(`b${v}`), v + 1));
@@ -134,13 +122,13 @@ describe("callbacks", () => {
     });
     expect(calls).toEqual(["a1", "b2", "c2,3"]);
     const a = await connect();
-    await a.waitAck(a.set("s", 10));
+    await a.change("s", 10);
     expect(calls.slice(3)).toEqual(["a10", "b20", "c20,21"]);
     expect(a.text("c")).toBe("20/21");
   });
 
   test("a callback that throws shows an error to its tab and the app keeps serving", async () => {
-    srv = await start((app) => {
+    await start((app) => {
       app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }), html.Div({ id: "o" })]);
       app.callbackShared(Output("o", "children"), Input("s", "value"), (v) => {
         if (v === 4) throw new Error("sensor on fire");
@@ -149,27 +137,27 @@ describe("callbacks", () => {
     });
     const a = await connect();
     const b = await connect();
-    await a.waitAck(a.set("s", 4));
+    await a.change("s", 4);
     expect(a.errors.at(-1)?.code).toBe("DD_CALLBACK_ERROR");
     expect(a.errors.at(-1)?.message).toContain("sensor on fire");
     expect(b.errors).toHaveLength(0);
     expect(srv.log.join("\n")).toContain("callback.error");
-    await a.waitAck(a.set("s", 5));
-    await b.waitFor((c) => c.text("o") === "ok 5");
+    await a.change("s", 5);
+    await b.waitText("o", "ok 5");
   });
 
   test("multi-output callbacks with noUpdate; wrong output count is a clear error", async () => {
     const { noUpdate } = await import("../../src/index.ts");
-    srv = await start((app) => {
+    await start((app) => {
       app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }), html.Div({ id: "x" }), html.Div({ id: "y" })]);
       app.callback([Output("x", "children"), Output("y", "children")], Input("s", "value"), (v) => (v === 9 ? [1] : [`x${v}`, v > 5 ? noUpdate : `y${v}`]));
     });
     const a = await connect();
-    await a.waitFor((c) => c.text("y") === "y1");
-    await a.waitAck(a.set("s", 7));
+    await a.waitText("y", "y1");
+    await a.change("s", 7);
     expect(a.text("x")).toBe("x7");
     expect(a.text("y")).toBe("y1");
-    await a.waitAck(a.set("s", 9));
+    await a.change("s", 9);
     expect(a.errors.at(-1)?.code).toBe("DD_OUTPUT_COUNT");
     expect(a.errors.at(-1)?.message).toContain("an array of 2 values");
   });
