@@ -1,37 +1,33 @@
 // Rule 4: bad input gets a clear error and nothing else changes; everyone else keeps being served.
-import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import { dcc, html, Input, Output } from "../../src/index.ts";
-import { startApp, type TestServer } from "../helpers/server.ts";
-import { WsClient } from "../helpers/ws-client.ts";
+import type { WsClient } from "../helpers/ws-client.ts";
+import { useApp, useTabs } from "../helpers/fixtures.ts";
 
-let srv: TestServer;
 let calls = 0;
-beforeAll(async () => {
-  srv = await startApp(
-    (app) => {
-      app.layout = html.Div([
-        dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }),
-        dcc.Slider({ id: "locked", min: 0, max: 10, value: 1, disabled: true }),
-        html.Div({ id: "o" }),
-        html.Div("not clickable", { id: "plain" }),
-        html.Button("b", { id: "btn" }),
-        dcc.Input({ id: "t", maxLength: 10 }),
-      ]);
-      app.callbackShared(Output("o", "children"), Input("s", "value"), async (v) => {
-        calls++;
-        await Bun.sleep(5);
-        return `v${v}`;
-      });
-    },
-    { maxPendingMessages: 20 },
-  );
-});
-afterAll(() => srv.stop());
+const srv = useApp(
+  (app) => {
+    app.layout = html.Div([
+      dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }),
+      dcc.Slider({ id: "locked", min: 0, max: 10, value: 1, disabled: true }),
+      html.Div({ id: "o" }),
+      html.Div("not clickable", { id: "plain" }),
+      html.Button("b", { id: "btn" }),
+      dcc.Input({ id: "t", maxLength: 10 }),
+    ]);
+    app.callbackShared(Output("o", "children"), Input("s", "value"), async (v) => {
+      calls++;
+      await Bun.sleep(5);
+      return `v${v}`;
+    });
+  },
+  { maxPendingMessages: 20 },
+);
+const tabs = useTabs(srv);
 
 let a: WsClient, b: WsClient;
 beforeEach(async () => {
-  a = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
-  b = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
+  [a, b] = await tabs.openMany(2);
 });
 
 async function lastError(c: WsClient, seq?: number) {
@@ -42,8 +38,8 @@ async function lastError(c: WsClient, seq?: number) {
 
 async function stillServes() {
   const n = Math.floor(Math.random() * 10);
-  await b.waitAck(b.set("s", n));
-  await a.waitFor((c) => c.text("o") === `v${n}`);
+  await b.change("s", n);
+  await a.waitText("o", `v${n}`);
 }
 
 test("not JSON", async () => {
@@ -74,14 +70,14 @@ test("an oversized message is refused with an error frame, the socket stays open
   expect(e.code).toBe("DD_TOO_LARGE");
   expect(e.message).toContain("at most 65536 bytes");
   expect(a.closed).toBe(false);
-  await a.waitAck(a.set("s", 2));
+  await a.change("s", 2);
 });
 
 test("a message above the socket's hard limit closes only that socket", async () => {
   a.sendRaw("x".repeat(2 * 1024 * 1024));
   await a.waitFor((c) => c.closed, 5000);
-  await b.waitAck(b.set("s", 7));
-  await b.waitFor((c) => c.text("o") === "v7");
+  await b.change("s", 7);
+  await b.waitText("o", "v7");
 });
 
 test("unknown ids, elements that do not report clicks, disabled controls", async () => {
@@ -121,8 +117,8 @@ test("a flood beyond the pending limit is refused, then the tab recovers", async
   for (let i = 0; i < 60; i++) last = a.set("s", i % 10);
   await a.waitAck(last, 10000);
   expect(a.errors.some((e) => e.code === "DD_FLOOD")).toBe(true);
-  await a.waitAck(a.set("s", 6));
-  await b.waitFor((c) => c.text("o") === "v6");
+  await a.change("s", 6);
+  await b.waitText("o", "v6");
 });
 
 test("a bad HX-Source header", async () => {
