@@ -12,7 +12,7 @@ import "./server/startup-trace.ts";
 // `APP i2c ...` runs the I2C tools and exits before the app's own code runs.
 import "./cli/app-commands.ts";
 
-export { App, type AppOptions } from "./app.ts";
+export { App, type AppOptions, type MountOptions } from "./app.ts";
 export { html } from "./core/html.ts";
 export { dcc } from "./core/dcc/index.ts";
 export { Input, Output, State, noUpdate, PreventUpdate } from "./core/dependencies.ts";
