@@ -93,19 +93,19 @@ describe("M7: roles cover values read as State, directly or through a chain", ()
 
 describe("M7: the control lease covers a shared value read only as State", () => {
   const s = useApp((app) => {
-      const lease = app.controlLease({ idleMs: 60_000 });
-      app.layout = html.Div([
-        lease.panel(),
-        dcc.Slider({ id: "speed", min: 0, max: 10, step: 1, value: 1 }),
-        dcc.Slider({ id: "target", min: 0, max: 10, step: 1, value: 5 }),
-        html.Button("Reset", { id: "reset" }),
-        html.Button("Fire", { id: "fire" }),
-        html.Div({ id: "device" }),
-      ]);
-      app.callbackShared(Output("device", "children"), Input("speed", "value"), (v: unknown) => `speed ${v}`);
-      // "target" is shared (a shared callback sets it) but no callback has it as Input: only Fire reads it.
-      app.callbackShared(Output("target", "value"), Input("reset", "n_clicks"), () => 0, { preventInitialCall: true });
-      app.callbackShared(null, Input("fire", "n_clicks"), State("target", "value"), () => undefined);
+    const lease = app.controlLease({ idleMs: 60_000 });
+    app.layout = html.Div([
+      lease.panel(),
+      dcc.Slider({ id: "speed", min: 0, max: 10, step: 1, value: 1 }),
+      dcc.Slider({ id: "target", min: 0, max: 10, step: 1, value: 5 }),
+      html.Button("Reset", { id: "reset" }),
+      html.Button("Fire", { id: "fire" }),
+      html.Div({ id: "device" }),
+    ]);
+    app.callbackShared(Output("device", "children"), Input("speed", "value"), (v: unknown) => `speed ${v}`);
+    // "target" is shared (a shared callback sets it) but no callback has it as Input: only Fire reads it.
+    app.callbackShared(Output("target", "value"), Input("reset", "n_clicks"), () => 0, { preventInitialCall: true });
+    app.callbackShared(null, Input("fire", "n_clicks"), State("target", "value"), () => undefined);
   });
   const tabs = useTabs(s);
 
