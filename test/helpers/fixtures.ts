@@ -35,7 +35,7 @@ export interface UseAppOptions extends AppOptions {
 
 /** The running app of a `useApp()`; reading it while no app runs throws. */
 export class AppHandle {
-  private s: (TestServer & { db?: Db; dir?: string; dispose?: () => Promise<void> }) | undefined;
+  private s: (TestServer & { dir?: string; dispose?: () => Promise<void> }) | undefined;
   /** Called before the app stops (the tabs of `useTabs` close there). */
   readonly beforeStop: (() => void)[] = [];
 
@@ -63,11 +63,11 @@ export class AppHandle {
     return this.server.log;
   }
   get db(): Db {
-    const db = this.server.db;
+    const db = this.server.app.services?.db?.db;
     if (!db) throw new Error("useApp(): this app has no database (pass { database: true })");
     return db;
   }
-  /** The temp data dir of an app with `database: true`. */
+  /** The data dir of an app with `database: true` (a temp dir unless `dataDir` was given). */
   get dir(): string {
     return this.server.dir ?? "";
   }
@@ -79,7 +79,7 @@ export class AppHandle {
   async start(build: Build, options: UseAppOptions = {}): Promise<this> {
     await this.stop();
     const { each: _, users, ...appOptions } = options;
-    this.s = appOptions.database && !appOptions.dataDir ? await startDbApp(build, appOptions) : await startApp(build, appOptions);
+    this.s = appOptions.database && !appOptions.dataDir ? await startDbApp(build, appOptions) : { ...(await startApp(build, appOptions)), dir: appOptions.dataDir };
     for (const [name, role] of Object.entries(users ?? {})) await addUser(this.db, name, role);
     return this;
   }
