@@ -3,23 +3,20 @@
 // waiting; past that the newest waiting call takes the latest value. The device still ends at
 // the last value received and sees each tab's values in order; nobody waits behind more than
 // one line's worth.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { dcc, html, Input, Output } from "../../src/index.ts";
 import { DEFAULT_BUDGETS } from "../../src/core/budgets.ts";
-import { startApp, until, type TestServer } from "../helpers/server.ts";
-import { WsClient } from "../helpers/ws-client.ts";
+import { until } from "../helpers/server.ts";
+import { useApp, useTabs } from "../helpers/fixtures.ts";
 
-let srv: TestServer | undefined;
-afterEach(async () => {
-  await srv?.stop();
-  srv = undefined;
-});
+const srv = useApp();
+const tabs = useTabs(srv);
 
 const CAP = DEFAULT_BUDGETS.maxWaitingCalls;
 
 async function deviceApp(options = {}) {
   const device: number[] = [];
-  srv = await startApp((app) => {
+  await srv.start((app) => {
     app.layout = html.Div([dcc.Slider({ id: "level", min: 0, max: 100000, value: 0, updatemode: "drag" }), html.Div({ id: "shown" })]);
     app.callbackShared(Output("shown", "children"), Input("level", "value"), async (v: number) => {
       await Bun.sleep(1); // a device write takes a while
@@ -27,14 +24,13 @@ async function deviceApp(options = {}) {
       return String(v);
     });
   }, options);
-  return { device, srv };
+  return { device };
 }
 
 test("M6: one tab floods 5,000 values; another tab's change reaches the device after at most cap+1 calls", async () => {
   // The flooder's own budgets are raised so that only the shared callback's line is tested here.
-  const { device, srv } = await deviceApp({ maxPendingMessages: 100_000, budgets: { maxQueued: 100_000 } });
-  const flooder = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
-  const other = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
+  const { device } = await deviceApp({ maxPendingMessages: 100_000, budgets: { maxQueued: 100_000 } });
+  const [flooder, other] = await tabs.openMany(2);
   await until(() => srv.app.clients.size === 2);
   const [fc] = [...srv.app.clients];
   let last = 0;
@@ -55,14 +51,13 @@ test("M6: one tab floods 5,000 values; another tab's change reaches the device a
   expect(device.at(-1)).toBe(99_999);
   const fromFlooder = device.filter((v) => v !== 99_999 && v !== 0);
   expect(fromFlooder).toEqual(fromFlooder.slice().sort((a, b) => a - b));
-  await other.waitFor((c) => c.text("shown") === "99999");
+  await other.waitText("shown", "99999");
   expect(srv.app.runtime.value("level", "value")).toBe(99_999);
 }, 60_000);
 
 test("M6: two tabs flood 1,000 values each with the default cap: device, store and tabs agree, nothing reordered", async () => {
-  const { device, srv } = await deviceApp();
-  const a = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
-  const b = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
+  const { device } = await deviceApp();
+  const [a, b] = await tabs.openMany(2);
   let lastA = 0, lastB = 0;
   for (let i = 0; i < 1000; i++) {
     lastA = a.set("level", 2 * i + 1);
