@@ -2,22 +2,18 @@
 // showed 100%. Here two tabs flood one shared slider; the device must end at the value of the last
 // message the server received, every tab must show that value, and no update may be lost or
 // reordered within one tab's stream.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { dcc, html, Input, Output, Services } from "../../src/index.ts";
-import { startApp, type TestServer } from "../helpers/server.ts";
-import { WsClient } from "../helpers/ws-client.ts";
+import { useApp, useTabs } from "../helpers/fixtures.ts";
 
-let srv: TestServer | undefined;
-afterEach(async () => {
-  await srv?.stop();
-  srv = undefined;
-});
+const srv = useApp();
+const tabs = useTabs(srv);
 
 async function flood(service: object | undefined) {
   const device: number[] = [];
   let running = 0;
   let overlap = false;
-  srv = await startApp((app) => {
+  await srv.start((app) => {
     app.layout = html.Div([dcc.Slider({ id: "brightness", min: 0, max: 100000, value: 0, updatemode: "drag" }), html.Div({ id: "shown" })]);
     app.callbackShared(Output("shown", "children"), Input("brightness", "value"), async (v: number) => {
       if (++running > 1) overlap = true;
@@ -29,9 +25,7 @@ async function flood(service: object | undefined) {
       return String(v);
     }, service ? { service } : undefined);
   });
-  const a = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
-  const b = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
-  const observer = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
+  const [a, b, observer] = await tabs.openMany(3);
   const N = 1000;
   let lastA = 0, lastB = 0;
   // interleave the two floods: A sends odd values 1,3,5..., B even values from 50000 up
@@ -52,7 +46,6 @@ async function flood(service: object | undefined) {
   expect(stored).toBe(final);
   expect([2 * (N - 1) + 1, 50000 + 2 * (N - 1)]).toContain(final);
   expect(overlap).toBe(false);
-  for (const c of [a, b, observer]) c.close();
   return { device, N };
 }
 
