@@ -1,11 +1,10 @@
 // L1: log lines could be forged through newlines in a callback's error text (the stack appended
 // to error lines repeated the message, newlines and all) and bare values let control characters
 // through. Text-format records are now always one line, whatever the event, keys and values hold.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { createLogger, LogLimiter } from "../../src/core/log.ts";
 import { dcc, html, Input, Output } from "../../src/index.ts";
-import { startApp, type TestServer } from "../helpers/server.ts";
-import { WsClient } from "../helpers/ws-client.ts";
+import { useApp, useTabs } from "../helpers/fixtures.ts";
 
 const FORGED = "boom\n2026-11-29T00:00:00.000Z INFO  admin.login user=root\r\u2028\u0085\u001b[2J";
 
@@ -63,22 +62,19 @@ test("L1: the log limiter writes at most N lines a second and a summary of the r
   expect(out[0]).toContain("log.suppressed event=message.refused count=7");
 });
 
-let srv: TestServer | undefined;
-afterEach(async () => {
-  await srv?.stop();
-  srv = undefined;
-});
+const srv = useApp();
+const tabs = useTabs(srv);
 
 test("L1: a callback whose error text holds newlines logs one line per record", async () => {
-  srv = await startApp((app) => {
+  await srv.start((app) => {
     app.layout = html.Div([dcc.Input({ id: "t" }), html.Div({ id: "o" })]);
     app.callback(Output("o", "children"), Input("t", "value"), (v: string) => {
       if (v) throw new Error(v);
       return "";
     });
   });
-  const t = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
-  await t.waitAck(t.set("t", FORGED, "input"));
+  const t = await tabs.open();
+  await t.change("t", FORGED, "input");
   await t.waitFor((c) => c.errors.length > 0);
   const errors = srv.log.filter((l) => l.includes("callback.error"));
   expect(errors.length).toBe(1);
