@@ -7,8 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { dcc } from "../../../src/core/dcc/index.ts";
 import { html, Input, Output } from "../../../src/index.ts";
 import { expectCode, read } from "../../helpers/render.ts";
-import { startApp } from "../../helpers/server.ts";
-import { WsClient } from "../../helpers/ws-client.ts";
+import { useApp, useTabs } from "../../helpers/fixtures.ts";
 
 describe("L5: dcc.Slider", () => {
   const s = dcc.Slider({ id: "s", min: 0, max: 10 }); // step 1 by default
@@ -51,24 +50,23 @@ describe("L5: dcc.RangeSlider and dcc.Input", () => {
   });
 });
 
-test("L5: over a real socket, a step-1 slider stores 3 for \"2.5\" and refuses \"0x5\"", async () => {
+describe("L5: a real app", () => {
   const seen: unknown[] = [];
-  const srv = await startApp((app) => {
+  const srv = useApp((app) => {
     app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }), html.Div({ id: "o" })]);
     app.callbackShared(Output("o", "children"), Input("s", "value"), (v) => (seen.push(v), `v${v}`));
   });
-  try {
-    const t = await WsClient.connect(srv.wsUrl, { version: srv.app.runtime.version });
-    await t.waitAck(t.set("s", "2.5"));
-    await t.waitFor((c) => c.text("o") === "v3");
-    expect(srv.app.runtime.value("s", "value")).toBe(3);
-    await t.waitAck(t.set("s", "0x5"));
+  const tabs = useTabs(srv);
+
+  test("L5: over a real socket, a step-1 slider stores 3 for \"2.5\" and refuses \"0x5\"", async () => {
+    const t = await tabs.open();
+    await t.change("s", "2.5");
+    await t.waitText("o", "v3");
+    expect(srv.runtime.value("s", "value")).toBe(3);
+    await t.change("s", "0x5");
     expect(t.errors.at(-1)?.code).toBe("DD_BAD_VALUE");
     expect(t.errors.at(-1)?.message).toContain("decimal");
-    expect(srv.app.runtime.value("s", "value")).toBe(3);
+    expect(srv.runtime.value("s", "value")).toBe(3);
     expect(seen).toEqual([1, 3]);
-    t.close();
-  } finally {
-    await srv.stop();
-  }
+  });
 });
