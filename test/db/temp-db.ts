@@ -2,6 +2,7 @@
  * @module test/db/temp-db
  * Real SQLite files in fresh temporary directories for the db and auth tests (no mocks).
  */
+import { afterEach, beforeEach } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,4 +30,23 @@ export function openTempDb(): TempDb {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A migrated database in a new temp dir for each test, closed and deleted after it. */
+export function useTempDb(): TempDb {
+  let current: TempDb | undefined;
+  beforeEach(() => {
+    current = openTempDb();
+  });
+  afterEach(() => {
+    current?.dispose();
+    current = undefined;
+  });
+  return new Proxy({} as TempDb, {
+    get(_, key) {
+      if (!current) throw new Error("useTempDb(): no database outside a test");
+      const v = Reflect.get(current, key, current);
+      return typeof v === "function" ? v.bind(current) : v;
+    },
+  });
 }

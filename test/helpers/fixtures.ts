@@ -10,7 +10,7 @@
  *   whose password is `<name>-password`, and `srv.login("boss")` gives a session cookie.
  * - `useTabs(srv)`: real tabs (WebSocket, or posts + SSE when the app's serverService is "http",
  *   or a bare socket that can stop reading), all closed after each test and before their server stops.
- * - `useTempDb()`: a migrated SQLite file in a fresh temp dir for each test.
+ * - `useTempDb()` (test/db/temp-db.ts): a migrated SQLite file in a fresh temp dir for each test.
  */
 import { afterAll, afterEach, beforeAll, beforeEach } from "bun:test";
 import type { App, AppOptions } from "../../src/index.ts";
@@ -22,7 +22,7 @@ import { startApp, type TestServer } from "./server.ts";
 import { type TabClient, WsClient } from "./ws-client.ts";
 import { HttpClient } from "./http-client.ts";
 import { RawWs } from "./raw-ws.ts";
-import { openTempDb, type TempDb } from "../db/temp-db.ts";
+export { useTempDb } from "../db/temp-db.ts";
 
 export type Build = (app: App) => void;
 
@@ -179,23 +179,4 @@ export function useTabs(srv: AppHandle): Tabs {
     closeAll,
   };
   return tabs;
-}
-
-/** A migrated SQLite file in a fresh temp dir for each test (closed and deleted after it). */
-export function useTempDb(): TempDb {
-  let current: TempDb | undefined;
-  beforeEach(() => {
-    current = openTempDb();
-  });
-  afterEach(() => {
-    current?.dispose();
-    current = undefined;
-  });
-  return new Proxy({} as TempDb, {
-    get(_, key) {
-      if (!current) throw new Error("useTempDb(): no database outside a test");
-      const v = Reflect.get(current, key, current);
-      return typeof v === "function" ? v.bind(current) : v;
-    },
-  });
 }
