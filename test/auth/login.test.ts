@@ -1,17 +1,15 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { login, logout } from "../../src/auth/login.ts";
 import { createSession, lookupSession } from "../../src/auth/sessions.ts";
 import { createUser, setDisabled } from "../../src/auth/users.ts";
 import { queryAudit } from "../../src/db/audit.ts";
-import { openTempDb, type TempDb } from "../db/temp-db.ts";
+import { useTempDb } from "../db/temp-db.ts";
 
-let t: TempDb;
+const t = useTempDb();
 beforeEach(async () => {
-  t = openTempDb();
   await createUser(t.db, { username: "Ana", password: "correct horse", role: "operator" });
 });
-afterEach(() => t.dispose());
 
 async function refusal(p: Promise<unknown>): Promise<DashDevicesError> {
   try {
