@@ -1,7 +1,7 @@
 // Issue 10, H3 and M1: the login rate limit holds under parallel guesses (a slot is taken before
 // the password is hashed), a guesser at one address can't lock the owner out from another, and a
 // password reset (the users API, or --create-admin NAME --reset) lifts the user's lock-out.
-import { afterEach, beforeEach, expect, spyOn, test } from "bun:test";
+import { beforeEach, expect, spyOn, test } from "bun:test";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { login } from "../../src/auth/login.ts";
 import { DEFAULT_LIMITS, RateLimitedError, type RateLimits } from "../../src/auth/rate-limit.ts";
@@ -9,15 +9,13 @@ import { resetAdmin } from "../../src/auth/setup.ts";
 import { createUser, resetPassword } from "../../src/auth/users.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { openDatabase } from "../../src/db/open.ts";
-import { openTempDb, type TempDb } from "../db/temp-db.ts";
+import { useTempDb } from "../db/temp-db.ts";
 
-let t: TempDb;
+const t = useTempDb();
 let ownerId: number;
 beforeEach(async () => {
-  t = openTempDb();
   ownerId = (await createUser(t.db, { username: "owner", password: "correct horse", role: "admin" })).id;
 });
-afterEach(() => t.dispose());
 
 const T0 = Date.UTC(2030, 0, 1);
 const at = (s: number) => new Date(T0 + s * 1000);
