@@ -1,18 +1,16 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { login } from "../../src/auth/login.ts";
 import { checkLoginAllowed, RateLimitedError, type RateLimits } from "../../src/auth/rate-limit.ts";
 import { createUser } from "../../src/auth/users.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { openDatabase } from "../../src/db/open.ts";
-import { openTempDb, type TempDb } from "../db/temp-db.ts";
+import { useTempDb } from "../db/temp-db.ts";
 
-let t: TempDb;
+const t = useTempDb();
 beforeEach(async () => {
-  t = openTempDb();
   await createUser(t.db, { username: "ana", password: "correct horse" });
 });
-afterEach(() => t.dispose());
 
 const T0 = Date.UTC(2030, 0, 1);
 const at = (s: number) => new Date(T0 + s * 1000);
