@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { POLICY } from "../../src/auth/policy.ts";
 import {
@@ -8,13 +8,9 @@ import { isTokenShaped } from "../../src/auth/tokens.ts";
 import { createUser } from "../../src/auth/users.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { openDatabase } from "../../src/db/open.ts";
-import { openTempDb, type TempDb } from "../db/temp-db.ts";
+import { useTempDb } from "../db/temp-db.ts";
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
-});
-afterEach(() => t.dispose());
+const t = useTempDb();
 
 const T0 = new Date(Date.UTC(2030, 0, 1));
 const later = (ms: number) => new Date(T0.getTime() + ms);
