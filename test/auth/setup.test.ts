@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { login } from "../../src/auth/login.ts";
 import { createSession, lookupSession } from "../../src/auth/sessions.ts";
 import { checkSetupToken, completeSetup, createAdmin, ensureSetup, hasAdmin, resetAdmin } from "../../src/auth/setup.ts";
 import { createUser, listUsers, setDisabled, verifyPassword } from "../../src/auth/users.ts";
 import { queryAudit } from "../../src/db/audit.ts";
-import { openTempDb, type TempDb } from "../db/temp-db.ts";
+import { useTempDb } from "../db/temp-db.ts";
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
-});
-afterEach(() => t.dispose());
+const t = useTempDb();
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
   try {
