@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, describe, expect, spyOn, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { createSession, lookupSession } from "../../src/auth/sessions.ts";
 import {
   countAdmins, createUser, deleteUser, findUserByUsername, listUsers, resetPassword, setDisabled, setRole, validateUsername, verifyPassword,
 } from "../../src/auth/users.ts";
-import { openTempDb, type TempDb } from "../db/temp-db.ts";
+import { useTempDb } from "../db/temp-db.ts";
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
-});
-afterEach(() => t.dispose());
+const t = useTempDb();
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
