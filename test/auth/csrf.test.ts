@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { DashDevicesError } from "../../src/core/errors.ts";
 import { assertCsrfToken, csrfToken, isSameOrigin, loadCsrfSecret, verifyCsrfToken } from "../../src/auth/csrf.ts";
 import { openDatabase } from "../../src/db/open.ts";
-import { openTempDb, type TempDb } from "../db/temp-db.ts";
+import { openTempDb, useTempDb } from "../db/temp-db.ts";
 
 describe("CSRF tokens", () => {
-  let t: TempDb;
-  beforeEach(() => {
-    t = openTempDb();
-  });
-  afterEach(() => t.dispose());
+  const t = useTempDb();
 
   test("are per session, checked in constant time, and forgeries fail", () => {
     const secret = loadCsrfSecret(t.db);
