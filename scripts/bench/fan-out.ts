@@ -6,6 +6,7 @@
  * with a few changes in flight. Each N gets a fresh server.
  */
 
+import { readFileSync } from "node:fs";
 import { FAN } from "./app.ts";
 import { startFleet } from "./fleet.ts";
 import { BenchWs } from "./protocol.ts";
@@ -34,6 +35,13 @@ export async function runFanOut(cfg: FanOutConfig, log: (s: string) => void): Pr
     rows.push(await fanOut(n, cfg));
   }
   return rows;
+}
+
+/** CPU seconds (user + system, every thread) of process `pid` so far; 10 ms ticks. */
+function cpuOf(pid: number): number {
+  const st = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const g = st.slice(st.lastIndexOf(")") + 2).split(" ").map(Number);
+  return (g[11]! + g[12]!) / 100;
 }
 
 /** What a tab sends to the relay floor for change `k`: the marker the tabs look for, as is. */
@@ -80,7 +88,9 @@ export async function fanOut(n: number, cfg: FanOutConfig, target: "app" | "rela
     };
 
     // Changes one at a time.
+    const pid = Number(fleet.server.ready.pid);
     let i = 0;
+    let cpu0 = cpuOf(pid);
     const lat: number[] = [];
     const end = performance.now() + cfg.maxSeconds * 1000;
     const total = cfg.warmup + cfg.changes(n);
@@ -90,14 +100,17 @@ export async function fanOut(n: number, cfg: FanOutConfig, target: "app" | "rela
       const t0 = performance.now();
       send(k);
       const last = await withTimeout(delivered, `change ${k}`);
+      if (k === cfg.warmup) cpu0 = cpuOf(pid);
       if (k > cfg.warmup) lat.push(last - t0);
     }
+    const cpuPerChange = lat.length ? (cpuOf(pid) - cpu0) / lat.length : NaN;
 
     // Sustained: keep `window` changes in flight for a while.
     const framesBefore = await Promise.all(fleet.procs.map((p) => p.request<{ frames: number }>("stats")));
     const first = i + 1;
     const inflight: Promise<number>[] = [];
     const t0 = performance.now();
+    const cpu1 = cpuOf(pid);
     const stopAt = t0 + cfg.sustainSeconds * 1000;
     let lastDone = t0;
     while (performance.now() < stopAt && i - first < 1_000_000) {
@@ -109,6 +122,7 @@ export async function fanOut(n: number, cfg: FanOutConfig, target: "app" | "rela
       lastDone = await withTimeout(inflight.shift()!, "a change");
     }
     for (const p of inflight) lastDone = await withTimeout(p, "a change");
+    const sustainedCpu = cpuOf(pid) - cpu1;
     const framesAfter = await Promise.all(fleet.procs.map((p) => p.request<{ frames: number }>("stats")));
     const seconds = (lastDone - t0) / 1000;
     const frames = framesAfter.reduce((a, s) => a + s.frames, 0) - framesBefore.reduce((a, s) => a + s.frames, 0);
@@ -120,8 +134,11 @@ export async function fanOut(n: number, cfg: FanOutConfig, target: "app" | "rela
       label: `fan-out: shared change to ${n} clients, until the last has it`,
       n: lat.length,
       ms: summarize(lat),
-      notes: [`sustained ${fmtRate(perSecond)} messages to clients (${fmtRate(changes / seconds)} changes, ${cfg.window} in flight)`],
-      extra: { clients: n, clientProcesses: procCount, sustainedMessagesPerSecond: Math.round(perSecond), sustainedChangesPerSecond: Math.round((changes / seconds) * 10) / 10, sustainedFrames: frames, sustainedSeconds: Math.round(seconds * 1000) / 1000 },
+      notes: [
+        `sustained ${fmtRate(perSecond)} messages to clients (${fmtRate(changes / seconds)} changes, ${cfg.window} in flight)`,
+        `server CPU per change: ${(cpuPerChange * 1000).toFixed(2)} ms one at a time, ${((sustainedCpu / changes) * 1000).toFixed(2)} ms sustained`,
+      ],
+      extra: { clients: n, serverCpuPerChange: cpuPerChange, serverCpuPerSustainedChange: sustainedCpu / changes, clientProcesses: procCount, sustainedMessagesPerSecond: Math.round(perSecond), sustainedChangesPerSecond: Math.round((changes / seconds) * 10) / 10, sustainedFrames: frames, sustainedSeconds: Math.round(seconds * 1000) / 1000 },
     };
   } finally {
     await fleet.stop();

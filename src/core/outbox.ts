@@ -10,6 +10,7 @@
  */
 
 import { FRAME } from "./wire.ts";
+import { Fragments, GONE } from "./fragments.ts";
 import type { BudgetKind } from "./budgets.ts";
 import type { Transport } from "./transport.ts";
 
@@ -36,7 +37,10 @@ export const MAX_TOASTS = 5;
  */
 export class Flusher {
   private pending: Outbox[] = [];
-  private lastContent: string | undefined;
+  /** The previous batch's array, emptied: the two take turns, so a burst allocates no array. */
+  private spare: Outbox[] = [];
+  /** The fragments (the very strings) and version of the last plain frame encoded, and its JSON. */
+  private lastParts: string[] = [];
   private lastVersion = 0;
   private lastJson: string | undefined;
 
@@ -47,22 +51,44 @@ export class Flusher {
 
   private readonly flushAll = (): void => {
     const batch = this.pending;
-    this.pending = [];
-    for (const o of batch) o.flush();
-    this.lastContent = this.lastJson = undefined;
+    this.pending = this.spare;
+    for (let i = 0; i < batch.length; i++) batch[i]!.flush();
+    batch.length = 0;
+    this.spare = batch;
+    this.lastParts = [];
+    this.lastJson = undefined;
   };
 
-  /** The JSON of a frame that is only content and a version: encoded once per burst for every tab. */
-  encodePlain(frame: Record<string, unknown>, content: string, version: number): string {
-    if (content === this.lastContent && version === this.lastVersion && this.lastJson !== undefined) return this.lastJson;
-    this.lastContent = content;
+  /**
+   * The JSON of a frame that is only fragments and a version. A broadcast puts the very same
+   * strings in every tab's outbox, so the tabs of one burst compare theirs with the last frame's
+   * (a pointer comparison when they are the same strings; no concatenation per tab) and share one
+   * encoded string: a tab costs no allocation (scripts/bench/fan-out-cost.ts).
+   */
+  plainJson(fragments: Fragments, version: number): string {
+    const last = this.lastParts;
+    if (this.lastJson !== undefined && version === this.lastVersion && fragments.size === last.length) {
+      const { keys, htmls } = fragments;
+      let j = 0;
+      for (let i = 0; i < keys.length; i++) if (keys[i] !== GONE && htmls[i] !== last[j++]) return this.encode(fragments, version);
+      return this.lastJson;
+    }
+    return this.encode(fragments, version);
+  }
+
+  private encode(fragments: Fragments, version: number): string {
+    const parts: string[] = [];
+    for (let i = 0; i < fragments.keys.length; i++) if (fragments.keys[i] !== GONE) parts.push(fragments.htmls[i]!);
+    const frame: Record<string, unknown> = { [FRAME.content]: parts.length === 1 ? parts[0] : parts.join("") };
+    if (version) frame[FRAME.version] = version;
+    this.lastParts = parts;
     this.lastVersion = version;
     return (this.lastJson = JSON.stringify(frame));
   }
 }
 
 export class Outbox {
-  private fragments = new Map<string, string>();
+  private fragments = new Fragments();
   /** Keys in `fragments` of the append fragments per component id. */
   private appends = new Map<string, string[]>();
   private appendSeq = 0;
@@ -86,11 +112,10 @@ export class Outbox {
 
   /** Queue an HTML fragment (already carrying hx-swap-oob) for component `id`. */
   put(id: string, html: string): void {
-    if (this.appends.has(id)) {
+    if (this.appends.size && this.appends.has(id)) {
       for (const k of this.appends.get(id)!) this.fragments.delete(k);
       this.appends.delete(id);
     }
-    this.fragments.delete(id);
     this.fragments.set(id, html);
     this.schedule();
   }
@@ -188,32 +213,39 @@ export class Outbox {
       this.checkBlocked();
       return;
     }
-    if (!this.fragments.size && !this.toasts.length && !this.ack && !this.extra) return;
+    const fragments = this.fragments;
+    if (!fragments.size && !this.toasts.length && !this.ack && !this.extra) return;
+    let r: number;
+    if (!this.toasts.length && !this.ack && !this.errors && !this.extra && !c.transport.sendFrame) {
+      // Only fragments and a version (a broadcast): one encoding shared by the tabs of the burst.
+      const json = this.flusher.plainJson(fragments, this.version);
+      fragments.clear();
+      if (this.appends.size) this.appends.clear();
+      r = c.transport.send(json);
+    } else r = this.sendFull(c.transport);
+    c.messagesOut++;
+    if (r === -1) this.block();
+  }
+
+  /** A frame with toasts, an ack, errors or extra keys, or for a transport that takes frame objects. */
+  private sendFull(transport: Transport): number {
     const frame: Record<string, unknown> = {};
-    let content: string | undefined;
-    if (this.fragments.size === 1 && !this.toasts.length) content = this.fragments.values().next().value;
-    else if (this.fragments.size || this.toasts.length) {
-      content = "";
-      for (const html of this.fragments.values()) content += html;
+    if (this.fragments.size || this.toasts.length) {
+      let content = "";
+      content += this.fragments.join();
       for (const t of this.toasts) content += t;
+      frame[FRAME.content] = content;
     }
-    if (content !== undefined) frame[FRAME.content] = content;
     if (this.version) frame[FRAME.version] = this.version;
     if (this.ack) frame[FRAME.ack] = this.ack;
     if (this.errors) frame[FRAME.errors] = this.errors;
     if (this.extra) Object.assign(frame, this.extra);
-    // A broadcast gives every tab the very same content string: encode it once per burst.
-    const plain = !this.ack && !this.errors && !this.extra && content !== undefined;
     this.fragments.clear();
     this.appends.clear();
     this.toasts = [];
     this.errors = undefined;
     this.ack = 0;
     this.extra = undefined;
-    let json: string | undefined;
-    if (!c.transport.sendFrame) json = plain ? this.flusher.encodePlain(frame, content!, this.version) : JSON.stringify(frame);
-    const r = c.transport.sendFrame ? c.transport.sendFrame(frame) : c.transport.send(json!);
-    c.messagesOut++;
-    if (r === -1) this.block();
+    return transport.sendFrame ? transport.sendFrame(frame) : transport.send(JSON.stringify(frame));
   }
 }

@@ -2,7 +2,7 @@
 // of a component wins, acks only grow, a backed-up socket gets the latest state once it drains, and
 // a socket that stays backed up is closed over its budget.
 import { expect, test } from "bun:test";
-import { HIGH_WATER, MAX_TOASTS, Outbox, type OutboxOwner } from "../../src/core/outbox.ts";
+import { Flusher, HIGH_WATER, MAX_TOASTS, Outbox, type OutboxOwner } from "../../src/core/outbox.ts";
 import type { BudgetKind } from "../../src/core/budgets.ts";
 import { MemoryTransport, settle } from "../helpers/memory-transport.ts";
 
@@ -113,4 +113,38 @@ test("a closed tab's outbox sends nothing", async () => {
   box.putAck(1);
   await settle();
   expect(o.transport.frames).toEqual([]);
+});
+
+test("tabs of one burst share the encoding of a broadcast only when their fragments and version are the same", async () => {
+  const flusher = new Flusher();
+  const tabs = Array.from({ length: 5 }, () => owner());
+  const [a, b, c, d, e] = tabs.map((o) => new Outbox(o, flusher)) as [Outbox, Outbox, Outbox, Outbox, Outbox];
+  const shared1 = "<x1>";
+  const shared2 = "<y1>";
+  for (const box of [a, b, c, d, e]) box.putVersion(9);
+  a.put("x", shared1);
+  a.put("y", shared2);
+  b.put("x", shared1);
+  b.put("y", shared2);
+  e.put("x", shared1); // flushed right after b's: same strings, a newer version
+  e.put("y", shared2);
+  e.putVersion(10);
+  c.put("x", shared1);
+  c.put("y", "<y-own>"); // its own render of y
+  d.put("x", shared1); // one fragment fewer
+  await settle();
+  expect(tabs.map((o) => o.transport.frames)).toEqual([
+    [{ content: "<x1><y1>", v: 9 }],
+    [{ content: "<x1><y1>", v: 9 }],
+    [{ content: "<x1><y-own>", v: 9 }],
+    [{ content: "<x1>", v: 9 }],
+    [{ content: "<x1><y1>", v: 10 }],
+  ]);
+  // The next burst encodes anew even with the same strings: the version is the frame's.
+  a.put("x", shared1);
+  a.putAck(4);
+  b.put("x", shared1);
+  await settle();
+  expect(tabs[0]!.transport.frames[1]).toEqual({ content: "<x1>", v: 9, ack: 4 });
+  expect(tabs[1]!.transport.frames[1]).toEqual({ content: "<x1>", v: 9 });
 });
