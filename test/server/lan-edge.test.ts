@@ -1,7 +1,7 @@
 // Issue 10, part A ("Trusted on a LAN"): the HTTP edge, against a real server on a free port.
 // M3 DNS rebinding (Host allow-list, trusted proxy), M4 security headers on every response, H2
 // bodies read with a limit, M2 open redirect, L2 one error handler, L4 cookie per port, L7 CLI errors.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { hostname, networkInterfaces } from "node:os";
 import { App, html, dcc, Input, Output } from "../../src/index.ts";
 import { memoryLogger } from "../../src/core/log.ts";
@@ -9,9 +9,9 @@ import { serve } from "../../src/server/serve.ts";
 import { safeNext } from "../../src/server/access.ts";
 import { parseCli } from "../../src/server/cli.ts";
 import { queryAudit } from "../../src/db/audit.ts";
-import { startApp, until, type TestServer } from "../helpers/server.ts";
-import { addUser, cookieOf, login, post, startDbApp, tab, upgradeStatus, type DbServer } from "../helpers/admin.ts";
-import { WsClient } from "../helpers/ws-client.ts";
+import { until } from "../helpers/server.ts";
+import { addUser, cookieOf, post, upgradeStatus } from "../helpers/admin.ts";
+import { useApp, useTabs } from "../helpers/fixtures.ts";
 
 /** A shared slider whose value every tab and the "device" see. */
 function sliderApp(app: App, device: number[] = []): void {
@@ -50,12 +50,9 @@ async function chunkedPost(url: string, headers: Record<string, string>, total =
 }
 
 describe("M3: the Host allow-list (DNS rebinding)", () => {
-  let s: DbServer;
   const device: number[] = [];
-  beforeAll(async () => {
-    s = await startDbApp((app) => sliderApp(app, device));
-  });
-  afterAll(() => s?.dispose());
+  const s = useApp((app) => sliderApp(app, device), { database: true });
+  const tabs = useTabs(s);
 
   test("M3: pages, assets, forms, /admin, /login, /setup and socket upgrades with a foreign Host get 421 naming it and the option", async () => {
     const evil = `evil.example:${portOf(s)}`;
@@ -103,11 +100,10 @@ describe("M3: the Host allow-list (DNS rebinding)", () => {
       ws.onclose = () => resolve(false);
     });
     expect(attacked).toBe(false);
-    const t = await tab(s, "/ws");
+    const t = await tabs.open({ version: 0 });
     await t.waitFor((x) => x.frames.length > 0);
     expect(t.text("dd-root")).toContain("level 10");
     expect(device).not.toContain(99);
-    t.close();
   });
 
   test("M3: the device's own names work on any port: IP addresses, localhost, [::1], hostname, HOSTNAME.local", async () => {
@@ -123,30 +119,26 @@ describe("M3: the Host allow-list (DNS rebinding)", () => {
 });
 
 describe("M3: --allowed-hosts, * and a trusted reverse proxy", () => {
+  const [srv, proxied, direct] = [useApp(), useApp(), useApp()];
+  const tabs = useTabs(proxied);
+  const directTabs = useTabs(direct);
+
   test("M3: allowedHosts adds names (with a port, or a .domain); the rest stay refused; * lets any through with a warning", async () => {
-    const s = await startApp(sliderApp, { allowedHosts: ["gadget.example.org", "cam.lan:8443", ".devices.example"] });
-    try {
-      for (const [host, status] of [
-        ["gadget.example.org", 200],
-        ["GADGET.example.org:5000", 200],
-        ["cam.lan:8443", 200],
-        ["cam.lan:8080", 421],
-        ["pi.devices.example", 200],
-        ["devices.example.evil", 421],
-        ["evil.example", 421],
-      ] as const) {
-        expect([host, (await asHost(s, host, { path: "/" })).status]).toEqual([host, status]);
-      }
-    } finally {
-      await s.stop();
+    const s = await srv.start(sliderApp, { allowedHosts: ["gadget.example.org", "cam.lan:8443", ".devices.example"] });
+    for (const [host, status] of [
+      ["gadget.example.org", 200],
+      ["GADGET.example.org:5000", 200],
+      ["cam.lan:8443", 200],
+      ["cam.lan:8080", 421],
+      ["pi.devices.example", 200],
+      ["devices.example.evil", 421],
+      ["evil.example", 421],
+    ] as const) {
+      expect([host, (await asHost(s, host, { path: "/" })).status]).toEqual([host, status]);
     }
-    const open = await startApp(sliderApp, { allowedHosts: ["*"] });
-    try {
-      expect((await asHost(open, "evil.example", { path: "/" })).status).toBe(200);
-      expect(open.log.some((l) => l.includes("host.check_off"))).toBe(true);
-    } finally {
-      await open.stop();
-    }
+    const open = await srv.start(sliderApp, { allowedHosts: ["*"] });
+    expect((await asHost(open, "evil.example", { path: "/" })).status).toBe(200);
+    expect(open.log.some((l) => l.includes("host.check_off"))).toBe(true);
     expect(() => new App({ allowedHosts: ["http://gadget/"] })).toThrow("DD_BAD_OPTION");
   });
 
@@ -161,51 +153,38 @@ describe("M3: --allowed-hosts, * and a trusted reverse proxy", () => {
 
   test("M3: behind a trusted proxy the client's address is X-Forwarded-For's (clients, audit, login limits) and X-Forwarded-Host is checked", async () => {
     // The public name must be allowed: a proxy may pass on any Host it is sent.
-    const proxied = await startDbApp(sliderApp, { trustProxy: true, allowedHosts: ["gadget.example.org"] });
-    const direct = await startDbApp(sliderApp);
-    try {
-      const via = { "x-forwarded-for": "6.6.6.6, 203.0.113.7", "x-forwarded-host": "gadget.example.org", "x-forwarded-proto": "https" };
-      const t = await WsClient.connect(proxied.wsUrl, { headers: { origin: "https://gadget.example.org", ...via } });
-      await until(() => proxied.app.clients.size === 1);
-      expect([...proxied.app.clients][0]!.ip).toBe("203.0.113.7"); // the proxy's own entry, not the client's claim
-      t.close();
-      const res = await fetch(`${proxied.url}/login`, { method: "POST", redirect: "manual", headers: { ...via, origin: "https://gadget.example.org", "content-type": "application/x-www-form-urlencoded" }, body: "username=nobody&password=wrong-password" });
-      expect(res.status).toBe(401);
-      expect(queryAudit(proxied.db, { action: "login.failed" }).rows.map((r) => r.ip)).toContain("203.0.113.7");
-      // The name the browser used is the forwarded one: a rebinding name behind the proxy is refused.
-      expect((await fetch(`${proxied.url}/`, { headers: { "x-forwarded-host": "evil.example" } })).status).toBe(421);
-      // https at the proxy: the session cookie is Secure.
-      await addUser(proxied.db, "op", "operator");
-      const ok = await fetch(`${proxied.url}/login`, { method: "POST", redirect: "manual", headers: { ...via, origin: "https://gadget.example.org", "content-type": "application/x-www-form-urlencoded" }, body: "username=op&password=op-password" });
-      expect(ok.status).toBe(303);
-      expect(ok.headers.get("set-cookie")).toContain("; Secure");
+    await proxied.start(sliderApp, { database: true, trustProxy: true, allowedHosts: ["gadget.example.org"] });
+    await direct.start(sliderApp, { database: true });
+    const via = { "x-forwarded-for": "6.6.6.6, 203.0.113.7", "x-forwarded-host": "gadget.example.org", "x-forwarded-proto": "https" };
+    const t = await tabs.open({ version: 0, headers: { origin: "https://gadget.example.org", ...via } });
+    await until(() => proxied.app.clients.size === 1);
+    expect([...proxied.app.clients][0]!.ip).toBe("203.0.113.7"); // the proxy's own entry, not the client's claim
+    t.close();
+    const res = await fetch(`${proxied.url}/login`, { method: "POST", redirect: "manual", headers: { ...via, origin: "https://gadget.example.org", "content-type": "application/x-www-form-urlencoded" }, body: "username=nobody&password=wrong-password" });
+    expect(res.status).toBe(401);
+    expect(queryAudit(proxied.db, { action: "login.failed" }).rows.map((r) => r.ip)).toContain("203.0.113.7");
+    // The name the browser used is the forwarded one: a rebinding name behind the proxy is refused.
+    expect((await fetch(`${proxied.url}/`, { headers: { "x-forwarded-host": "evil.example" } })).status).toBe(421);
+    // https at the proxy: the session cookie is Secure.
+    await addUser(proxied.db, "op", "operator");
+    const ok = await fetch(`${proxied.url}/login`, { method: "POST", redirect: "manual", headers: { ...via, origin: "https://gadget.example.org", "content-type": "application/x-www-form-urlencoded" }, body: "username=op&password=op-password" });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("set-cookie")).toContain("; Secure");
 
-      // Without --trust-proxy the headers are the client's word: ignored.
-      const d = await WsClient.connect(direct.wsUrl, { headers: { origin: direct.url, ...via } });
-      await until(() => direct.app.clients.size === 1);
-      expect([...direct.app.clients][0]!.ip).toBe("127.0.0.1");
-      d.close();
-    } finally {
-      await proxied.dispose();
-      await direct.dispose();
-    }
+    // Without --trust-proxy the headers are the client's word: ignored.
+    const d = await directTabs.open({ version: 0, headers: via });
+    await until(() => direct.app.clients.size === 1);
+    expect([...direct.app.clients][0]!.ip).toBe("127.0.0.1");
+    d.close();
   });
 });
 
 describe("M4: security headers on every response", () => {
-  let s: DbServer;
-  let h: TestServer;
-  beforeAll(async () => {
-    s = await startDbApp(sliderApp, { access: "login" });
-    h = await startApp((app) => {
-      sliderApp(app);
-      app.clientsideCallback("(v) => v", Output("shown", "title"), Input("level", "value"));
-    }, { serverService: "http" });
-  });
-  afterAll(async () => {
-    await s?.dispose();
-    await h?.stop();
-  });
+  const s = useApp(sliderApp, { database: true, access: "login" });
+  const h = useApp((app) => {
+    sliderApp(app);
+    app.clientsideCallback("(v) => v", Output("shown", "title"), Input("level", "value"));
+  }, { serverService: "http" });
 
   const check = (what: string, res: Response) => {
     const csp = res.headers.get("content-security-policy") ?? "";
@@ -244,16 +223,8 @@ describe("M4: security headers on every response", () => {
 });
 
 describe("H2: bodies are read with a limit", () => {
-  let s: DbServer;
-  let h: TestServer;
-  beforeAll(async () => {
-    s = await startDbApp(sliderApp);
-    h = await startApp(sliderApp, { serverService: "http", maxMessageBytes: 4096 });
-  });
-  afterAll(async () => {
-    await s?.dispose();
-    await h?.stop();
-  });
+  const s = useApp(sliderApp, { database: true });
+  const h = useApp(sliderApp, { serverService: "http", maxMessageBytes: 4096 });
 
   test("H2: a chunked body to /login, /setup or /_dd/update (no Content-Length) is cut at the limit with 413, not read whole", async () => {
     const form = { origin: s.url, "content-type": "application/x-www-form-urlencoded" };
@@ -285,6 +256,8 @@ describe("H2: bodies are read with a limit", () => {
 });
 
 describe("M2: next= stays on this site", () => {
+  const s = useApp(sliderApp, { database: true, users: { op: "operator" } });
+
   test("M2: safeNext refuses tab/newline/backslash tricks and anything that resolves off-site", () => {
     for (const bad of ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "//evil.example", "/\\evil.example", "/.//evil.example", "https://evil.example/", "javascript:alert(1)", "evil", ""]) {
       expect([bad, safeNext(bad)]).toEqual([bad, "/"]);
@@ -295,18 +268,12 @@ describe("M2: next= stays on this site", () => {
   });
 
   test("M2: POST /login with next=/%09/evil.example redirects to this site, and /login?next= renders no off-site link", async () => {
-    const s = await startDbApp(sliderApp);
-    try {
-      await addUser(s.db, "op", "operator");
-      const res = await fetch(`${s.url}/login`, { method: "POST", redirect: "manual", headers: { origin: s.url, "content-type": "application/x-www-form-urlencoded" }, body: "username=op&password=op-password&next=/%09/evil.example" });
-      expect(res.status).toBe(303);
-      const to = new URL(res.headers.get("location")!, s.url);
-      expect(to.origin).toBe(new URL(s.url).origin);
-      const page = await (await fetch(`${s.url}/login?next=/%09/evil.example`)).text();
-      expect(page).toContain('name="next" value="/"');
-    } finally {
-      await s.dispose();
-    }
+    const res = await fetch(`${s.url}/login`, { method: "POST", redirect: "manual", headers: { origin: s.url, "content-type": "application/x-www-form-urlencoded" }, body: "username=op&password=op-password&next=/%09/evil.example" });
+    expect(res.status).toBe(303);
+    const to = new URL(res.headers.get("location")!, s.url);
+    expect(to.origin).toBe(new URL(s.url).origin);
+    const page = await (await fetch(`${s.url}/login?next=/%09/evil.example`)).text();
+    expect(page).toContain('name="next" value="/"');
   });
 });
 
@@ -339,28 +306,22 @@ describe("L2: one error handler for every route", () => {
 });
 
 describe("L4: the session cookie is per port", () => {
+  const a = useApp(sliderApp, { database: true, users: { boss: "admin" } });
+  const b = useApp(sliderApp, { database: true, users: { boss: "admin" } });
+
   test("L4: the cookie is named dd_session_<port>; two apps on one host keep separate sessions", async () => {
-    const a = await startDbApp(sliderApp);
-    const b = await startDbApp(sliderApp);
-    try {
-      await addUser(a.db, "boss", "admin");
-      await addUser(b.db, "boss", "admin");
-      const ca = await login(a.url, "boss");
-      const cb = await login(b.url, "boss");
-      expect(ca.startsWith(`dd_session_${portOf(a)}=`)).toBe(true);
-      expect(cb.startsWith(`dd_session_${portOf(b)}=`)).toBe(true);
-      // A browser sends both cookies to both ports: each app reads only its own.
-      const both = `${ca}; ${cb}`;
-      expect((await fetch(`${a.url}/admin/`, { redirect: "manual", headers: { cookie: both } })).status).toBe(200);
-      expect((await fetch(`${b.url}/admin/`, { redirect: "manual", headers: { cookie: ca } })).status).toBe(303);
-      // The old name is not read any more.
-      const token = ca.split("=")[1]!;
-      expect((await fetch(`${a.url}/admin/`, { redirect: "manual", headers: { cookie: `dd_session=${token}` } })).status).toBe(303);
-      expect(cookieOf(await post(a.url, "/logout", {}, { cookie: ca }))).toBe("");
-    } finally {
-      await a.dispose();
-      await b.dispose();
-    }
+    const ca = await a.login("boss");
+    const cb = await b.login("boss");
+    expect(ca.startsWith(`dd_session_${portOf(a)}=`)).toBe(true);
+    expect(cb.startsWith(`dd_session_${portOf(b)}=`)).toBe(true);
+    // A browser sends both cookies to both ports: each app reads only its own.
+    const both = `${ca}; ${cb}`;
+    expect((await fetch(`${a.url}/admin/`, { redirect: "manual", headers: { cookie: both } })).status).toBe(200);
+    expect((await fetch(`${b.url}/admin/`, { redirect: "manual", headers: { cookie: ca } })).status).toBe(303);
+    // The old name is not read any more.
+    const token = ca.split("=")[1]!;
+    expect((await fetch(`${a.url}/admin/`, { redirect: "manual", headers: { cookie: `dd_session=${token}` } })).status).toBe(303);
+    expect(cookieOf(await post(a.url, "/logout", {}, { cookie: ca }))).toBe("");
   });
 });
 
