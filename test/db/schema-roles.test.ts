@@ -3,19 +3,16 @@
 import { expect, test } from "bun:test";
 import { ROLES, hasRole, isRole, roleRank } from "../../src/core/roles.ts";
 import { can } from "../../src/auth/roles.ts";
-import { openTempDb } from "./temp-db.ts";
+import { useTempDb } from "./temp-db.ts";
+
+const db = useTempDb();
 
 test("the database accepts every role of core/roles.ts and nothing else", () => {
-  const db = openTempDb();
-  try {
-    const insert = (role: string) =>
-      db.sqlite.run("insert into users (username, password_hash, role, created_at, updated_at) values (?, 'x', ?, 0, 0)", [`u-${role}`, role]);
-    for (const role of ROLES) insert(role);
-    expect(() => insert("root")).toThrow(/CHECK/);
-    expect(() => insert("Admin")).toThrow(/CHECK/);
-  } finally {
-    db.dispose();
-  }
+  const insert = (role: string) =>
+    db.sqlite.run("insert into users (username, password_hash, role, created_at, updated_at) values (?, 'x', ?, 0, 0)", [`u-${role}`, role]);
+  for (const role of ROLES) insert(role);
+  expect(() => insert("root")).toThrow(/CHECK/);
+  expect(() => insert("Admin")).toThrow(/CHECK/);
 });
 
 test("roles rank from viewer to admin; no role and unknown roles rank below every role", () => {
