@@ -113,7 +113,7 @@ const dir = mkdtempSync(join(tmpdir(), "dd-md-bench-"));
 try {
   const old = await oldParser(dir);
   const fmt = (x: number) => x.toFixed(1).padStart(8);
-  console.log(`markdown: CPU µs per render, median of ${runs} batches (min-max); load ${execFileSync("uptime", { encoding: "utf8" }).trim().replace(/.*load/, "load")}`);
+  console.log(`markdown: CPU µs per render, median of ${runs} batches (min-max); ${execFileSync("uptime", { encoding: "utf8" }).trim().replace(/.*load/, "load")}`);
   console.log("| document | bytes | hand-written (old) | markdown-it | ratio |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
   for (const [name, doc] of [["README-sized", typical], ["100 KB", big]] as const) {
