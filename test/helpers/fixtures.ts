@@ -13,15 +13,20 @@
  * - `useTempDb()` (test/db/temp-db.ts): a migrated SQLite file in a fresh temp dir for each test.
  */
 import { afterAll, afterEach, beforeAll, beforeEach } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { App, AppOptions } from "../../src/index.ts";
 import type { Runtime } from "../../src/core/runtime.ts";
 import type { Db } from "../../src/db/open.ts";
 import type { Role } from "../../src/db/schema.ts";
+import type { TransportName } from "../../src/transports/index.ts";
 import { addUser, login, startDbApp } from "./admin.ts";
 import { startApp, type TestServer } from "./server.ts";
 import { type TabClient, WsClient } from "./ws-client.ts";
 import { HttpClient } from "./http-client.ts";
 import { RawWs } from "./raw-ws.ts";
+import type { ExampleProcess } from "./browser.ts";
 export { useTempDb } from "../db/temp-db.ts";
 
 export type Build = (app: App) => void;
@@ -73,6 +78,13 @@ export class AppHandle {
   }
   get running(): boolean {
     return this.s !== undefined;
+  }
+  get serverService(): TransportName {
+    return this.server.app.serverService;
+  }
+  /** The version a page loaded now carries. */
+  pageVersion(): number {
+    return this.server.app.runtime.version;
   }
 
   /** Starts an app (stopping the one this handle ran before); returns this handle. */
@@ -130,11 +142,25 @@ export interface TabOptions {
   headers?: Record<string, string>;
 }
 
+/** `[T, T, ...]`, `N` long. */
+type Tuple<N extends number, T, R extends T[] = []> = R["length"] extends N ? R : Tuple<N, T, [T, ...R]>;
+
+/** What `useTabs` needs of a server: an app of `useApp()`, an example process of `useExample()`. */
+export interface TabTarget {
+  readonly url: string;
+  /** The version a page loaded now carries. */
+  pageVersion(): number | Promise<number>;
+  /** How its tabs talk (default "websocket"). */
+  readonly serverService?: TransportName;
+  /** Called before the server stops: its tabs close there. */
+  readonly beforeStop?: (() => void)[];
+}
+
 export interface Tabs {
   /** One more real tab on the app; closed after the test. */
   open(options?: TabOptions): Promise<WsClient>;
   /** `n` tabs, opened one after the other (the server's clients keep that order). */
-  openMany(n: number, options?: TabOptions): Promise<WsClient[]>;
+  openMany<N extends number>(n: N, options?: TabOptions): Promise<Tuple<N, WsClient>>;
   /** A tab over the app's own transport: a WebSocket, or posts + SSE for `serverService: "http"`. */
   openAny(options?: { version?: number }): Promise<TabClient>;
   /** A bare TCP WebSocket that can stop reading (test/helpers/raw-ws.ts), at the app's version. */
@@ -143,13 +169,14 @@ export interface Tabs {
   closeAll(): void;
 }
 
-/** Real tabs on `srv`'s app, closed after each test and whenever the app stops. */
-export function useTabs(srv: AppHandle): Tabs {
+/** Real tabs on `srv`, closed after each test and whenever its app stops. */
+export function useTabs(srv: TabTarget): Tabs {
   const open: { close(): void }[] = [];
   const closeAll = () => {
     for (const t of open.splice(0)) t.close();
   };
-  srv.beforeStop.push(closeAll);
+  srv.beforeStop?.push(closeAll);
+  const wsUrl = (path = "/ws") => `${srv.url.replace(/^http/, "ws")}${path}`;
   afterEach(closeAll);
   const track = <T extends { close(): void }>(t: T): T => {
     open.push(t);
@@ -159,24 +186,65 @@ export function useTabs(srv: AppHandle): Tabs {
     async open(o = {}) {
       const path = o.path ?? "/ws";
       const headers: Record<string, string> = { origin: srv.url, ...o.headers };
-      const cookie = o.cookie ?? (o.as ? await srv.login(o.as) : undefined);
+      const cookie = o.cookie ?? (o.as ? await login(srv.url, o.as) : undefined);
       if (cookie) headers.cookie = cookie;
-      const version = o.version ?? (path === "/ws" ? srv.runtime.version : undefined);
-      return track(await WsClient.connect(`${srv.url.replace(/^http/, "ws")}${path}`, { version, headers }));
+      const version = o.version ?? (path === "/ws" ? await srv.pageVersion() : undefined);
+      return track(await WsClient.connect(wsUrl(path), { version, headers }));
     },
     async openMany(n, o) {
       const out: WsClient[] = [];
       for (let i = 0; i < n; i++) out.push(await tabs.open(o));
-      return out;
+      return out as Tuple<typeof n, WsClient>;
     },
     async openAny(o = {}) {
-      const version = o.version ?? srv.runtime.version;
-      return srv.app.serverService === "http" ? track(await HttpClient.connect(srv.url, { version })) : track(await WsClient.connect(srv.wsUrl, { version }));
+      const version = o.version ?? (await srv.pageVersion());
+      return srv.serverService === "http" ? track(await HttpClient.connect(srv.url, { version })) : track(await WsClient.connect(wsUrl(), { version }));
     },
     async raw() {
-      return track(await RawWs.open(`${srv.wsUrl}?v=${srv.runtime.version}`));
+      return track(await RawWs.open(`${wsUrl()}?v=${await srv.pageVersion()}`));
     },
     closeAll,
   };
   return tabs;
+}
+
+export interface ExampleHandle extends TabTarget {
+  /** Its data dir (DATA_DIR) with `{ dataDir: true }`, else "". */
+  readonly dir: string;
+  /** What it printed so far (stdout and stderr). */
+  output(): string;
+}
+
+/**
+ * An example file run as its own process, as a user runs it (`runExample` of browser.ts), for the
+ * file's tests: started in beforeAll, killed in afterAll. `{ dataDir: true }`: DATA_DIR is a new
+ * temp dir, deleted afterwards.
+ */
+export function useExample(file: string, options: { env?: Record<string, string>; dataDir?: boolean } = {}): ExampleHandle {
+  let ex: ExampleProcess | undefined;
+  const dir = options.dataDir ? mkdtempSync(join(tmpdir(), "dd-example-")) : "";
+  const handle: ExampleHandle = {
+    get url() {
+      if (!ex) throw new Error(`useExample(): ${file} is not running (outside a test?)`);
+      return ex.url;
+    },
+    dir,
+    output: () => ex?.output() ?? "",
+    beforeStop: [],
+    async pageVersion() {
+      const page = await (await fetch(`${handle.url}/`)).text();
+      return Number(/data-dd-version="(\d+)"/.exec(page)?.[1] ?? 0);
+    },
+  };
+  beforeAll(async () => {
+    const { runExample } = await import("./browser.ts"); // playwright-core loads only for files that run examples
+    ex = await runExample(file, { ...options.env, ...(dir ? { DATA_DIR: dir } : {}) });
+  });
+  afterAll(async () => {
+    for (const f of handle.beforeStop ?? []) f();
+    await ex?.stop();
+    ex = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return handle;
 }
