@@ -22,7 +22,7 @@ import type { Db } from "../../src/db/open.ts";
 import type { Role } from "../../src/db/schema.ts";
 import type { TransportName } from "../../src/transports/index.ts";
 import { addUser, login, startDbApp } from "./admin.ts";
-import { startApp, type TestServer } from "./server.ts";
+import { startApp } from "./server.ts";
 import { type TabClient, WsClient } from "./ws-client.ts";
 import { HttpClient } from "./http-client.ts";
 import { RawWs } from "./raw-ws.ts";
@@ -38,71 +38,53 @@ export interface UseAppOptions extends AppOptions {
   users?: Record<string, Role>;
 }
 
-/** The running app of a `useApp()`; reading it while no app runs throws. */
-export class AppHandle {
-  private s: (TestServer & { dir?: string; dispose?: () => Promise<void> }) | undefined;
+/** A `useApp()`: its fields are those of the app it started last. */
+export class AppHandle implements TabTarget {
+  app!: App;
+  url = "";
+  wsUrl = "";
+  port = 0;
+  /** The app's log lines (a memory logger). */
+  log: string[] = [];
+  /** The data dir of an app with `database: true` (a temp dir unless `dataDir` was given). */
+  dir = "";
   /** Called before the app stops (the tabs of `useTabs` close there). */
   readonly beforeStop: (() => void)[] = [];
+  private end: (() => Promise<void>) | undefined;
 
-  private get server() {
-    if (!this.s) throw new Error("useApp(): no app is running (outside a test, or start() was not called)");
-    return this.s;
-  }
-  get app(): App {
-    return this.server.app;
-  }
   get runtime(): Runtime {
-    return this.server.app.runtime;
+    return this.app.runtime;
   }
-  get url(): string {
-    return this.server.url;
-  }
-  get wsUrl(): string {
-    return this.server.wsUrl;
-  }
-  get port(): number {
-    return this.server.port;
-  }
-  /** The app's log lines (a memory logger). */
-  get log(): string[] {
-    return this.server.log;
+  get serverService(): TransportName {
+    return this.app.serverService;
   }
   get db(): Db {
-    const db = this.server.app.services?.db?.db;
+    const db = this.app.services?.db?.db;
     if (!db) throw new Error("useApp(): this app has no database (pass { database: true })");
     return db;
   }
-  /** The data dir of an app with `database: true` (a temp dir unless `dataDir` was given). */
-  get dir(): string {
-    return this.server.dir ?? "";
-  }
-  get running(): boolean {
-    return this.s !== undefined;
-  }
-  get serverService(): TransportName {
-    return this.server.app.serverService;
-  }
-  /** The version a page loaded now carries. */
   pageVersion(): number {
-    return this.server.app.runtime.version;
+    return this.app.runtime.version;
   }
 
   /** Starts an app (stopping the one this handle ran before); returns this handle. */
   async start(build: Build, options: UseAppOptions = {}): Promise<this> {
     await this.stop();
     const { each: _, users, ...appOptions } = options;
-    this.s = appOptions.database && !appOptions.dataDir ? await startDbApp(build, appOptions) : { ...(await startApp(build, appOptions)), dir: appOptions.dataDir };
+    const s = appOptions.database && !appOptions.dataDir ? await startDbApp(build, appOptions) : { ...(await startApp(build, appOptions)), dir: appOptions.dataDir ?? "" };
+    Object.assign(this, { app: s.app, url: s.url, wsUrl: s.wsUrl, port: s.port, log: s.log, dir: s.dir });
+    this.end = "dispose" in s ? s.dispose : s.stop;
     for (const [name, role] of Object.entries(users ?? {})) await addUser(this.db, name, role);
     return this;
   }
 
   /** Closes its tabs, stops the app and deletes its temp dir; nothing when no app runs. */
   async stop(): Promise<void> {
-    const s = this.s;
-    if (!s) return;
-    this.s = undefined;
+    const end = this.end;
+    if (!end) return;
+    this.end = undefined;
     for (const f of this.beforeStop) f();
-    await (s.dispose ?? s.stop)();
+    await end();
   }
 
   /** A real POST /login as `username` (password `<name>-password` unless given): the session cookie. */
