@@ -20,7 +20,7 @@ test("the clients table: fields, connect/disconnect events after the table is up
     });
   });
   const a = await tabs.open({ headers: { "user-agent": "test-agent/1" } });
-  const b = await tabs.open();
+  await tabs.open();
   await until(() => srv.app.clients.size === 2);
   const [ca, cb] = [...srv.app.clients] as Client[];
   expect(ca!.ip).toMatch(/127\.0\.0\.1/);
@@ -36,7 +36,6 @@ test("the clients table: fields, connect/disconnect events after the table is up
     [cb!.id, true, 2],
     [ca!.id, false, 1],
   ]);
-  b.close();
 });
 
 test("pushMods to all updates every tab and the shared state; to one tab only that tab", async () => {
