@@ -44,7 +44,6 @@ describe("L3: tabs follow sessions ended in another process", () => {
     expect(anon.closed).toBe(false);
     s.app.pushMods({ out: { children: "still live" } });
     await anon.waitText("out", "still live");
-    anon.close();
   });
 
   test("L3: an expired session, a disabled user and a deleted user close their tabs", async () => {
@@ -71,7 +70,5 @@ describe("L3: tabs follow sessions ended in another process", () => {
     await op2.waitFor(() => client.user?.role === "viewer", 10_000);
     expect(op2.closed).toBe(false);
     expect(boss2.closed).toBe(false);
-    op2.close();
-    boss2.close();
   });
 });
