@@ -172,10 +172,9 @@ describe("M3: --allowed-hosts, * and a trusted reverse proxy", () => {
     expect(ok.headers.get("set-cookie")).toContain("; Secure");
 
     // Without --trust-proxy the headers are the client's word: ignored.
-    const d = await directTabs.open({ version: 0, headers: via });
+    await directTabs.open({ version: 0, headers: via });
     await until(() => direct.app.clients.size === 1);
     expect([...direct.app.clients][0]!.ip).toBe("127.0.0.1");
-    d.close();
   });
 });
 
