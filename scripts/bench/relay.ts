@@ -8,7 +8,8 @@
  *   the ack), `changes` times after `warmup`; CPU over the timed changes / changes.
  * - connecting `tabs` tabs (0 -> tabs, 50 at a time, each until its first frame): server CPU from
  *   the first connect until `settleMs` after the last (work deferred off the connect path counts),
- *   and wall time until the last tab has its first frame.
+ *   and wall time until the last tab has its first frame. The relay's figure is one or two clock
+ *   ticks, so a note gives the same window from the threads' schedstat (ns) too.
  * - RSS per tab: the server's RSS after a full GC at `fewTabs` and at `tabs` tabs; the growth /
  *   (tabs - fewTabs).
  * - idle CPU with `fewTabs` tabs over `idleSeconds` (from the threads' schedstat: ns resolution).
@@ -79,6 +80,8 @@ interface Figures {
   cpuPerChange: number;
   wallPerChange: number;
   connectCpu: number;
+  /** The same window from the threads' schedstat (ns; a thread that exits in it takes its time along). */
+  connectCpuFine: number;
   connectWall: number;
   rssFew: number;
   rssMany: number;
@@ -88,7 +91,7 @@ interface Figures {
 
 async function measure(target: Target, cfg: RelayConfig, log: (s: string) => void): Promise<Figures> {
   const name = target === "app" ? "ours" : "relay";
-  const f = { cpuPerChange: NaN, wallPerChange: NaN, connectCpu: NaN, connectWall: NaN, rssFew: NaN, rssMany: NaN, rssPerTab: NaN, idleCpu: NaN } as Figures;
+  const f = { cpuPerChange: NaN, wallPerChange: NaN, connectCpu: NaN, connectCpuFine: NaN, connectWall: NaN, rssFew: NaN, rssMany: NaN, rssPerTab: NaN, idleCpu: NaN } as Figures;
   const on = phases();
   if (on.has("change") || on.has("connect")) await phase1(target, cfg, log, name, f, on);
   if (on.has("rss") || on.has("idle")) await phase2(target, cfg, log, name, f, on);
@@ -124,11 +127,13 @@ async function phase1(target: Target, cfg: RelayConfig, log: (s: string) => void
 
     log(`relay: ${name}, connecting ${cfg.tabs} tabs`);
     const c1 = cpuOf(pid);
+    const fine1 = cpuFine(pid);
     const t1 = performance.now();
     await fleet.grow(cfg.tabs);
     f.connectWall = (performance.now() - t1) / 1000;
     await Bun.sleep(cfg.settleMs);
     f.connectCpu = cpuOf(pid) - c1;
+    f.connectCpuFine = cpuFine(pid) - fine1;
   } finally {
     await fleet.stop();
   }
@@ -185,7 +190,8 @@ export async function runRelay(cfg: RelayConfig, log: (s: string) => void): Prom
   figure(`relay.connect.${cfg.tabs}`, `relay floor: connecting ${cfg.tabs} tabs, server CPU`, cfg.tabs, ours.connectCpu, relay.connectCpu, msOf, TICK, [
     `wall: ours ${msOf(ours.connectWall)}, relay ${msOf(relay.connectWall)}: x${(ours.connectWall / relay.connectWall).toFixed(2)}`,
     `CPU until ${cfg.settleMs} ms after the last tab`,
-  ], { oursWall: ours.connectWall, relayWall: relay.connectWall, wallRatio: ours.connectWall / relay.connectWall });
+    `threads' run time (schedstat, ns): ours ${msOf(ours.connectCpuFine)}, relay ${msOf(relay.connectCpuFine)}: x${(ours.connectCpuFine / relay.connectCpuFine).toFixed(2)}`,
+  ], { oursFine: ours.connectCpuFine, relayFine: relay.connectCpuFine, fineRatio: ours.connectCpuFine / relay.connectCpuFine, oursWall: ours.connectWall, relayWall: relay.connectWall, wallRatio: ours.connectWall / relay.connectWall });
   figure(`relay.rss.${cfg.fewTabs}-${cfg.tabs}`, `relay floor: server RSS per tab, ${cfg.fewTabs} -> ${cfg.tabs} tabs`, cfg.tabs - cfg.fewTabs, ours.rssPerTab, relay.rssPerTab, fmtBytes, 0, [
     `RSS at ${cfg.fewTabs}/${cfg.tabs} tabs: ours ${fmtBytes(ours.rssFew)}/${fmtBytes(ours.rssMany)}, relay ${fmtBytes(relay.rssFew)}/${fmtBytes(relay.rssMany)}`,
   ]);

@@ -71,8 +71,8 @@ export class Client {
   invalidAt = 0;
   /** Why the server closed this tab over a budget, if it did. */
   closedReason: string | undefined;
-  /** @internal set by the runtime: closes this tab over a budget (the outbox calls it). */
-  overBudget: (kind: BudgetKind) => void = () => {};
+  /** @internal set by the runtime when the tab connects: what closes a tab over a budget (one function for all its tabs). */
+  budgetCloser: ((client: Client, kind: BudgetKind) => void) | undefined = undefined;
 
   constructor(readonly transport: Transport, info: ClientInfo, onError: (e: unknown) => void) {
     this.id = `${Date.now().toString(36).slice(-5)}-${++counter}`;
@@ -81,6 +81,11 @@ export class Client {
     this.origin = info.origin ?? "";
     this.queue = new SerialQueue(onError);
     this.outbox = new Outbox(this);
+  }
+
+  /** @internal closes this tab over a budget (the outbox calls it). */
+  overBudget(kind: BudgetKind): void {
+    this.budgetCloser?.(this, kind);
   }
 
   /** Sends a ping to measure the round trip (WebSocket only). */

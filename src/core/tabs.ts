@@ -37,12 +37,23 @@ export class Tabs {
 
   constructor(private readonly d: TabDeps) {}
 
+  /** Every tab's `budgetCloser`: one function, not a closure per tab. */
+  private readonly closeOver = (client: Client, kind: BudgetKind): void => this.closeOverBudget(client, kind);
+  private limits = { pendingBytes: Infinity, blockedMs: Infinity };
+
+  /** The outbox budgets, one object shared by the tabs (a new one if the budgets were changed). */
+  private outboxLimits(b: Budgets): { pendingBytes: number; blockedMs: number } {
+    const blockedMs = b.maxBlockedSeconds * 1000;
+    if (this.limits.pendingBytes !== b.maxPendingBytes || this.limits.blockedMs !== blockedMs) this.limits = { pendingBytes: b.maxPendingBytes, blockedMs };
+    return this.limits;
+  }
+
   /** A tab connected. `pageVersion` is the shared version its page was rendered at. */
   connect(client: Client, pageVersion: number, reconnect: boolean): void {
     const { fanOut, budgets } = this.d;
     fanOut.clients.add(client);
-    client.overBudget = (kind) => this.closeOverBudget(client, kind);
-    client.outbox.limits = { pendingBytes: budgets.maxPendingBytes, blockedMs: budgets.maxBlockedSeconds * 1000 };
+    client.budgetCloser = this.closeOver;
+    client.outbox.limits = this.outboxLimits(budgets);
     client.outbox.flusher = fanOut.flusher;
     this.d.log.info("client.connect", { client: client.id, ip: client.ip, clients: fanOut.clients.size, reconnect: reconnect || undefined });
     const version = this.d.version();
@@ -87,18 +98,23 @@ export class Tabs {
 
   /** Runs the connect handlers (sync or async); as in the original, mods one returns go to the connecting tab. */
   private notify(client: Client, connected: boolean): void {
-    const pushReturned = (mods: unknown) => {
-      if (mods && connected && client.connected) this.d.push(mods as Mods, client);
-    };
     for (const h of this.connectHandlers) {
       try {
         const r = h(client, connected);
-        if (r && typeof (r as Promise<unknown>).then === "function") {
-          (r as Promise<unknown>).then(pushReturned, (e) => this.d.reporter.reportError(e, undefined));
-        } else pushReturned(r);
+        if (!r) continue;
+        if (typeof (r as Promise<unknown>).then === "function") {
+          (r as Promise<unknown>).then(
+            (mods) => this.pushReturned(mods, client, connected),
+            (e) => this.d.reporter.reportError(e, undefined),
+          );
+        } else this.pushReturned(r, client, connected);
       } catch (e) {
         this.d.reporter.reportError(e, undefined);
       }
     }
+  }
+
+  private pushReturned(mods: unknown, client: Client, connected: boolean): void {
+    if (mods && connected && client.connected) this.d.push(mods as Mods, client);
   }
 }

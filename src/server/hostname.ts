@@ -10,6 +10,11 @@ import { promises as dns } from "node:dns";
 const cache = new Map<string, string | undefined>();
 const TIMEOUT_MS = 2000;
 
+/** The cached name of `ip` (undefined: it has none), or null when it was not looked up yet. */
+export function cachedHostname(ip: string): string | undefined | null {
+  return cache.has(ip) ? cache.get(ip) : null;
+}
+
 export async function reverseLookup(ip: string): Promise<string | undefined> {
   if (cache.has(ip)) return cache.get(ip);
   const bare = ip.startsWith("::ffff:") ? ip.slice(7) : ip;

@@ -9,11 +9,12 @@
 
 import type { ServerWebSocket } from "bun";
 import hxWsJs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
-import type { Client, Transport } from "../core/client.ts";
+import type { Client, ClientInfo, Transport } from "../core/client.ts";
+import type { Runtime } from "../core/runtime.ts";
 import { QUERY } from "../core/wire.ts";
-import { reverseLookup } from "../server/hostname.ts";
+import { cachedHostname, reverseLookup } from "../server/hostname.ts";
 import { newTab } from "./tab.ts";
-import type { TransportAdapter, TransportMount } from "./types.ts";
+import type { Identity, TransportAdapter, TransportMount } from "./types.ts";
 
 /** The socket's path, under the mount's prefix; the page names it relative to its base. */
 export const WS_PATH = "/ws";
@@ -21,12 +22,65 @@ export const WS_PATH = "/ws";
 /** Hard limit enforced by Bun itself (the socket is closed above it); ours is lower and answered with an error frame. */
 const SOCKET_MAX_PAYLOAD = 1024 * 1024;
 
-interface SocketData {
-  pong(ws: ServerWebSocket<SocketData>): void;
-  open(ws: ServerWebSocket<SocketData>): void;
-  message(ws: ServerWebSocket<SocketData>, msg: string | Buffer): void;
-  drain(ws: ServerWebSocket<SocketData>): void;
-  close(ws: ServerWebSocket<SocketData>): void;
+/**
+ * One socket's event handlers, which Elysia's Bun adapter finds in `ws.data` and calls: one object
+ * per socket (the methods on the prototype), not a set of closures per socket.
+ */
+class SocketEvents {
+  client: Client | undefined;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly version: number,
+    private readonly reconnect: boolean,
+    private readonly info: ClientInfo,
+    private readonly who: Identity,
+  ) {}
+
+  open(ws: ServerWebSocket<SocketEvents>): void {
+    const c = (this.client = newTab(this.rt, new WsTransport(ws), this.info, this.who));
+    this.rt.connect(c, this.version, this.reconnect);
+    lookUpHostname(c);
+  }
+  message(_ws: ServerWebSocket<SocketEvents>, msg: string | Buffer): void {
+    if (this.client) this.rt.handleMessage(this.client, msg);
+  }
+  drain(): void {
+    this.client?.outbox.drain();
+  }
+  close(): void {
+    if (this.client) this.rt.disconnect(this.client);
+  }
+  pong(): void {
+    this.client?.pong();
+  }
+}
+
+/** A tab's transport over its socket. */
+class WsTransport implements Transport {
+  constructor(private readonly ws: ServerWebSocket<SocketEvents>) {}
+  send(frame: string): number {
+    return this.ws.send(frame);
+  }
+  buffered(): number {
+    return this.ws.getBufferedAmount();
+  }
+  close(code?: number, reason?: string): void {
+    this.ws.close(code, reason);
+  }
+  ping(): void {
+    this.ws.ping();
+  }
+}
+
+/** The reverse DNS name for the clients table: from the cache at once, else in the background. */
+function lookUpHostname(c: Client): void {
+  const known = cachedHostname(c.ip);
+  if (known !== null) c.hostname = known;
+  else
+    void reverseLookup(c.ip).then((name) => {
+      if (name) c.hostname = name;
+    });
 }
 
 /** Keep the socket of a background tab open (the device's clients table must be true, and a hidden
@@ -47,40 +101,10 @@ function mount({ app, prefix, runtime: rt, edge, gate }: TransportMount): void {
     const version = Number(url.searchParams.get(QUERY.version)) || 0;
     const reconnect = url.searchParams.get(QUERY.reconnect) === "1";
     const info = { ip: edge.ip(request, server), userAgent: request.headers.get("user-agent") ?? "", origin: request.headers.get("origin") ?? "" };
-    let client: Client | undefined;
-    const data: SocketData = {
-      open(ws) {
-        const c = (client = newTab(rt, transportOf(ws), info, who));
-        rt.connect(c, version, reconnect);
-        void reverseLookup(c.ip).then((name) => {
-          if (name) c.hostname = name;
-        });
-      },
-      message(_ws, msg) {
-        if (client) rt.handleMessage(client, msg);
-      },
-      drain() {
-        client?.outbox.drain();
-      },
-      close() {
-        if (client) rt.disconnect(client);
-      },
-      pong() {
-        if (client) client.pong();
-      },
-    };
+    const data = new SocketEvents(rt, version, reconnect, info, who);
     if (server?.upgrade(request, { data })) return undefined;
     return new Response("Expected a WebSocket upgrade", { status: 400 });
   });
-}
-
-function transportOf(ws: ServerWebSocket<SocketData>): Transport {
-  return {
-    send: (frame) => ws.send(frame),
-    buffered: () => ws.getBufferedAmount(),
-    close: (code, reason) => ws.close(code, reason),
-    ping: () => ws.ping(),
-  };
 }
 
 export const websocket: TransportAdapter = {
