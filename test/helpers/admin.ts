@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { App, AppOptions } from "../../src/index.ts";
+import type { App } from "../../src/index.ts";
 import type { Db } from "../../src/db/open.ts";
 import { createUser } from "../../src/auth/users.ts";
 import type { Role } from "../../src/db/schema.ts";
-import { startApp, type TestServer } from "./server.ts";
+import { startApp, type StartOptions, type TestServer } from "./server.ts";
 import { WsClient } from "./ws-client.ts";
 
 /** Any server under test: only its base URL matters here. */
@@ -25,7 +25,7 @@ export interface DbServer extends TestServer {
 }
 
 /** A real app with the database, access rules and /admin, its SQLite file in a new temp dir. */
-export async function startDbApp(build: (app: App) => void, options: AppOptions = {}): Promise<DbServer> {
+export async function startDbApp(build: (app: App) => void, options: StartOptions = {}): Promise<DbServer> {
   const dir = mkdtempSync(join(tmpdir(), "dd-admin-"));
   const s = await startApp(build, { database: true, dataDir: dir, ...options });
   return {

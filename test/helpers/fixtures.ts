@@ -16,13 +16,13 @@ import { afterAll, afterEach, beforeAll, beforeEach } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { App, AppOptions } from "../../src/index.ts";
+import type { App } from "../../src/index.ts";
 import type { Runtime } from "../../src/core/runtime.ts";
 import type { Db } from "../../src/db/open.ts";
 import type { Role } from "../../src/db/schema.ts";
 import type { TransportName } from "../../src/transports/index.ts";
 import { addUser, login, startDbApp } from "./admin.ts";
-import { startApp } from "./server.ts";
+import { startApp, type StartOptions } from "./server.ts";
 import { type TabClient, WsClient } from "./ws-client.ts";
 import { HttpClient } from "./http-client.ts";
 import { RawWs } from "./raw-ws.ts";
@@ -31,7 +31,7 @@ export { useTempDb } from "../db/temp-db.ts";
 
 export type Build = (app: App) => void;
 
-export interface UseAppOptions extends AppOptions {
+export interface UseAppOptions extends StartOptions {
   /** A fresh app for every test (beforeEach/afterEach) instead of one for the file's tests. */
   each?: boolean;
   /** Accounts created once the app runs (needs `database: true`); the password is `<name>-password`. */

@@ -4,6 +4,7 @@
  */
 import { App, type AppOptions } from "../../src/index.ts";
 import { memoryLogger } from "../../src/core/log.ts";
+import type { ListenConfig } from "../../src/server/config.ts";
 
 export interface TestServer {
   app: App;
@@ -14,15 +15,19 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startApp(build: (app: App) => void, options: AppOptions = {}): Promise<TestServer> {
+/** An app's options, and `listen`: where instead of 127.0.0.1 on a free port (`{ host: "0.0.0.0", interfaces }`). */
+export type StartOptions = AppOptions & { listen?: Partial<ListenConfig> };
+
+export async function startApp(build: (app: App) => void, options: StartOptions = {}): Promise<TestServer> {
   const logger = memoryLogger();
-  const app = new App({ logger, database: false, ...options });
+  const { listen, ...appOptions } = options;
+  const app = new App({ logger, database: false, ...appOptions });
   build(app);
   const saved = { PORT: process.env.PORT, HOST: process.env.HOST };
   delete process.env.PORT;
   delete process.env.HOST;
   try {
-    const s = await app.run({ host: "127.0.0.1", port: 0 });
+    const s = await app.run({ host: "127.0.0.1", port: 0, ...listen });
     return { app, url: s.url, wsUrl: s.url.replace(/^http/, "ws") + "/ws", port: s.port, log: logger.lines, stop: () => app.stop() };
   } finally {
     Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)));
