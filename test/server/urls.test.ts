@@ -1,14 +1,11 @@
 // What the server prints: its name and real addresses, never 127.0.0.1 when it listens on every
 // interface; the setup link on the first LAN address (localhost when there is none). The
 // interface list is given, as a machine with eth0, wlan0 and loopback would report it.
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { expect, test } from "bun:test";
 import type { NetworkInterfaceInfo } from "node:os";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { App, html } from "../../src/index.ts";
-import { memoryLogger } from "../../src/core/log.ts";
+import { html } from "../../src/index.ts";
 import { lanAddresses, shownUrls, type InterfaceList } from "../../src/server/addresses.ts";
+import { useApp } from "../helpers/fixtures.ts";
 
 const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({ address, netmask: "255.255.255.0", family: "IPv4", mac: "00:00:00:00:00:00", internal, cidr: `${address}/24` });
 const v6 = (address: string): NetworkInterfaceInfo => ({ address, netmask: "ffff:ffff:ffff:ffff::", family: "IPv6", mac: "00:00:00:00:00:00", internal: false, cidr: `${address}/64`, scopeid: 0 });
@@ -32,28 +29,13 @@ test("printed URLs: NAME.local (with mDNS) and each LAN address on 0.0.0.0; loca
   expect(shownUrls({ scheme: "http", host: "fd00::5", port: 5000, interfaces: pi })).toEqual(["http://[fd00::5]:5000/"]);
 });
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const srv = useApp();
 
 /** Runs a real app with its database on 0.0.0.0 (a free port) on the given interfaces; returns its log. */
 async function printed(interfaces: InterfaceList): Promise<{ port: number; log: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), "dd-urls-"));
-  dirs.push(dir);
-  const logger = memoryLogger();
-  const app = new App({ logger, dataDir: dir, title: "Gadget" });
-  app.layout = html.Div("hello");
-  const saved = { PORT: process.env.PORT, HOST: process.env.HOST };
-  delete process.env.PORT;
-  delete process.env.HOST;
-  try {
-    const s = await app.run({ host: "0.0.0.0", port: 0, interfaces });
-    await app.stop();
-    return { port: s.port, log: logger.lines };
-  } finally {
-    Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)));
-  }
+  await srv.start((app) => (app.layout = html.Div("hello")), { database: true, title: "Gadget", listen: { host: "0.0.0.0", interfaces } });
+  await srv.stop();
+  return { port: srv.port, log: srv.log };
 }
 
 const field = (line: string | undefined, key: string) => {
