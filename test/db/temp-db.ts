@@ -2,7 +2,7 @@
  * @module test/db/temp-db
  * Real SQLite files in fresh temporary directories for the db and auth tests (no mocks).
  */
-import { afterEach, beforeEach } from "bun:test";
+import { afterAll, afterEach, beforeEach } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,13 @@ export interface TempDb extends DatabaseHandle {
 
 export function tempDir(prefix = "dd-db-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A new temp dir for the tests of this file (or describe block), made now and deleted in afterAll. */
+export function useTempDir(prefix = "dd-test-"): string {
+  const dir = tempDir(prefix);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Opens a migrated database in a new temp dir. */
