@@ -2,15 +2,12 @@
 // (start, a tab connecting and leaving, which runs the safe state, then SIGTERM, which runs it
 // again and stops) writes only JSON lines, each with time, level and event; the safe state's
 // lines among them. A bad flag in JSON mode is one JSON line too.
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { expect, test } from "bun:test";
 import { freePort, until } from "../helpers/server.ts";
 import { WsClient } from "../helpers/ws-client.ts";
+import { useTempDir } from "../db/temp-db.ts";
 
-const data = mkdtempSync(join(tmpdir(), "dd-logjson-"));
-afterAll(() => rmSync(data, { recursive: true, force: true }));
+const data = useTempDir("dd-logjson-");
 
 function spawn(args: string[]) {
   const p = Bun.spawn(["bun", "examples/demo.ts", ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, PORT: "", HOST: "", LOG_FORMAT: "" } });
