@@ -1,16 +1,15 @@
 // The user's command line (src/cli) as a user runs it, from this clone: bin/dash-devices.ts and
 // the subcommands every app has. The whole path from a packed tarball is test/package/.
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dependencySpec, packageName } from "../../src/cli/init.ts";
 import { parseFlags } from "../../src/cli/main.ts";
 import pkg from "../../package.json" with { type: "json" };
+import { useTempDir } from "../db/temp-db.ts";
 
 const repo = join(import.meta.dir, "../..");
-const tmp = mkdtempSync(join(tmpdir(), "dd-cli-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = useTempDir("dd-cli-");
 
 function cli(args: string[], cwd = tmp) {
   const r = Bun.spawnSync([process.execPath, join(repo, "bin/dash-devices.ts"), ...args], { cwd, stdout: "pipe", stderr: "pipe" });
