@@ -1,15 +1,15 @@
 // src/server/update.ts, the app's half of an update from /admin: what it accepts (a dash-devices
 // executable of this CPU within the size limit) and what it refuses, with the error saying what
 // it found; a refused upload leaves nothing behind. The swap itself: test/appliance/install-update.test.ts.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { beforeAll, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DashDevicesError } from "../../src/core/errors.ts";
 import { inspectBinary, readUpdateResult, stageUpdate, updatePaths } from "../../src/server/update.ts";
 import { compiled } from "../helpers/binaries.ts";
+import { useTempDir } from "../db/temp-db.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "dd-update-"));
+const dir = useTempDir("dd-update-");
 const arch = process.arch === "arm64" ? "arm64" : "x64";
 const other = arch === "arm64" ? "x64" : "arm64";
 let app = "";
@@ -17,9 +17,6 @@ let app = "";
 beforeAll(() => {
   app = compiled("test/appliance/fixtures/crash-app.ts");
 }, 120000);
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 function refusal(fn: () => unknown): DashDevicesError {
   try {
