@@ -3,8 +3,7 @@
 // again on the same data dir: the admin's session cookie still works and the audit log still has
 // every earlier entry, and no new setup link is printed (an admin exists).
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runExample, type ExampleProcess } from "../helpers/browser.ts";
 import { until } from "../helpers/server.ts";
@@ -12,13 +11,13 @@ import { WsClient } from "../helpers/ws-client.ts";
 import { openDatabase } from "../../src/db/open.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { cookieOf, opens, post } from "../helpers/admin.ts";
+import { useTempDir } from "../db/temp-db.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "dd-restart-"));
 const running: ExampleProcess[] = [];
 afterAll(async () => {
   for (const p of running) await p.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
+const dir = useTempDir("dd-restart-"); // registered after: deleted once the processes are gone
 
 /**
  * The pid of the example process we started on `dataDir` (runExample keeps its process to itself):
