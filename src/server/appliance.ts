@@ -74,7 +74,7 @@ export interface Appliance {
 
 /** Shared-value changes are audited at most this often per tab and control (a drag is one entry). */
 const VALUE_AUDIT_MS = 2000;
-const PING_MS = 5000 * Number(process.env.DD_PING_X ?? 1);
+const PING_MS = 5000;
 
 /**
  * @internal intervals of the appliance's background work, read at start (tests shorten them): the
