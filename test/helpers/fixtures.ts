@@ -10,12 +10,12 @@
  *   whose password is `<name>-password`, and `srv.login("boss")` gives a session cookie.
  * - `useTabs(srv)`: real tabs (WebSocket, or posts + SSE when the app's serverService is "http",
  *   or a bare socket that can stop reading), all closed after each test and before their server stops.
- * - `useTempDb()` (test/db/temp-db.ts): a migrated SQLite file in a fresh temp dir for each test.
+ * - `useExample(file)`: an example run as its own process for the file's tests; `useTabs` works on it too.
+ * - `useTempDb()`, `useTempDir()` (test/db/temp-db.ts): a migrated SQLite file in a fresh temp dir
+ *   for each test; a temp dir for the file's tests.
  */
 import { afterAll, afterEach, beforeAll, beforeEach } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import type { App } from "../../src/index.ts";
 import type { Runtime } from "../../src/core/runtime.ts";
 import type { Db } from "../../src/db/open.ts";
@@ -27,7 +27,8 @@ import { type TabClient, WsClient } from "./ws-client.ts";
 import { HttpClient } from "./http-client.ts";
 import { RawWs } from "./raw-ws.ts";
 import type { ExampleProcess } from "./browser.ts";
-export { useTempDb } from "../db/temp-db.ts";
+import { tempDir } from "../db/temp-db.ts";
+export { useTempDb, useTempDir } from "../db/temp-db.ts";
 
 export type Build = (app: App) => void;
 
@@ -100,10 +101,10 @@ export class AppHandle implements TabTarget {
 export function useApp(build?: Build, options: UseAppOptions = {}): AppHandle {
   const h = new AppHandle();
   if (build && !options.each) {
-    beforeAll(() => h.start(build, options).then(() => undefined));
+    beforeAll(() => h.start(build, options));
     afterAll(() => h.stop());
   } else {
-    if (build) beforeEach(() => h.start(build, options).then(() => undefined));
+    if (build) beforeEach(() => h.start(build, options));
     afterEach(() => h.stop());
   }
   return h;
@@ -138,34 +139,22 @@ export interface TabTarget {
   readonly beforeStop?: (() => void)[];
 }
 
-export interface Tabs {
-  /** One more real tab on the app; closed after the test. */
-  open(options?: TabOptions): Promise<WsClient>;
-  /** `n` tabs, opened one after the other (the server's clients keep that order). */
-  openMany<N extends number>(n: N, options?: TabOptions): Promise<Tuple<N, WsClient>>;
-  /** A tab over the app's own transport: a WebSocket, or posts + SSE for `serverService: "http"`. */
-  openAny(options?: { version?: number }): Promise<TabClient>;
-  /** A bare TCP WebSocket that can stop reading (test/helpers/raw-ws.ts), at the app's version. */
-  raw(): Promise<RawWs>;
-  /** Closes every open tab now. */
-  closeAll(): void;
-}
-
 /** Real tabs on `srv`, closed after each test and whenever its app stops. */
-export function useTabs(srv: TabTarget): Tabs {
+export function useTabs(srv: TabTarget) {
   const open: { close(): void }[] = [];
   const closeAll = () => {
     for (const t of open.splice(0)) t.close();
   };
   srv.beforeStop?.push(closeAll);
-  const wsUrl = (path = "/ws") => `${srv.url.replace(/^http/, "ws")}${path}`;
   afterEach(closeAll);
+  const wsUrl = (path = "/ws") => `${srv.url.replace(/^http/, "ws")}${path}`;
   const track = <T extends { close(): void }>(t: T): T => {
     open.push(t);
     return t;
   };
-  const tabs: Tabs = {
-    async open(o = {}) {
+  const tabs = {
+    /** One more real tab on the app; closed after the test. */
+    async open(o: TabOptions = {}): Promise<WsClient> {
       const path = o.path ?? "/ws";
       const headers: Record<string, string> = { origin: srv.url, ...o.headers };
       const cookie = o.cookie ?? (o.as ? await login(srv.url, o.as) : undefined);
@@ -173,47 +162,42 @@ export function useTabs(srv: TabTarget): Tabs {
       const version = o.version ?? (path === "/ws" ? await srv.pageVersion() : undefined);
       return track(await WsClient.connect(wsUrl(path), { version, headers }));
     },
-    async openMany(n, o) {
+    /** `n` tabs, opened one after the other (the server's clients keep that order). */
+    async openMany<N extends number>(n: N, o?: TabOptions): Promise<Tuple<N, WsClient>> {
       const out: WsClient[] = [];
       for (let i = 0; i < n; i++) out.push(await tabs.open(o));
-      return out as Tuple<typeof n, WsClient>;
+      return out as Tuple<N, WsClient>;
     },
-    async openAny(o = {}) {
+    /** A tab over the app's own transport: a WebSocket, or posts + SSE for `serverService: "http"`. */
+    async openAny(o: { version?: number } = {}): Promise<TabClient> {
       const version = o.version ?? (await srv.pageVersion());
       return srv.serverService === "http" ? track(await HttpClient.connect(srv.url, { version })) : track(await WsClient.connect(wsUrl(), { version }));
     },
-    async raw() {
+    /** A bare TCP WebSocket that can stop reading (test/helpers/raw-ws.ts), at the page's version. */
+    async raw(): Promise<RawWs> {
       return track(await RawWs.open(`${wsUrl()}?v=${await srv.pageVersion()}`));
     },
-    closeAll,
   };
   return tabs;
 }
 
-export interface ExampleHandle extends TabTarget {
-  /** Its data dir (DATA_DIR) with `{ dataDir: true }`, else "". */
-  readonly dir: string;
-  /** What it printed so far (stdout and stderr). */
-  output(): string;
-}
-
 /**
  * An example file run as its own process, as a user runs it (`runExample` of browser.ts), for the
- * file's tests: started in beforeAll, killed in afterAll. `{ dataDir: true }`: DATA_DIR is a new
- * temp dir, deleted afterwards.
+ * file's tests: started in beforeAll, killed in afterAll; `output()` is what it printed.
+ * `{ dataDir: true }`: its DATA_DIR (`dir`) is a new temp dir, deleted afterwards.
  */
-export function useExample(file: string, options: { env?: Record<string, string>; dataDir?: boolean } = {}): ExampleHandle {
+export function useExample(file: string, options: { env?: Record<string, string>; dataDir?: boolean } = {}) {
   let ex: ExampleProcess | undefined;
-  const dir = options.dataDir ? mkdtempSync(join(tmpdir(), "dd-example-")) : "";
-  const handle: ExampleHandle = {
+  const dir = options.dataDir ? tempDir("dd-example-") : "";
+  const handle = {
     get url() {
       if (!ex) throw new Error(`useExample(): ${file} is not running (outside a test?)`);
       return ex.url;
     },
     dir,
     output: () => ex?.output() ?? "",
-    beforeStop: [],
-    async pageVersion() {
+    beforeStop: [] as (() => void)[],
+    async pageVersion(): Promise<number> {
       const page = await (await fetch(`${handle.url}/`)).text();
       return Number(/data-dd-version="(\d+)"/.exec(page)?.[1] ?? 0);
     },
@@ -223,7 +207,7 @@ export function useExample(file: string, options: { env?: Record<string, string>
     ex = await runExample(file, { ...options.env, ...(dir ? { DATA_DIR: dir } : {}) });
   });
   afterAll(async () => {
-    for (const f of handle.beforeStop ?? []) f();
+    for (const f of handle.beforeStop) f();
     await ex?.stop();
     ex = undefined;
     if (dir) rmSync(dir, { recursive: true, force: true });
