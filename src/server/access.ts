@@ -46,6 +46,8 @@ export class Access {
 
   /** The session and user behind a request's cookie (nothing if none, expired or revoked). */
   identity(req: Request): Identity {
+    // No Cookie header (a public app's visitor): nothing to parse or look up.
+    if (!req.headers.has("cookie")) return {};
     const token = readSessionToken(req);
     if (!token) return {};
     const s = lookupSession(this.db, token);
