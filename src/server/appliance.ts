@@ -2,7 +2,7 @@
  * @module appliance
  * Everything around the user's app that makes it an appliance on a shared network: the SQLite
  * database (users, sessions, audit log), the access rules, the login/setup pages, the audit of
- * connections and shared changes, the admin console mounted at /admin, and round-trip pings.
+ * connections and shared changes, the admin console mounted at /admin, and round-trip pings while it is open.
  * `App.run()` calls `startAppliance`; with `database: false` the app is served alone (tests, or
  * a device that needs no accounts).
  */
@@ -74,14 +74,14 @@ export interface Appliance {
 
 /** Shared-value changes are audited at most this often per tab and control (a drag is one entry). */
 const VALUE_AUDIT_MS = 2000;
-const PING_MS = 5000;
 
 /**
  * @internal intervals of the appliance's background work, read at start (tests shorten them): the
  * sweep that closes tabs whose session ended elsewhere, the batching of the audit log's connect,
- * disconnect and value rows, and the shortest time between two redraws of /admin.
+ * disconnect and value rows, the shortest time between two redraws of /admin, and the period of
+ * the round-trip pings while a console tab is open.
  */
-export const applianceTimings = { sessionSweepMs: 20_000, auditFlushMs: 250, auditBatchRows: 100, consoleRedrawMs: REDRAW_MS };
+export const applianceTimings = { sessionSweepMs: 20_000, auditFlushMs: 250, auditBatchRows: 100, consoleRedrawMs: REDRAW_MS, pingMs: 5000 };
 
 export async function startAppliance(app: AppSurface, where: ListenConfig, o: ApplianceOptions, makeApp: (title: string) => AppSurface): Promise<Appliance> {
   const rt = app.runtime;
@@ -146,6 +146,7 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
         stops.push(consoleHandle.stop);
       },
     });
+    stops.push(pingWhileWatched(adminApp.runtime, runtimes, applianceTimings.pingMs));
     stops.push(startSessionSweep(db.db, () => mounts.map((m) => ({ clients: m.runtime.clients, adminOnly: m.runtime === adminApp.runtime })), log, applianceTimings.sessionSweepMs));
 
     const setup = ensureSetup(db.db);
@@ -202,11 +203,6 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
     if (avahi) log.info("mdns.avahi", { host: `${mdnsName}.local`, note: "avahi-daemon answers the host name; only the service records are ours" });
     mdns = (await import("./mdns.ts")).startMdns({ name: mdnsName, port: server.port, scheme: tls ? "https" : "http", instance: o.title, log, answerHost: !avahi, interfaces: where.interfaces });
   }
-
-  const ping = setInterval(() => {
-    for (const r of runtimes()) for (const c of r.clients) c.ping();
-  }, PING_MS);
-  stops.push(() => clearInterval(ping));
 
   if (setupToken) {
     // The one time a secret is printed: the owner needs this link to create the first admin.
@@ -275,4 +271,30 @@ function routesOf(...sets: (Routes | undefined)[]): Routes {
   return (app, edge) => {
     for (const add of sets) add?.(app, edge);
   };
+}
+
+/**
+ * Round-trip times are shown only on the console's Tabs page, so the tabs (of every mount) are
+ * pinged only while a console tab is open: at once when the first one opens, then every `everyMs`
+ * until the last one closes. An idle server with no console open sends no pings (Bun's own
+ * keepalive pings, `sendPings`, still find dead peers).
+ */
+function pingWhileWatched(consoleRt: Runtime, runtimes: () => Runtime[], everyMs: number): () => void {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const pingAll = () => {
+    for (const r of runtimes()) for (const c of r.clients) c.ping();
+  };
+  const stop = () => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  consoleRt.connectHandlers.push(() => {
+    if (consoleRt.clients.size === 0) stop();
+    else if (!timer) {
+      pingAll();
+      timer = setInterval(pingAll, everyMs);
+      (timer as { unref?: () => void }).unref?.();
+    }
+  });
+  return stop;
 }
