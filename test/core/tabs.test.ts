@@ -89,3 +89,19 @@ test("Client: the app's own fields live in client.data; a misspelt field does no
   client.usrename = "ada";
   expect(client.data).toEqual({ nickname: "kitchen" });
 });
+
+test("the tabs share one outbox-limits object, made anew when the budgets change; a later tab gets the new budgets", async () => {
+  const { rt } = await memoryRuntime(build);
+  const a = memoryTab();
+  const b = memoryTab();
+  rt.connect(a.client, rt.version, false);
+  rt.connect(b.client, rt.version, false);
+  expect(a.client.outbox.limits).toBe(b.client.outbox.limits);
+  expect(a.client.outbox.limits).toEqual({ pendingBytes: rt.budgets.maxPendingBytes, blockedMs: rt.budgets.maxBlockedSeconds * 1000 });
+  const before = { ...a.client.outbox.limits };
+  rt.budgets.maxPendingBytes = 1234;
+  const c = memoryTab();
+  rt.connect(c.client, rt.version, false);
+  expect(c.client.outbox.limits).toEqual({ pendingBytes: 1234, blockedMs: rt.budgets.maxBlockedSeconds * 1000 });
+  expect(a.client.outbox.limits).toEqual(before); // an open tab keeps what it connected with
+});
