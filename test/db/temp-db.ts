@@ -39,21 +39,10 @@ export function openTempDb(): TempDb {
   };
 }
 
-/** A migrated database in a new temp dir for each test, closed and deleted after it. */
+/** A migrated database in a new temp dir for each test, closed and deleted after it: its fields are the running test's. */
 export function useTempDb(): TempDb {
-  let current: TempDb | undefined;
-  beforeEach(() => {
-    current = openTempDb();
-  });
-  afterEach(() => {
-    current?.dispose();
-    current = undefined;
-  });
-  return new Proxy({} as TempDb, {
-    get(_, key) {
-      if (!current) throw new Error("useTempDb(): no database outside a test");
-      const v = Reflect.get(current, key, current);
-      return typeof v === "function" ? v.bind(current) : v;
-    },
-  });
+  const t = {} as TempDb;
+  beforeEach(() => void Object.assign(t, openTempDb()));
+  afterEach(() => t.dispose());
+  return t;
 }
