@@ -37,12 +37,17 @@ export async function runFanOut(cfg: FanOutConfig, log: (s: string) => void): Pr
   return rows;
 }
 
-/** CPU seconds (user + system, every thread) of process `pid` so far; 10 ms ticks. */
-function cpuOf(pid: number): number {
+/** CPU seconds of process `pid` so far (every thread): user, system; 10 ms ticks. */
+function cpuOf(pid: number): [number, number] {
   const st = readFileSync(`/proc/${pid}/stat`, "utf8");
   const g = st.slice(st.lastIndexOf(")") + 2).split(" ").map(Number);
-  return (g[11]! + g[12]!) / 100;
+  return [g[11]! / 100, g[12]! / 100];
 }
+const since = (pid: number, t0: [number, number]): [number, number] => {
+  const t = cpuOf(pid);
+  return [t[0] - t0[0], t[1] - t0[1]];
+};
+const msEach = (cpu: [number, number], n: number) => `${(((cpu[0] + cpu[1]) / n) * 1000).toFixed(2)} ms (user ${((cpu[0] / n) * 1000).toFixed(2)}, system ${((cpu[1] / n) * 1000).toFixed(2)})`;
 
 /** What a tab sends to the relay floor for change `k`: the marker the tabs look for, as is. */
 export function relayMessage(k: number): string {
@@ -103,7 +108,7 @@ export async function fanOut(n: number, cfg: FanOutConfig, target: "app" | "rela
       if (k === cfg.warmup) cpu0 = cpuOf(pid);
       if (k > cfg.warmup) lat.push(last - t0);
     }
-    const cpuPerChange = lat.length ? (cpuOf(pid) - cpu0) / lat.length : NaN;
+    const cpuOne = since(pid, cpu0);
 
     // Sustained: keep `window` changes in flight for a while.
     const framesBefore = await Promise.all(fleet.procs.map((p) => p.request<{ frames: number }>("stats")));
@@ -122,7 +127,7 @@ export async function fanOut(n: number, cfg: FanOutConfig, target: "app" | "rela
       lastDone = await withTimeout(inflight.shift()!, "a change");
     }
     for (const p of inflight) lastDone = await withTimeout(p, "a change");
-    const sustainedCpu = cpuOf(pid) - cpu1;
+    const cpuSustained = since(pid, cpu1);
     const framesAfter = await Promise.all(fleet.procs.map((p) => p.request<{ frames: number }>("stats")));
     const seconds = (lastDone - t0) / 1000;
     const frames = framesAfter.reduce((a, s) => a + s.frames, 0) - framesBefore.reduce((a, s) => a + s.frames, 0);
@@ -136,9 +141,9 @@ export async function fanOut(n: number, cfg: FanOutConfig, target: "app" | "rela
       ms: summarize(lat),
       notes: [
         `sustained ${fmtRate(perSecond)} messages to clients (${fmtRate(changes / seconds)} changes, ${cfg.window} in flight)`,
-        `server CPU per change: ${(cpuPerChange * 1000).toFixed(2)} ms one at a time, ${((sustainedCpu / changes) * 1000).toFixed(2)} ms sustained`,
+        `server CPU per change: ${msEach(cpuOne, lat.length)} one at a time, ${msEach(cpuSustained, changes)} sustained`,
       ],
-      extra: { clients: n, serverCpuPerChange: cpuPerChange, serverCpuPerSustainedChange: sustainedCpu / changes, clientProcesses: procCount, sustainedMessagesPerSecond: Math.round(perSecond), sustainedChangesPerSecond: Math.round((changes / seconds) * 10) / 10, sustainedFrames: frames, sustainedSeconds: Math.round(seconds * 1000) / 1000 },
+      extra: { clients: n, serverCpuPerChange: (cpuOne[0] + cpuOne[1]) / lat.length, serverCpuPerSustainedChange: (cpuSustained[0] + cpuSustained[1]) / changes, clientProcesses: procCount, sustainedMessagesPerSecond: Math.round(perSecond), sustainedChangesPerSecond: Math.round((changes / seconds) * 10) / 10, sustainedFrames: frames, sustainedSeconds: Math.round(seconds * 1000) / 1000 },
     };
   } finally {
     await fleet.stop();
