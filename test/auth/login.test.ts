@@ -1,25 +1,15 @@
 import { beforeEach, expect, test } from "bun:test";
-import { DashDevicesError } from "../../src/core/errors.ts";
 import { login, logout } from "../../src/auth/login.ts";
 import { createSession, lookupSession } from "../../src/auth/sessions.ts";
 import { createUser, setDisabled } from "../../src/auth/users.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { useTempDb } from "../db/temp-db.ts";
+import { rejected } from "../helpers/errors.ts";
 
 const t = useTempDb();
 beforeEach(async () => {
   await createUser(t.db, { username: "Ana", password: "correct horse", role: "operator" });
 });
-
-async function refusal(p: Promise<unknown>): Promise<DashDevicesError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DashDevicesError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal, the login succeeded");
-}
 
 const dump = () =>
   ["users", "sessions", "audit_log", "setup_tokens", "login_failures", "secrets"].map((tb) => JSON.stringify(t.sqlite.query(`SELECT * FROM ${tb}`).all())).join("\n");
@@ -33,9 +23,9 @@ test("the right password gives a fresh session of that user, audited as login.ok
 });
 
 test("a wrong password and an unknown user are refused with the very same message", async () => {
-  const wrong = await refusal(login(t.db, { username: "ana", password: "wrong horse", ip: "1.1.1.1" }));
-  const unknown = await refusal(login(t.db, { username: "nobody", password: "correct horse", ip: "1.1.1.1" }));
-  const malformed = await refusal(login(t.db, { username: "bad name!", password: "x", ip: "1.1.1.1" }));
+  const wrong = await rejected(login(t.db, { username: "ana", password: "wrong horse", ip: "1.1.1.1" }));
+  const unknown = await rejected(login(t.db, { username: "nobody", password: "correct horse", ip: "1.1.1.1" }));
+  const malformed = await rejected(login(t.db, { username: "bad name!", password: "x", ip: "1.1.1.1" }));
   expect(wrong.code).toBe("DD_LOGIN_FAILED");
   expect(unknown.code).toBe("DD_LOGIN_FAILED");
   expect(unknown.message).toBe(wrong.message);
@@ -44,8 +34,8 @@ test("a wrong password and an unknown user are refused with the very same messag
 });
 
 test("failed logins are audited; a name that is no user is not stored (it may be a mistyped password)", async () => {
-  await refusal(login(t.db, { username: "ANA", password: "wrong horse", ip: "1.1.1.1" }));
-  await refusal(login(t.db, { username: "MySecretPassw0rd", password: "x", ip: "1.1.1.2" }));
+  await rejected(login(t.db, { username: "ANA", password: "wrong horse", ip: "1.1.1.1" }));
+  await rejected(login(t.db, { username: "MySecretPassw0rd", password: "x", ip: "1.1.1.2" }));
   const rows = queryAudit(t.db, { action: "login.failed" }).rows;
   expect(rows).toMatchObject([
     { ip: "1.1.1.2", actorUsername: null, target: null, detail: { knownUser: false } },
@@ -66,7 +56,7 @@ test("login replaces the browser's anonymous session (no session fixation)", asy
 test("a disabled account is refused even with the right password", async () => {
   await createUser(t.db, { username: "boss", password: "password-0", role: "admin" });
   setDisabled(t.db, 1, true);
-  const e = await refusal(login(t.db, { username: "ana", password: "correct horse", ip: "1.1.1.1" }));
+  const e = await rejected(login(t.db, { username: "ana", password: "correct horse", ip: "1.1.1.1" }));
   expect(e.code).toBe("DD_LOGIN_FAILED");
   expect(e.message).toContain("disabled");
   expect(queryAudit(t.db, { action: "login.disabled" }).total).toBe(1);
@@ -84,7 +74,7 @@ test("logout ends the session at once and only once", async () => {
 test("no password and no token is stored in the database or put in an audit row", async () => {
   const anon = createSession(t.db);
   const r = await login(t.db, { username: "ana", password: "correct horse", ip: "1.1.1.1", replaceToken: anon.token });
-  await refusal(login(t.db, { username: "ana", password: "wrong horse battery", ip: "1.1.1.1" }));
+  await rejected(login(t.db, { username: "ana", password: "wrong horse battery", ip: "1.1.1.1" }));
   logout(t.db, r.token);
   const text = dump();
   for (const secret of ["correct horse", "wrong horse battery", r.token, anon.token]) expect(text).not.toContain(secret);
