@@ -10,6 +10,7 @@ import { createUser, resetPassword } from "../../src/auth/users.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { openDatabase } from "../../src/db/open.ts";
 import { useTempDb } from "../db/temp-db.ts";
+import { rejected } from "../helpers/errors.ts";
 
 const t = useTempDb();
 let ownerId: number;
@@ -35,15 +36,7 @@ async function attempt(username: string, password: string, ip: string, now: Date
   }
 }
 
-async function refusal(p: Promise<unknown>): Promise<RateLimitedError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RateLimitedError) return e;
-    throw e;
-  }
-  throw new Error("expected DD_RATE_LIMITED, the login went ahead");
-}
+const refusal = (p: Promise<unknown>) => rejected(p, RateLimitedError);
 
 test("H3: 60 parallel wrong passwords to login(): only the limit is hashed, the rest are refused before hashing", async () => {
   const verify = spyOn(Bun.password, "verify");
