@@ -1,22 +1,16 @@
 import { expect, test } from "bun:test";
-import { DashDevicesError } from "../../src/core/errors.ts";
+import type { DashDevicesError } from "../../src/core/errors.ts";
 import { login } from "../../src/auth/login.ts";
 import { createSession, lookupSession } from "../../src/auth/sessions.ts";
 import { checkSetupToken, completeSetup, createAdmin, ensureSetup, hasAdmin, resetAdmin } from "../../src/auth/setup.ts";
 import { createUser, listUsers, setDisabled, verifyPassword } from "../../src/auth/users.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { useTempDb } from "../db/temp-db.ts";
+import { rejected } from "../helpers/errors.ts";
 
 const t = useTempDb();
 
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    return e instanceof DashDevicesError ? e.code : `not a DashDevicesError: ${e}`;
-  }
-  return undefined;
-}
+const codeOf = async (p: Promise<unknown>) => (await rejected(p)).code;
 const T0 = new Date(Date.UTC(2030, 0, 1));
 const dump = () => ["setup_tokens", "audit_log", "users"].map((tb) => JSON.stringify(t.sqlite.query(`SELECT * FROM ${tb}`).all())).join("\n");
 
