@@ -1,30 +1,17 @@
 import { describe, expect, spyOn, test } from "bun:test";
-import { DashDevicesError } from "../../src/core/errors.ts";
+import type { DashDevicesError } from "../../src/core/errors.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { createSession, lookupSession } from "../../src/auth/sessions.ts";
 import {
   countAdmins, createUser, deleteUser, findUserByUsername, listUsers, resetPassword, setDisabled, setRole, validateUsername, verifyPassword,
 } from "../../src/auth/users.ts";
 import { useTempDb } from "../db/temp-db.ts";
+import { rejected, thrown } from "../helpers/errors.ts";
 
 const t = useTempDb();
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof DashDevicesError ? e.code : `not a DashDevicesError: ${e}`;
-  }
-  return undefined;
-}
-async function codeOfAsync(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    return e instanceof DashDevicesError ? e.code : `not a DashDevicesError: ${e}`;
-  }
-  return undefined;
-}
+const codeOf = (fn: () => unknown) => thrown(fn).code;
+const codeOfAsync = async (p: Promise<unknown>) => (await rejected(p)).code;
 
 describe("usernames", () => {
   test("accepts simple names and refuses the rest with DD_BAD_USERNAME", () => {
