@@ -4,10 +4,10 @@
 import { beforeAll, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DashDevicesError } from "../../src/core/errors.ts";
 import { inspectBinary, readUpdateResult, stageUpdate, updatePaths } from "../../src/server/update.ts";
 import { compiled } from "../helpers/binaries.ts";
 import { useTempDir } from "../db/temp-db.ts";
+import { thrown } from "../helpers/errors.ts";
 
 const dir = useTempDir("dd-update-");
 const arch = process.arch === "arm64" ? "arm64" : "x64";
@@ -18,16 +18,6 @@ beforeAll(() => {
   app = compiled("test/appliance/fixtures/crash-app.ts");
 }, 120000);
 
-function refusal(fn: () => unknown): DashDevicesError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DashDevicesError) return e;
-    throw e;
-  }
-  throw new Error("it was accepted");
-}
-
 test("a compiled dash-devices app of this CPU is accepted", () => {
   const info = inspectBinary(app);
   expect(info.arch).toBe(arch);
@@ -35,21 +25,21 @@ test("a compiled dash-devices app of this CPU is accepted", () => {
 });
 
 test("refused, each saying what it found: another CPU, not an ELF, an ELF that is not a Bun app, too large", () => {
-  const e1 = refusal(() => inspectBinary(app, { arch: other }));
+  const e1 = thrown(() => inspectBinary(app, { arch: other }));
   expect(e1.code).toBe("DD_BAD_UPDATE");
   expect(e1.detail.found).toBe(`${arch} (e_machine ${arch === "x64" ? 62 : 183})`);
   expect(e1.detail.fix).toBe(`upload dist/NAME-linux-${other} from \`bun run build -- --target ${other}\``);
 
   const script = join(dir, "script.sh");
   writeFileSync(script, "#!/bin/sh\necho not a binary, but long enough to have an ELF header's worth of bytes\n");
-  const e2 = refusal(() => inspectBinary(script));
+  const e2 = thrown(() => inspectBinary(script));
   expect(e2.code).toBe("DD_BAD_UPDATE");
   expect(e2.detail.found).toBe('starts with "#!/b"');
 
-  const e3 = refusal(() => inspectBinary("/bin/sh")); // a real ELF of this CPU, not from bun build --compile
+  const e3 = thrown(() => inspectBinary("/bin/sh")); // a real ELF of this CPU, not from bun build --compile
   expect(e3.detail.what).toBe("the new binary is not a dash-devices app.");
 
-  const e4 = refusal(() => inspectBinary(app, { maxBytes: 1_000_000 }));
+  const e4 = thrown(() => inspectBinary(app, { maxBytes: 1_000_000 }));
   expect(e4.code).toBe("DD_TOO_LARGE");
   expect(e4.detail.expected).toBe("at most 1000000 bytes");
 });
