@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { App, dcc, html, Input, Output, State, DashDevicesError } from "../../src/index.ts";
+import { App, dcc, html, Input, Output, State } from "../../src/index.ts";
 import { memoryLogger } from "../../src/core/log.ts";
+import { thrown } from "../helpers/errors.ts";
 
 function app() {
   const a = new App({ logger: memoryLogger() });
@@ -8,15 +9,7 @@ function app() {
   return a;
 }
 
-function code(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DashDevicesError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error("expected a DashDevicesError");
-}
+const code = (fn: () => unknown) => thrown(fn);
 
 describe("registration errors say what was expected, what was found, and the fix", () => {
   test("dependencies out of order", () => {
