@@ -3,18 +3,11 @@
 import { describe, expect, test } from "bun:test";
 import { DeviceError, LinuxGpioChip, LinuxI2CBus, openBus, openGpioChip, SimGpioChip, SimI2CBus } from "../../src/devices/index.ts";
 import { memoryLogger } from "../../src/core/log.ts";
+import { thrown } from "../helpers/errors.ts";
 import { libc, O_RDWR } from "../../src/devices/libc.ts";
 import { existsSync } from "node:fs";
 
-function caught(fn: () => unknown): DeviceError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DeviceError) return e;
-    throw e;
-  }
-  throw new Error("expected a DeviceError");
-}
+const caught = (fn: () => unknown) => thrown(fn, DeviceError);
 
 describe("libc through bun:ffi", () => {
   test("open of a missing file returns -ENOENT; ioctl on /dev/null returns -ENOTTY", () => {
