@@ -4,8 +4,9 @@
  * the raw Bun relay floor) with `--tabs` tabs (100), lets it settle, then reads every thread's
  * run time (/proc/PID/task/TID/schedstat, ns) and name (comm) over `--seconds` (10) and prints
  * which thread burned what, in ms/s. `--target app|relay|both` (both), `--settle MS` (1000),
- * `--wakeups` adds each thread's timeslice count (schedstat's third field: how often it ran).
- * Usage: bun scripts/bench/idle.ts [--tabs 100] [--seconds 10] [--target both]
+ * Each thread's timeslices per second (schedstat's third field: how often it ran) show wake-ups.
+ * `--runs N` repeats on fresh servers and ends with each target's median (timings are noisy).
+ * Usage: bun scripts/bench/idle.ts [--tabs 100] [--seconds 10] [--settle 1000] [--target both] [--runs 1]
  */
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -23,6 +24,7 @@ const tabs = Number(opt("tabs", "100"));
 const seconds = Number(opt("seconds", "10"));
 const settleMs = Number(opt("settle", "1000"));
 const which = opt("target", "both");
+const runs = Number(opt("runs", "1"));
 const targets = (which === "both" ? ["app", "relay"] : [which]) as ("app" | "relay")[];
 
 interface ThreadTime {
@@ -47,8 +49,9 @@ function threads(pid: number): Map<string, ThreadTime> {
 pinSelf();
 const dataDir = mkdtempSync(join(tmpdir(), "dd-idle-"));
 process.env.BENCH_DATA_DIR = dataDir;
+const totals: Record<string, number[]> = { app: [], relay: [] };
 try {
-  for (const target of targets) {
+  for (let run = 0; run < runs; run++) for (const target of targets) {
     const fleet = await startFleet({ procs: 1, target });
     try {
       const pid = Number(fleet.server.ready.pid);
@@ -65,6 +68,7 @@ try {
         total += ns;
         rows.push({ tid, name: t.name + (t0 ? "" : " (new)"), ms: ns / 1e6 / seconds, slices: (t.slices - (t0?.slices ?? 0)) / seconds });
       }
+      totals[target]!.push(total / 1e6 / seconds);
       const gone = [...a.keys()].filter((k) => !b.has(k)).length;
       rows.sort((x, y) => y.ms - x.ms);
       console.log(`\n${target === "app" ? "ours" : "relay"}: ${tabs} tabs, ${seconds} s idle: ${(total / 1e6 / seconds).toFixed(3)} ms/s over ${b.size} threads${gone ? ` (${gone} exited)` : ""}`);
@@ -72,6 +76,10 @@ try {
     } finally {
       await fleet.stop();
     }
+  }
+  if (runs > 1) {
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    for (const t of targets) console.log(`${t === "app" ? "ours" : "relay"}: median ${median(totals[t]!).toFixed(3)} ms/s of ${runs} runs (${totals[t]!.map((x) => x.toFixed(2)).join(", ")})`);
   }
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
