@@ -3,16 +3,9 @@ import { describe, expect, test } from "bun:test";
 import { I2C_FUNC_SMBUS_READ_BLOCK_DATA } from "../../src/devices/i2c/uapi.ts";
 import { DeviceError, I2C_FUNCS_FULL, I2C_FUNCS_SMBUS_ONLY, RegisterChip, SimI2CBus, BME280, SimBME280 } from "../../src/devices/index.ts";
 import { i2cError } from "../../src/devices/i2c/errors.ts";
+import { rejected } from "../helpers/errors.ts";
 
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DeviceError) return e;
-    throw e;
-  }
-  throw new Error("expected a rejection");
-}
+const rejection = (p: Promise<unknown>) => rejected(p, DeviceError);
 
 function setup() {
   const chip = new RegisterChip();
