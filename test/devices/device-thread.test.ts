@@ -4,6 +4,7 @@
 // runs while the thread is blocked), the errors, and that nothing happens after a caller gave up.
 import { describe, expect, test } from "bun:test";
 import { runI2CBusContract } from "./i2c-bus.case.ts";
+import { rejected } from "../helpers/errors.ts";
 import { BME280, DeviceError, I2C_FUNCS_SMBUS_ONLY, I2CBusBase, openBus, SimI2CBus, ThreadedI2CBus, type SimBusSpec } from "../../src/devices/index.ts";
 
 const regs = (extra: SimBusSpec = {}): SimBusSpec => ({ devices: { 0x50: { chip: "RegisterChip" } }, ...extra });
@@ -12,15 +13,7 @@ const threaded = (spec: SimBusSpec = regs(), timeoutMs?: number) => openBus(1, {
 runI2CBusContract({ name: "simulated bus on the device thread", open: () => ({ bus: threaded(), chip: 0x50, absent: 0x51 }) });
 runI2CBusContract({ name: "simulated SMBus-only bus on the device thread", open: () => ({ bus: threaded(regs({ funcs: I2C_FUNCS_SMBUS_ONLY })), chip: 0x50, absent: 0x51 }) });
 
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DeviceError);
-    return e as DeviceError;
-  }
-  throw new Error("expected the call to fail");
-}
+const rejection = (p: Promise<unknown>) => rejected(p, DeviceError);
 
 describe("the event loop runs while the device thread is blocked", () => {
   // A 300 ms transfer: a 1 ms timer set before the call fires before its answer only if the
