@@ -4,14 +4,13 @@
 // window, whatever the rate), anonymous tabs leave the users table alone, and the appliance's
 // audit rows are written in batches, all of them, the last ones at a clean stop. Real server, real
 // SQLite file, real sockets, a real console tab.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { rmSync } from "node:fs";
 import { dcc, html, Input, Output } from "../../src/index.ts";
 import * as appliance from "../../src/server/appliance.ts";
-import { addUser, login, startDbApp, tab, type DbServer } from "../helpers/admin.ts";
 import type { WsClient } from "../helpers/ws-client.ts";
+import { useApp, useTabs, useTempDir } from "../helpers/fixtures.ts";
 
 const TABS = 500;
 const WINDOW_MS = 1000;
@@ -20,31 +19,27 @@ const timings = ((appliance as Record<string, unknown>).applianceTimings ?? {}) 
 const saved = { ...timings };
 
 describe("M5: /admin under a burst of anonymous connects", () => {
-  let s: DbServer;
+  // A long flush time: only full batches of 100 are written during the burst, the rest at stop.
+  beforeAll(() => void Object.assign(timings, { consoleRedrawMs: WINDOW_MS, auditFlushMs: 60_000, auditBatchRows: 100 }));
+  // Its own data dir (kept until the end): the test reads the database file after the stop.
+  const s = useApp((app) => {
+    app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 1000, step: 1, value: 0 }), html.Div({ id: "out" })]);
+    app.callback(Output("out", "children"), Input("s", "value"), (v: unknown) => `at ${v}`);
+  }, { database: true, dataDir: useTempDir("dd-m5-"), users: { boss: "admin" } });
+  const tabs = useTabs(s);
   let adm: WsClient;
   beforeAll(async () => {
-    // A long flush time: only full batches of 100 are written during the burst, the rest at stop.
-    Object.assign(timings, { consoleRedrawMs: WINDOW_MS, auditFlushMs: 60_000, auditBatchRows: 100 });
-    s = await startDbApp((app) => {
-      app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 1000, step: 1, value: 0 }), html.Div({ id: "out" })]);
-      app.callback(Output("out", "children"), Input("s", "value"), (v: unknown) => `at ${v}`);
-    });
-    await addUser(s.db, "boss", "admin");
-    adm = await tab(s, "/admin/ws", await login(s.url, "boss"));
+    adm = await tabs.open({ as: "boss", path: "/admin/ws" });
     await adm.waitFor((t) => t.text("tabs_count") !== undefined && t.dom.has("audit_table"));
     // Only now: the console is built when an admin first opens it, and takes its window then.
     Object.assign(timings, saved);
-  });
-  afterAll(async () => {
-    await s?.stop();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   test("M5: 500 connects and disconnects: a bounded number of console redraws, a live round trip, every row audited", async () => {
     const adminRt = s.app.services!.admin!.runtime;
     const rev0 = Number(adminRt.value("tabs_rev", "data"));
     const frames0 = adm.frames.length;
-    const probe = await tab(s, "/ws");
+    const probe = await tabs.open({ version: 0 });
     const t0 = Date.now();
 
     let next = 0;
@@ -52,7 +47,7 @@ describe("M5: /admin under a burst of anonymous connects", () => {
       Array.from({ length: 8 }, async () => {
         while (next < TABS) {
           next++;
-          const t = await tab(s, "/ws");
+          const t = await tabs.open({ version: 0 });
           t.close();
           await t.waitFor((x) => x.closed);
         }
