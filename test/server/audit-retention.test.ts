@@ -2,17 +2,18 @@
 // --audit-max-age-days / --audit-max-rows, AUDIT_MAX_AGE_DAYS / AUDIT_MAX_ROWS), again on its
 // timer, stopped with the server; bad values refused early; the console's count wording.
 import { afterEach, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
 import { App, html } from "../../src/index.ts";
 import { audit, type AuditPage } from "../../src/db/audit.ts";
 import { startAuditRetention } from "../../src/db/audit-retention.ts";
 import { databasePathIn, openDatabase } from "../../src/db/open.ts";
 import { parseCli } from "../../src/server/cli.ts";
 import { info } from "../../src/admin/audit.ts";
-import { openTempDb, tempDir, type TempDb } from "../db/temp-db.ts";
-import { startApp, until } from "../helpers/server.ts";
+import { openTempDb, useTempDir, type TempDb } from "../db/temp-db.ts";
+import { until } from "../helpers/server.ts";
+import { useApp } from "../helpers/fixtures.ts";
 
 const DAY = 86_400_000;
+const srv = useApp();
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -29,17 +30,15 @@ function fill(db: TempDb | ReturnType<typeof openDatabase>, n: number, old = 0, 
   );
 }
 const count = (db: { sqlite: TempDb["sqlite"] }) => (db.sqlite.query("SELECT count(*) AS n FROM audit_log").get() as { n: number }).n;
+const dir = useTempDir("dd-retention-"); // the first test's app
 
 test("M9: an app applies its audit retention at start (auditMaxAgeDays, auditMaxRows)", async () => {
-  const dir = tempDir("dd-retention-");
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const before = openDatabase({ path: databasePathIn(dir) });
   fill(before, 3000, 500);
   expect(count(before)).toBe(3500);
   before.close();
 
-  const s = await startApp((app) => (app.layout = html.Div("device")), { database: true, dataDir: dir, auditMaxAgeDays: 30, auditMaxRows: 1000 });
-  cleanups.push(() => s.stop());
+  const s = await srv.start((app) => (app.layout = html.Div("device")), { database: true, dataDir: dir, auditMaxAgeDays: 30, auditMaxRows: 1000 });
   const db = s.app.services!.db!;
   expect(await until(() => count(db) <= 1000, 10_000)).toBe(true);
   expect((db.sqlite.query("SELECT count(*) AS n FROM audit_log WHERE time < ?").get(Date.now() - 30 * DAY) as { n: number }).n).toBe(0);
