@@ -13,7 +13,7 @@
  * Why a library and not our own parser: scripts/bench/markdown.ts and the README's dependency table.
  */
 
-import MarkdownIt from "markdown-it";
+import type MarkdownIt from "markdown-it";
 import { safeUrl } from "./component.ts";
 import { escapeHtml } from "./escape.ts";
 
@@ -22,32 +22,43 @@ export interface MarkdownOptions {
   linkTarget?: string;
 }
 
-const md = new MarkdownIt("default", { html: false, linkify: false, typographer: false, xhtmlOut: false, breaks: false });
+type Parser = InstanceType<typeof MarkdownIt>;
+let md: Parser | undefined;
 
-// markdown-it hands the URL as it will be written (entities decoded, percent-encoded).
-const builtinValidate = md.validateLink.bind(md);
-md.validateLink = (url: string) => builtinValidate(url) && safeUrl(url) !== undefined;
+/** markdown-it, loaded and configured on first use (~0.75 MB of heap an app without Markdown does not carry). */
+function parser(): Parser {
+  if (md) return md;
+  // A synchronous require: the package's CommonJS build is the class itself, its ESM build a default export.
+  const mod = require("markdown-it") as typeof MarkdownIt | { default: typeof MarkdownIt };
+  const MarkdownItClass = "default" in mod ? mod.default : mod;
+  const m = new MarkdownItClass("default", { html: false, linkify: false, typographer: false, xhtmlOut: false, breaks: false });
+  // markdown-it hands the URL as it will be written (entities decoded, percent-encoded).
+  const builtinValidate = m.validateLink.bind(m);
+  m.validateLink = (url: string) => builtinValidate(url) && safeUrl(url) !== undefined;
 
-md.renderer.rules.fence = (tokens, i) => {
-  const t = tokens[i]!;
-  const lang = /^[A-Za-z0-9_+#.-]+/.exec(t.info.trim())?.[0];
-  return `<pre><code${lang ? ` class="language-${escapeHtml(lang)}"` : ""}>${escapeHtml(t.content)}</code></pre>\n`;
-};
-// GFM writes strikethrough as <del> (markdown-it: <s>); our stylesheet and earlier output use <del>.
-md.renderer.rules.s_open = () => "<del>";
-md.renderer.rules.s_close = () => "</del>";
-md.renderer.rules.link_open = (tokens, i, options, env, self) => {
-  const target = env?.linkTarget;
-  if (typeof target === "string" && target) {
-    tokens[i]!.attrSet("target", target);
-    tokens[i]!.attrSet("rel", "noopener noreferrer");
-  }
-  return self.renderToken(tokens, i, options);
-};
+  m.renderer.rules.fence = (tokens, i) => {
+    const t = tokens[i]!;
+    const lang = /^[A-Za-z0-9_+#.-]+/.exec(t.info.trim())?.[0];
+    return `<pre><code${lang ? ` class="language-${escapeHtml(lang)}"` : ""}>${escapeHtml(t.content)}</code></pre>\n`;
+  };
+  // GFM writes strikethrough as <del> (markdown-it: <s>); our stylesheet and earlier output use <del>.
+  m.renderer.rules.s_open = () => "<del>";
+  m.renderer.rules.s_close = () => "</del>";
+  m.renderer.rules.link_open = (tokens, i, options, env, self) => {
+    const target = env?.linkTarget;
+    if (typeof target === "string" && target) {
+      tokens[i]!.attrSet("target", target);
+      tokens[i]!.attrSet("rel", "noopener noreferrer");
+    }
+    return self.renderToken(tokens, i, options);
+  };
+  md = m;
+  return m;
+}
 
 /** Renders Markdown source to HTML: blocks separated by newlines, no trailing newline. */
 export function renderMarkdown(source: string, options: MarkdownOptions = {}): string {
-  const out = md.render(String(source), { linkTarget: options.linkTarget }).replaceAll("'", "&#39;");
+  const out = parser().render(String(source), { linkTarget: options.linkTarget }).replaceAll("'", "&#39;");
   return out.endsWith("\n") ? out.slice(0, -1) : out;
 }
 
