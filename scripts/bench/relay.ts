@@ -61,18 +61,27 @@ function cpuOf(pid: number): number {
   return (g[11]! + g[12]!) / HZ;
 }
 
-/**
- * CPU seconds of process `pid` at nanosecond resolution: the sum of its threads' run time
- * (/proc/PID/task/TID/schedstat); a thread that exits takes its time with it, so only for
- * windows where the threads stay (the idle reading).
- */
-function cpuFine(pid: number): number {
-  let ns = 0;
+/** The run time (ns) of each live thread of process `pid`, by TID (/proc/PID/task/TID/schedstat). */
+function threadTimes(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      out.set(tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]));
     } catch {}
   }
+  return out;
+}
+
+/**
+ * CPU seconds the threads of process `pid` ran since `before` (a threadTimes reading), at
+ * nanosecond resolution: each thread's own delta, a thread started since counted whole. A thread
+ * that exited since took its time with it (JSC's GC and JIT helper threads exit when idle, in both
+ * servers alike), so this is a lower bound; a sum over the live threads instead of per-thread
+ * deltas went negative when a thread that had run before the window exited in it.
+ */
+function cpuSince(pid: number, before: Map<string, number>): number {
+  let ns = 0;
+  for (const [tid, t] of threadTimes(pid)) ns += t - (before.get(tid) ?? 0);
   return ns / 1e9;
 }
 
@@ -127,13 +136,13 @@ async function phase1(target: Target, cfg: RelayConfig, log: (s: string) => void
 
     log(`relay: ${name}, connecting ${cfg.tabs} tabs`);
     const c1 = cpuOf(pid);
-    const fine1 = cpuFine(pid);
+    const fine1 = threadTimes(pid);
     const t1 = performance.now();
     await fleet.grow(cfg.tabs);
     f.connectWall = (performance.now() - t1) / 1000;
     await Bun.sleep(cfg.settleMs);
     f.connectCpu = cpuOf(pid) - c1;
-    f.connectCpuFine = cpuFine(pid) - fine1;
+    f.connectCpuFine = cpuSince(pid, fine1);
   } finally {
     await fleet.stop();
   }
@@ -150,9 +159,9 @@ async function phase2(target: Target, cfg: RelayConfig, log: (s: string) => void
     f.rssFew = await rss();
     if (on.has("idle")) {
       log(`relay: ${name}, idle CPU with ${cfg.fewTabs} tabs for ${cfg.idleSeconds} s`);
-      const c0 = cpuFine(pid);
+      const c0 = threadTimes(pid);
       await Bun.sleep(cfg.idleSeconds * 1000);
-      f.idleCpu = cpuFine(pid) - c0;
+      f.idleCpu = cpuSince(pid, c0);
     }
     if (!on.has("rss")) return;
     await fleet.grow(cfg.tabs);
