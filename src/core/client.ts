@@ -35,7 +35,12 @@ let counter = 0;
 export class Client {
   /** Short unique id, e.g. "c7f3a-12". */
   readonly id: string;
-  readonly connectTime = new Date();
+  /** When the tab connected (made on first read from the time kept: one Date less per tab). */
+  get connectTime(): Date {
+    return (this.connectDate ??= new Date(this.connectedAt));
+  }
+  private readonly connectedAt = Date.now();
+  private connectDate: Date | undefined;
   readonly ip: string;
   readonly userAgent: string;
   readonly origin: string;
@@ -51,8 +56,11 @@ export class Client {
   /** Free for the app: set it at login (the original's `client.authentication`). */
   authentication: unknown = undefined;
   username: string | undefined;
-  /** The app's own fields for this tab (typed by declaring them on `ClientData`). */
-  readonly data: ClientData = {};
+  /** The app's own fields for this tab (typed by declaring them on `ClientData`); made on first use. */
+  get data(): ClientData {
+    return (this.ownData ??= {});
+  }
+  private ownData: ClientData | undefined;
   connected = true;
   messagesIn = 0;
   messagesOut = 0;

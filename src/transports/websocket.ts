@@ -29,17 +29,24 @@ const SOCKET_MAX_PAYLOAD = 1024 * 1024;
 class SocketEvents {
   client: Client | undefined;
 
+  /** Who opened the socket, until it is open (then the client holds it). */
+  private request: { version: number; reconnect: boolean; info: ClientInfo; who: Identity } | undefined;
+
   constructor(
     private readonly rt: Runtime,
-    private readonly version: number,
-    private readonly reconnect: boolean,
-    private readonly info: ClientInfo,
-    private readonly who: Identity,
-  ) {}
+    version: number,
+    reconnect: boolean,
+    info: ClientInfo,
+    who: Identity,
+  ) {
+    this.request = { version, reconnect, info, who };
+  }
 
   open(ws: ServerWebSocket<SocketEvents>): void {
-    const c = (this.client = newTab(this.rt, new WsTransport(ws), this.info, this.who));
-    this.rt.connect(c, this.version, this.reconnect);
+    const r = this.request!;
+    this.request = undefined;
+    const c = (this.client = newTab(this.rt, new WsTransport(ws), r.info, r.who));
+    this.rt.connect(c, r.version, r.reconnect);
     lookUpHostname(c);
   }
   message(_ws: ServerWebSocket<SocketEvents>, msg: string | Buffer): void {
