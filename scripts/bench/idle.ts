@@ -1,7 +1,8 @@
 /**
  * @module bench/idle
  * The relay part's idle phase on its own, thread by thread: starts the bench server (ours, then
- * the raw Bun relay floor) with `--tabs` tabs (100), lets it settle, then reads every thread's
+ * the raw Bun relay floor) with `--tabs` tabs (100), lets it settle, asks for its RSS (a full GC,
+ * as the relay part does before its window), then reads every thread's
  * run time (/proc/PID/task/TID/schedstat, ns) and name (comm) over `--seconds` (10) and prints
  * which thread burned what, in ms/s. `--target app|relay|both` (both), `--settle MS` (1000),
  * Each thread's timeslices per second (schedstat's third field: how often it ran) show wake-ups.
@@ -57,6 +58,8 @@ try {
       const pid = Number(fleet.server.ready.pid);
       await fleet.grow(tabs);
       await Bun.sleep(settleMs);
+      // As the relay part does: its RSS reading (after a full GC) comes just before the idle window.
+      await fleet.server.request("rss");
       const a = threads(pid);
       await Bun.sleep(seconds * 1000);
       const b = threads(pid);
