@@ -98,6 +98,8 @@ export class Outbox {
   private version = 0;
   private scheduled = false;
   private blocked = false;
+  /** The last send left nothing waiting (see Transport.backpressureInSend). */
+  private clean = false;
   /** performance.now() when the socket backed up (0 while it is not). */
   private blockedSince = 0;
   private extra: Record<string, unknown> | undefined;
@@ -199,6 +201,7 @@ export class Outbox {
 
   /** The socket drained: send what accumulated. */
   drain(): void {
+    this.clean = false;
     this.blocked = false;
     this.blockedSince = 0;
     this.schedule();
@@ -208,7 +211,8 @@ export class Outbox {
     this.scheduled = false;
     const c = this.client;
     if (!c.connected) return;
-    if (c.transport.buffered() > HIGH_WATER) {
+    // After a send that left nothing waiting (a transport that says so), the socket is not backed up.
+    if (!this.clean && c.transport.buffered() > HIGH_WATER) {
       this.block();
       this.checkBlocked();
       return;
@@ -224,6 +228,7 @@ export class Outbox {
       r = c.transport.send(json);
     } else r = this.sendFull(c.transport);
     c.messagesOut++;
+    this.clean = r > 0 && c.transport.backpressureInSend === true;
     if (r === -1) this.block();
   }
 

@@ -13,6 +13,12 @@ export interface Transport {
   sendFrame?(frame: Record<string, unknown>): number;
   /** Bytes waiting in the socket's send buffer. */
   buffered(): number;
+  /**
+   * True when `send` answers -1 whenever anything is left waiting (Bun's WebSocket: checked in
+   * test/server/backpressure-send.test.ts): after a send that answered > 0 nothing waits, so the
+   * outbox need not ask `buffered()` before the next send (a native call per tab per frame).
+   */
+  readonly backpressureInSend?: boolean;
   close(code?: number, reason?: string): void;
   /** Sends a ping; the adapter calls `client.pong()` when the answer comes (round-trip time). */
   ping?(): void;

@@ -148,3 +148,38 @@ test("tabs of one burst share the encoding of a broadcast only when their fragme
   expect(tabs[0]!.transport.frames[1]).toEqual({ content: "<x1>", v: 9, ack: 4 });
   expect(tabs[1]!.transport.frames[1]).toEqual({ content: "<x1>", v: 9 });
 });
+
+test("a transport whose send answers -1 whenever bytes wait is not asked buffered() after a send that went out; after a drain it is", async () => {
+  const o = owner();
+  let asked = 0;
+  const t = o.transport as MemoryTransport & { backpressureInSend?: boolean };
+  const buffered = t.buffered.bind(t);
+  t.buffered = () => (asked++, buffered());
+  const box = new Outbox(o);
+  const burst = async (v: string) => {
+    box.put("a", v);
+    await settle();
+  };
+  await burst("<1>");
+  await burst("<2>");
+  expect(asked).toBe(2); // not declared: asked before every frame
+  (t as { backpressureInSend?: boolean }).backpressureInSend = true;
+  await burst("<3>"); // the last send is still one made before the declaration counted: asked
+  await burst("<4>");
+  await burst("<5>");
+  expect(asked).toBe(3);
+  t.sendResult = -1; // queued behind a backlog: blocked until drain
+  await burst("<6>");
+  await burst("<7>");
+  expect(box.isBlocked).toBe(true);
+  t.sendResult = 1;
+  t.bufferedBytes = HIGH_WATER + 1; // drained a little, still backed up
+  box.drain();
+  await settle();
+  expect(asked).toBe(6); // <7> came while blocked (its budget check asks), the drain: asked, still over, budget check
+  expect(box.isBlocked).toBe(true);
+  t.bufferedBytes = 0;
+  box.drain();
+  await settle();
+  expect(t.frames.map((f) => f.content)).toEqual(["<1>", "<2>", "<3>", "<4>", "<5>", "<6>", "<7>"]);
+});
