@@ -65,6 +65,8 @@ class SocketEvents {
 
 /** A tab's transport over its socket. */
 class WsTransport implements Transport {
+  /** Bun's send answers -1 whenever bytes are left waiting (test/transports/ws-backpressure-send.test.ts). */
+  readonly backpressureInSend = true;
   constructor(private readonly ws: ServerWebSocket<SocketEvents>) {}
   send(frame: string): number {
     return this.ws.send(frame);
