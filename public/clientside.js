@@ -1,7 +1,7 @@
 // dash-devices clientside callbacks: runs the small functions an app registered with
 // app.clientsideCallback(...) in the browser, reading and writing component props in the DOM.
-// They run when one of their inputs changes here, after every server update (another tab may
-// have moved an input), and once at load.
+// They run when one of their inputs changes here, after every server update (an htmx swap or the
+// glue's in-place update: another tab may have moved an input), and once at load.
 (() => {
   "use strict";
   const NO_UPDATE = {};
@@ -127,6 +127,7 @@
     changed(el);
   });
   document.addEventListener("htmx:after:swap", () => defs.forEach(run));
+  document.addEventListener("dd:applied", () => defs.forEach(run)); // the glue's in-place update
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => defs.forEach(run));
   else defs.forEach(run);
 })();

@@ -1,17 +1,18 @@
-// dash-devices glue: the only script of ours in the page, beside htmx and its hx-ws extension.
-// It (1) numbers outgoing messages and marks the sending control "pending" until the server's
-// ack, (2) keeps live control values right when the server morphs a control the user is not
-// editing (htmx only touches attributes), (3) shows the connection state, (4) asks for a
-// snapshot on reconnect by sending the shared version it has, (5) dismisses error toasts,
-// (6) shows why the server closed the tab over a budget (code 1008): no reconnect then.
+// dash-devices glue: transport-neutral. The page loads htmx, this script, then the transport's own
+// scripts (its htmx extension and its part of the glue, e.g. transport-ws.js), which call the API
+// below (window.dashDevices) and never the other way round. It (1) numbers outgoing messages and
+// marks the sending control "pending" until the server's ack, (2) keeps live control values right
+// when the server morphs a control the user is not editing (htmx only touches attributes),
+// (3) applies a fragment that only changes attributes and text of elements already on the page
+// directly (`apply`), with htmx's morph rules and hooks, instead of a full htmx swap, (4) shows the
+// connection state, (5) keeps the shared version a reconnect sends, (6) dismisses error toasts.
 // Wire names match src/core/wire.ts (checked by test/core/wire.test.ts).
 (() => {
   "use strict";
   const PENDING = "data-dd-pending";
   const SEQ_HEADER = "DD-Seq";
-  const CLIENT_HEADER = "DD-Client";
   const STATUS_ID = "dd-status";
-  const POLICY_CLOSE = 1008; // the server closed this tab over a budget (src/core/budgets.ts)
+  const TOASTS_ID = "dd-toasts";
   const EDIT_MS = 1000;
   let seq = 0;
   let version = 0; // read from <body data-dd-version> at first connect (this script runs in <head>)
@@ -39,8 +40,13 @@
     return !!el.closest(`[${PENDING}]`);
   }
   // Mirror the live value into attributes, so a morph compares against what the user sees.
-  function mirror(el) {
+  function mirror(el, change) {
     if (!(el instanceof HTMLElement)) return;
+    // A change event that follows input events (a slider let go, a text box left) brings nothing
+    // new: mirroring again would put back a value the server has since replaced.
+    const live = el.type === "checkbox" || el.type === "radio" ? el.checked : el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.value).join("\n") : el.value;
+    if (change && el._ddMirrored === live) return;
+    el._ddMirrored = live;
     el._ddEdit = performance.now();
     if (el.tagName === "INPUT") {
       if (el.type === "checkbox" || el.type === "radio") {
@@ -75,7 +81,7 @@
     for (const el of root.querySelectorAll?.("input,select,textarea") ?? []) settle(el);
   }
   document.addEventListener("input", (e) => mirror(e.target), true);
-  document.addEventListener("change", (e) => mirror(e.target), true);
+  document.addEventListener("change", (e) => mirror(e.target, true), true);
   document.addEventListener("pointerdown", (e) => {
     const t = e.target;
     if (t instanceof HTMLInputElement && t.type === "range") t._ddDrag = true;
@@ -93,9 +99,11 @@
   document.addEventListener("pointerup", endDrag, true);
   document.addEventListener("pointercancel", endDrag, true);
 
-  htmx.registerExtension("dash-devices", {
-    // htmx sets attributes, and the live value only of elements without focus: do the rest.
-    htmx_before_morph_attr(el, d) {
+  // ---- morph hooks: htmx's (a full swap) and ours (apply) call the same ones. Another script adds
+  // its own with dashDevices.onMorphAttr (graph.js: redraw on a new figure); return false to skip.
+  const attrHooks = [
+    (el, d) => {
+      // htmx sets attributes, and the live value only of elements without focus: do the rest.
       if (editing(el) || pending(el)) return;
       if (d.attrName === "value" && el.tagName === "INPUT" && el.type !== "checkbox" && el.type !== "radio") {
         if (d.newValue !== null && el.value !== d.newValue) el.value = d.newValue;
@@ -105,38 +113,118 @@
         el.selected = d.newValue !== null;
       }
     },
+  ];
+  function beforeAttr(el, d) {
+    let go = true;
+    for (const h of attrHooks) if (h(el, d) === false) go = false;
+    return go;
+  }
+  function beforeNode(el, newNode) {
+    if (el.tagName === "TEXTAREA" && !editing(el) && !pending(el) && el.value !== newNode.value) el.value = newNode.value;
+  }
+  htmx.registerExtension("dash-devices", {
+    htmx_before_morph_attr: (el, d) => beforeAttr(el, d),
     htmx_before_morph_node(el, d) {
-      if (el.tagName === "TEXTAREA" && !editing(el) && !pending(el) && d.newNode && el.value !== d.newNode.value) {
-        el.value = d.newNode.value;
-      }
+      if (d.newNode) beforeNode(el, d.newNode);
     },
   });
 
-  // ---- connection state and reconnect snapshot.
-  document.addEventListener("htmx:ws:before:connection", (e) => {
-    const c = e.detail.connection;
+  // ---- apply: most fragments re-render a control or an output whose shape did not change (a new
+  // value, a new text). Through htmx.swap that costs an HTML document parse, id maps, a pantry
+  // element, classes added and removed and htmx re-processing each target. Here such a fragment is
+  // read (`parsed`), checked (`same`: every top-level element an outerMorph of an element on the page
+  // with the same tags, ids and children, no htmx attribute changing) and patched in place (`patch`)
+  // by htmx's morph rules (morphIgnore, the value of an unfocused input, textarea, the morph hooks).
+  // Anything else (nodes added or removed, toasts, custom swaps, scripts) goes to htmx as before.
+  const OOB = "hx-swap-oob";
+  const MORPH = "outerMorph";
+  // Read by public/fragment.js when it can (the server's own plain markup, ~50x faster than a parse
+  // on a page that has just rendered), else by the browser's parser in a document of its own (no
+  // scripts run, nothing loads).
+  const scratch = document.implementation.createHTMLDocument("").createElement("div");
+  function parsed(html) {
+    const r = window.dashDevicesFragment?.(html);
+    if (r) return r;
+    scratch.innerHTML = html;
+    return scratch;
+  }
+  const ignored = (name) => {
+    for (const p of htmx.config.morphIgnore || []) if (name.startsWith(p)) return true;
+    return false;
+  };
+  const hxAttr = (name) => name.startsWith("hx-") || (!!htmx.config.prefix && name.startsWith(htmx.config.prefix));
+  const skipped = (el) => {
+    const c = htmx.config;
+    return (!!c.morphSkip && el.matches(c.morphSkip)) || (!!c.morphSkipChildren && el.matches(c.morphSkipChildren));
+  };
+  // Same shape, and no change htmx would have to re-initialize for? (reads only)
+  function same(old, neu) {
+    if (old.nodeType !== neu.nodeType) return false;
+    if (old.nodeType === 3) return true;
+    if (old.nodeType !== 1) return old.isEqualNode(neu);
+    if (old.tagName !== neu.tagName || old.id !== neu.id || old.tagName === "SCRIPT" || old.tagName === "TEMPLATE" || skipped(old)) return false;
+    for (const a of neu.attributes) {
+      if (a.name !== OOB && !ignored(a.name) && hxAttr(a.name) && old.getAttribute(a.name) !== a.value) return false;
+    }
+    for (const a of old.attributes) if (hxAttr(a.name) && !neu.hasAttribute(a.name) && !ignored(a.name)) return false;
+    let o = old.firstChild;
+    let n = neu.firstChild;
+    for (; o && n; o = o.nextSibling, n = n.nextSibling) if (!same(o, n)) return false;
+    return o === n; // both null: as many children
+  }
+  // htmx's #morphNode/#copyAttributes for two nodes `same` accepted.
+  function patch(old, neu) {
+    if (old.nodeType === 3) {
+      if (old.nodeValue !== neu.nodeValue) old.nodeValue = neu.nodeValue;
+      return;
+    }
+    if (old.nodeType !== 1) return;
+    beforeNode(old, neu);
+    for (const { name, value } of neu.attributes) {
+      if (name === OOB || ignored(name) || old.getAttribute(name) === value) continue;
+      if (!beforeAttr(old, { attrName: name, newValue: value })) continue;
+      old.setAttribute(name, value);
+      if (name === "value" && old instanceof HTMLInputElement && old.type !== "file" && document.activeElement !== old) old.value = value;
+    }
+    for (let i = old.attributes.length - 1; i >= 0; i--) {
+      const a = old.attributes[i];
+      if (a && !neu.hasAttribute(a.name) && !ignored(a.name) && beforeAttr(old, { attrName: a.name, newValue: null })) old.removeAttribute(a.name);
+    }
+    if (old instanceof HTMLTextAreaElement && document.activeElement !== old && old.defaultValue !== neu.defaultValue) old.value = neu.value;
+    for (let o = old.firstChild, n = neu.firstChild; o && n; o = o.nextSibling, n = n.nextSibling) patch(o, n);
+  }
+  /** Applies `html` (a frame's content) in place when it allows; false: swap it with htmx. */
+  function apply(html) {
+    if (typeof html !== "string" || !html) return false;
+    const root = parsed(html);
+    const pairs = [];
+    let ok = true;
+    for (let n = root.firstChild; n && ok; n = n.nextSibling) {
+      const old = n.nodeType === 1 && n.getAttribute(OOB) === MORPH && n.id ? document.getElementById(n.id) : null;
+      ok = !!old && !pairs.some((p) => p[0] === old) && same(old, n);
+      pairs.push([old, n]);
+    }
+    if (ok) for (const [old, n] of pairs) patch(old, n);
+    if (root === scratch) scratch.textContent = "";
+    if (ok && pairs.length) document.dispatchEvent(new Event("dd:applied"));
+    return ok && pairs.length > 0;
+  }
+
+  // ---- connection state (the transport's script reports it).
+  function connecting() {
     if (!everConnected && !version) version = Number(document.body.getAttribute("data-dd-version")) || 0;
-    const base = c.url.split("?")[0];
-    c.url = `${base}?v=${version}${everConnected ? "&re=1" : ""}`;
     setStatus(everConnected ? "reconnecting" : "connecting", everConnected ? "reconnecting…" : "connecting…");
-  });
-  document.addEventListener("htmx:ws:after:connection", (e) => {
+  }
+  function connected() {
     everConnected = true;
     setStatus("connected", "live");
-    // htmx's close event has the code but not the reason: read the reason from the socket.
-    // 1008 is not one of hx-ws's reconnect codes, so the page stays closed (no reconnect loop).
-    e.detail.connection?.socket?.addEventListener("close", (ev) => {
-      if (ev.code === POLICY_CLOSE) setStatus("lost", `closed by the server: ${ev.reason || "policy violation"}`);
-    });
-  });
-  document.addEventListener("htmx:ws:close", (e) => {
-    const code = e.detail.code;
-    const retry = e.detail.connection?.config?.reconnectCodes?.includes(code) && code !== POLICY_CLOSE;
+  }
+  /** The connection is gone: nothing in flight will be acked. `retry`: the transport reconnects. */
+  function down(retry, text) {
     for (const el of document.querySelectorAll(`[${PENDING}]`)) el.removeAttribute(PENDING);
     if (retry) setStatus("reconnecting", "reconnecting…");
-    else if (code === POLICY_CLOSE) setStatus("lost", "closed by the server");
-    else setStatus("lost", code === 4001 ? "disconnected by the server" : "connection lost: reload the page");
-  });
+    else setStatus("lost", text || "connection lost: reload the page");
+  }
 
   // ---- outgoing: number each message, mark the control pending.
   function outgoing(el, headers) {
@@ -144,19 +232,9 @@
     headers[SEQ_HEADER] = String(n);
     el.setAttribute(PENDING, String(n));
   }
-  document.addEventListener("htmx:ws:before:message:outgoing", (e) => outgoing(e.target, e.detail.message.headers));
-  // HTTP service: the same for posts, plus the secret that names this tab's event stream.
-  let secret = "";
-  document.addEventListener("htmx:config:request", (e) => {
-    const ctx = e.detail.ctx;
-    if (!secret || !ctx.request.action.includes("_dd/update")) return;
-    ctx.request.headers[CLIENT_HEADER] = secret;
-    outgoing(ctx.sourceElement, ctx.request.headers);
-  });
 
-  // ---- incoming: version, ack, errors (a JSON frame over the WebSocket, a "dd" event over SSE).
-  function onFrame(f) {
-    if (f.hello?.secret) secret = f.hello.secret;
+  // ---- incoming: a frame's meta (version, ack, loading, errors), after its content is in the page.
+  function frame(f) {
     if (f.v) version = f.v;
     // dcc.Loading: outputs this message will recompute spin until its ack.
     if (f.loading) {
@@ -172,38 +250,29 @@
       }
     }
     if (f.errors) for (const e of f.errors) console.warn(e.message);
-    for (const t of document.querySelectorAll(".dd-toast:not([data-dd-timer])")) {
-      t.setAttribute("data-dd-timer", "");
-      setTimeout(() => t.remove(), 10000);
-    }
   }
-  document.addEventListener("htmx:ws:after:message:incoming", (e) => {
-    const data = e.detail.message.data;
-    if (typeof data !== "string" || data.charCodeAt(0) !== 123) return;
-    try {
-      onFrame(JSON.parse(data));
-    } catch {}
+  // Error toasts (htmx adds them to the toast area) go away after 10 s.
+  document.addEventListener("DOMContentLoaded", () => {
+    const area = document.getElementById(TOASTS_ID);
+    if (!area) return;
+    new MutationObserver(() => {
+      for (const t of area.querySelectorAll(".dd-toast:not([data-dd-timer])")) {
+        t.setAttribute("data-dd-timer", "");
+        setTimeout(() => t.remove(), 10000);
+      }
+    }).observe(area, { childList: true });
   });
-  document.addEventListener("dd", (e) => {
-    try {
-      onFrame(JSON.parse(e.detail.data));
-    } catch {}
-  });
-  document.addEventListener("htmx:sse:before:connection", () => {
-    setStatus(everConnected ? "reconnecting" : "connecting", everConnected ? "reconnecting…" : "connecting…");
-  });
-  document.addEventListener("htmx:sse:after:connection", () => {
-    everConnected = true;
-    setStatus("connected", "live");
-  });
-  const sseDown = () => {
-    for (const el of document.querySelectorAll(`[${PENDING}]`)) el.removeAttribute(PENDING);
-    setStatus("reconnecting", "reconnecting…");
-  };
-  document.addEventListener("htmx:sse:error", sseDown);
-  document.addEventListener("htmx:sse:close", (e) => {
-    if (e.detail.reason === "removed") return;
-    setStatus("lost", "connection lost: reload the page");
+
+  Object.assign(dd, {
+    everConnected: () => everConnected,
+    connecting,
+    connected,
+    down,
+    outgoing,
+    frame,
+    apply,
+    /** Another script's morph hook, called by htmx's morph and by `apply`. */
+    onMorphAttr: (fn) => attrHooks.push(fn),
   });
 
   document.addEventListener("click", (e) => {

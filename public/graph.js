@@ -99,13 +99,14 @@
     for (const el of (root || document).querySelectorAll(".dd-graph")) mount(el);
   }
 
+  // A new figure (htmx's morph or the glue's apply): redraw.
+  window.dashDevices.onMorphAttr((el, d) => {
+    if (d.attrName === "data-figure" && el.classList.contains("dd-graph") && d.newValue) {
+      const fig = JSON.parse(d.newValue);
+      queueMicrotask(() => draw(el, fig));
+    }
+  });
   htmx.registerExtension("dash-devices-graph", {
-    htmx_before_morph_attr(el, d) {
-      if (d.attrName === "data-figure" && el.classList.contains("dd-graph") && d.newValue) {
-        const fig = JSON.parse(d.newValue);
-        queueMicrotask(() => draw(el, fig));
-      }
-    },
     handle_swap(style, target, fragment) {
       if (style !== "ddExtend") return false;
       extend(target, JSON.parse(fragment.textContent));

@@ -3,6 +3,10 @@ declare module "htmx.org/dist/*.js" {
   const path: string;
   export default path;
 }
+declare module "../../public/*" {
+  const path: string;
+  export default path;
+}
 declare module "*dash-devices.js" {
   const path: string;
   export default path;

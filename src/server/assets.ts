@@ -4,11 +4,13 @@
  * them inside the executable, read once into memory at start, served with an ETag and a gzip
  * variant made at its first request (compressing all of them at start cost ~2 ms of every start,
  * and a page rarely needs them all). Nothing is read from the working directory. A transport's own
- * client script (htmx's hx-ws or hx-sse) is imported by its adapter (src/transports/) and added here.
+ * client scripts (htmx's hx-ws or hx-sse, and its part of the glue: public/transport-ws.js or
+ * transport-sse.js) are imported by its adapter (src/transports/) and added here.
  */
 
 import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import glueJs from "../../public/dash-devices.js" with { type: "file" };
+import fragmentJs from "../../public/fragment.js" with { type: "file" };
 import css from "../../public/dash-devices.css" with { type: "file" };
 import graphJs from "../../public/graph.js" with { type: "file" };
 import clientsideJs from "../../public/clientside.js" with { type: "file" };
@@ -27,6 +29,7 @@ export interface Asset {
 const SOURCES: Record<string, [string, string]> = {
   "htmx.js": [htmxJs, "text/javascript; charset=utf-8"],
   "dash-devices.js": [glueJs, "text/javascript; charset=utf-8"],
+  "fragment.js": [fragmentJs, "text/javascript; charset=utf-8"],
   "dash-devices.css": [css, "text/css; charset=utf-8"],
   "graph.js": [graphJs, "text/javascript; charset=utf-8"],
   "clientside.js": [clientsideJs, "text/javascript; charset=utf-8"],

@@ -1,7 +1,8 @@
 /**
  * @module page
  * The page shell around the rendered layout: head with the embedded assets and htmx's config, the
- * transport's additions (its htmx extension, and the `<body>` attribute that opens its connection),
+ * transport-neutral glue (fragment.js, dash-devices.js), the transport's additions (its htmx extension and its
+ * part of the glue, loaded after the neutral glue, and the `<body>` attribute that opens its connection),
  * the files the page's components declare (`assets` on their spec), the root, the connection badge
  * and the toast area. URLs are relative so the app also works behind a path prefix.
  */
@@ -12,6 +13,9 @@ import { escapeHtml } from "../core/escape.ts";
 import { SHELL_ID } from "../core/wire.ts";
 import type { PageAdditions } from "../transports/types.ts";
 import { assetUrl, type Asset } from "./assets.ts";
+
+/** The transport-neutral glue (its fast fragment reader first), loaded after htmx and before the transport's scripts. */
+const SHELL_SCRIPTS = ["fragment.js", "dash-devices.js"];
 
 /** htmx settings besides the transport's own (its extension's): never morph away our glue's
  *  data-dd-* attributes. */
@@ -75,7 +79,7 @@ export function renderPage(o: PageOptions): string {
 ${o.base ? `<base href="${escapeHtml(o.base)}">` : ""}<title>${escapeHtml(o.title)}</title><link rel="icon" href="data:,">
 <meta name="htmx-config" content="${escapeHtml(JSON.stringify({ ...o.transport.htmxConfig, ...HTMX_CONFIG }))}">
 <link rel="stylesheet" href="${a("dash-devices.css")}">
-<script src="${a("htmx.js")}"></script>${scripts(o.transport.scripts)}<script src="${a("dash-devices.js")}"></script>${
+<script src="${a("htmx.js")}"></script>${scripts(SHELL_SCRIPTS)}${scripts(o.transport.scripts)}${
     o.clientside ? `\n<script type="application/json" id="dd-clientside">${o.clientside}</script>` : ""
   }${extras}
 </head><body${body} hx-swap="none" data-dd-version="${o.version}">

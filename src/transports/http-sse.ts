@@ -10,6 +10,7 @@
  */
 
 import hxSseJs from "htmx.org/dist/ext/hx-sse.min.js" with { type: "file" };
+import glueJs from "../../public/transport-sse.js" with { type: "file" };
 import type { Client, Transport } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { FRAME, HEADER } from "../core/wire.ts";
@@ -161,7 +162,7 @@ function mount({ app, prefix, runtime, edge, gate }: TransportMount): void {
 export const httpSse: TransportAdapter = {
   name: "http",
   sendAttrs: (trigger) => ({ "hx-post": UPDATE_PATH.slice(1), "hx-trigger": trigger, "hx-sync": "body:queue all", "hx-swap": "none" }),
-  page: (version) => ({ scripts: ["hx-sse.js"], bodyAttrs: { "hx-sse:connect": `${EVENTS_PATH.slice(1)}?v=${version}` }, htmxConfig: HTMX_SSE }),
+  page: (version) => ({ scripts: ["hx-sse.js", "transport-sse.js"], bodyAttrs: { "hx-sse:connect": `${EVENTS_PATH.slice(1)}?v=${version}` }, htmxConfig: HTMX_SSE }),
   mount,
-  files: { "hx-sse.js": [hxSseJs, "text/javascript; charset=utf-8"] },
+  files: { "hx-sse.js": [hxSseJs, "text/javascript; charset=utf-8"], "transport-sse.js": [glueJs, "text/javascript; charset=utf-8"] },
 };

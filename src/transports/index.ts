@@ -2,8 +2,9 @@
  * @module transports
  * The registered transports, by the name apps choose them with (`serverService`,
  * `DD_SERVER_SERVICE`). Adding one: a file in this folder exporting a `TransportAdapter`
- * (./types.ts: routes, control attributes, page additions, its client script as `files`), and one
- * line below.
+ * (./types.ts: routes, control attributes, page additions, its browser files as `files`: its htmx
+ * extension and its part of the client glue, public/transport-NAME.js, which talks to the
+ * transport-neutral public/dash-devices.js through `window.dashDevices`), and one line below.
  */
 
 import { httpSse } from "./http-sse.ts";

@@ -28,7 +28,12 @@ export type EmbeddedFile = readonly [path: string, type: string];
 
 /** What a transport adds to the page shell, besides the layout. */
 export interface PageAdditions {
-  /** Embedded assets (its `files`, or server/assets.ts) loaded after htmx and before the glue script. */
+  /**
+   * Embedded assets (its `files`, or server/assets.ts) loaded after htmx and the transport-neutral
+   * glue (public/dash-devices.js): its htmx extension, then its part of the glue (e.g.
+   * public/transport-ws.js), which reports connection state, numbers outgoing messages and hands
+   * incoming frames to `window.dashDevices` (connecting/connected/down, outgoing, apply, frame).
+   */
   readonly scripts: readonly string[];
   /** Attributes of `<body>`: typically the htmx extension's connect attribute. */
   readonly bodyAttrs: Readonly<Record<string, string>>;
@@ -59,7 +64,7 @@ export interface TransportAdapter {
   page(version: number): PageAdditions;
   /** Adds this transport's routes for one runtime under `m.prefix`. */
   mount(m: TransportMount): void;
-  /** Browser files it embeds and serves under /_dd/ (its htmx extension), by name. */
+  /** Browser files it embeds and serves under /_dd/ (its htmx extension and its glue script), by name. */
   readonly files?: Readonly<Record<string, EmbeddedFile>>;
   /** Options for the Elysia app (and so Bun.serve), merged for every registered transport. */
   readonly serverConfig?: Record<string, unknown>;

@@ -9,6 +9,7 @@
 
 import type { ServerWebSocket } from "bun";
 import hxWsJs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
+import glueJs from "../../public/transport-ws.js" with { type: "file" };
 import type { Client, ClientInfo, Transport } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { QUERY } from "../core/wire.ts";
@@ -119,8 +120,8 @@ function mount({ app, prefix, runtime: rt, edge, gate }: TransportMount): void {
 export const websocket: TransportAdapter = {
   name: "websocket",
   sendAttrs: (trigger) => ({ "hx-ws:send": true, "hx-trigger": trigger }),
-  page: (version) => ({ scripts: ["hx-ws.js"], bodyAttrs: { "hx-ws:connect": `${WS_PATH.slice(1)}?v=${version}` }, htmxConfig: HTMX_WS }),
+  page: (version) => ({ scripts: ["hx-ws.js", "transport-ws.js"], bodyAttrs: { "hx-ws:connect": `${WS_PATH.slice(1)}?v=${version}` }, htmxConfig: HTMX_WS }),
   mount,
-  files: { "hx-ws.js": [hxWsJs, "text/javascript; charset=utf-8"] },
+  files: { "hx-ws.js": [hxWsJs, "text/javascript; charset=utf-8"], "transport-ws.js": [glueJs, "text/javascript; charset=utf-8"] },
   serverConfig: { websocket: { maxPayloadLength: SOCKET_MAX_PAYLOAD, idleTimeout: 120, perMessageDeflate: false, sendPings: true } },
 };

@@ -1,5 +1,5 @@
 // The wire's names are written twice: in src/core/wire.ts (the server) and in the glue script the
-// browser runs (public/dash-devices.js). These checks fail when one side renames a key the other
+// browser runs (public/dash-devices.js and the transports' public/transport-*.js). These checks fail when one side renames a key the other
 // still uses.
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -7,7 +7,8 @@ import { resolve } from "node:path";
 import { FRAME, HEADER, PENDING_ATTR, QUERY, SHELL_ID } from "../../src/core/wire.ts";
 import { BUDGET_CLOSE_CODE } from "../../src/core/budgets.ts";
 
-const glue = readFileSync(resolve(import.meta.dir, "../../public/dash-devices.js"), "utf8");
+// The glue is the transport-neutral dash-devices.js and each transport's part (transport-*.js).
+const glue = ["dash-devices.js", "transport-ws.js", "transport-sse.js"].map((f) => readFileSync(resolve(import.meta.dir, "../../public", f), "utf8")).join("\n");
 /** The value of `const NAME = "..."` (or a number) in the glue script. */
 const constant = (name: string) => new RegExp(`const ${name} = ("[^"]*"|\\d+);`).exec(glue)?.[1];
 

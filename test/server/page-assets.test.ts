@@ -23,13 +23,13 @@ const chartSpec = (assets: ComponentSpec["assets"]): ComponentSpec => ({ type: "
 
 test("a page without components that need files loads only the shell's", async () => {
   const p = await page((app) => (app.layout = html.Div([dcc.Slider({ id: "s" })])));
-  expect(p.scripts).toEqual(["htmx.js", "hx-ws.js", "dash-devices.js"]);
+  expect(p.scripts).toEqual(["htmx.js", "fragment.js", "dash-devices.js", "hx-ws.js", "transport-ws.js"]);
   expect(p.styles).toEqual(["dash-devices.css"]);
 });
 
 test("a dcc.Graph brings uPlot and graph.js through its spec's assets", async () => {
   const p = await page((app) => (app.layout = html.Div([dcc.Graph({ id: "g" })])));
-  expect(p.scripts).toEqual(["htmx.js", "hx-ws.js", "dash-devices.js", "uplot.js", "graph.js"]);
+  expect(p.scripts).toEqual(["htmx.js", "fragment.js", "dash-devices.js", "hx-ws.js", "transport-ws.js", "uplot.js", "graph.js"]);
   expect(p.styles).toEqual(["dash-devices.css", "uplot.css"]);
 });
 
@@ -39,7 +39,7 @@ test("clientside callbacks bring clientside.js after their data block; shared fi
     app.layout = html.Div([dcc.Graph({ id: "g" }), makeComponent(spec, { id: "c" }), dcc.Slider({ id: "s" }), html.Div({ id: "o" })]);
     app.clientsideCallback("(v) => v", Output("o", "children"), Input("s", "value"));
   });
-  expect(p.scripts).toEqual(["htmx.js", "hx-ws.js", "dash-devices.js", "uplot.js", "graph.js", "clientside.js"]);
+  expect(p.scripts).toEqual(["htmx.js", "fragment.js", "dash-devices.js", "hx-ws.js", "transport-ws.js", "uplot.js", "graph.js", "clientside.js"]);
   expect(p.styles).toEqual(["dash-devices.css", "uplot.css"]);
   expect(p.text.indexOf('id="dd-clientside"')).toBeLessThan(p.text.indexOf("_dd/clientside.js"));
 });
