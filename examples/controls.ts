@@ -16,12 +16,28 @@ app.layout = html.Div([
   row("Number", dcc.Input({ id: "number", type: "number", min: 0, max: 100, value: 42 }), "number"),
   row("Textarea", dcc.Textarea({ id: "area", value: "", rows: 2 }), "area"),
   row("Checklist", dcc.Checklist({ id: "check", options: ["red", "green", "blue"], value: ["green"], inline: true }), "check"),
-  row("RadioItems", dcc.RadioItems({ id: "radio", options: [{ label: "Low", value: 1 }, { label: "High", value: 2 }], value: 1, inline: true }), "radio"),
+  row(
+    "RadioItems",
+    dcc.RadioItems({
+      id: "radio",
+      options: [
+        { label: "Low", value: 1 },
+        { label: "High", value: 2 },
+      ],
+      value: 1,
+      inline: true,
+    }),
+    "radio",
+  ),
   row("Dropdown", dcc.Dropdown({ id: "drop", options: ["auto", "manual", "off"], value: "auto" }), "drop"),
   row("Dropdown (multi)", dcc.Dropdown({ id: "multi", options: ["a", "b", "c"], value: ["a"], multi: true }), "multi"),
   row("Switch", dcc.Switch({ id: "switch", value: false, label: "Relay" }), "switch"),
   html.Section([html.H4("Button"), html.Button("Press", { id: "button" }), html.Pre({ id: "button_out", className: "dd-value" })]),
-  html.Section([html.H4("Slow output (dcc.Loading)"), dcc.Slider({ id: "slow", min: 0, max: 10, value: 0 }), dcc.Loading(html.Pre({ id: "slow_out", className: "dd-value" }))]),
+  html.Section([
+    html.H4("Slow output (dcc.Loading)"),
+    dcc.Slider({ id: "slow", min: 0, max: 10, value: 0 }),
+    dcc.Loading(html.Pre({ id: "slow_out", className: "dd-value" })),
+  ]),
   dcc.Markdown("Rendered by `dcc.Markdown`: **bold**, _italic_, and <b>raw HTML shown as text</b>."),
 ]);
 

@@ -50,7 +50,10 @@ app.layout = html.Div([
     html.Div({ id: "reading", children: "…" }),
     dcc.Graph({
       id: "temp_graph",
-      figure: { data: [{ x: [], y: [], name: "°C", mode: "lines" }], layout: { height: 260, xaxis: { title: "seconds" }, yaxis: { title: "°C" } } },
+      figure: {
+        data: [{ x: [], y: [], name: "°C", mode: "lines" }],
+        layout: { height: 260, xaxis: { title: "seconds" }, yaxis: { title: "°C" } },
+      },
     }),
   ]),
   html.Section([
@@ -67,11 +70,16 @@ app.layout = html.Div([
 ]);
 
 // ---- shared controls drive the hardware; every tab sees the result
-app.callbackShared(Output("brightness_out", "children"), Input("brightness", "value"), async (v: number) => {
-  const pwm = await pwmReady;
-  await safe.guard("pwm", () => pwm.setDuty(0, v / 100));
-  return v === 0 ? "off" : `${v}%`;
-}, { service: { mostRecent: true, serialized: true } });
+app.callbackShared(
+  Output("brightness_out", "children"),
+  Input("brightness", "value"),
+  async (v: number) => {
+    const pwm = await pwmReady;
+    await safe.guard("pwm", () => pwm.setDuty(0, v / 100));
+    return v === 0 ? "off" : `${v}%`;
+  },
+  { service: { mostRecent: true, serialized: true } },
+);
 
 app.callbackShared(Output("led_out", "children"), Input("led", "value"), (on: boolean) => {
   led.write(on ? 1 : 0);
@@ -82,7 +90,9 @@ app.callbackShared(Output("led_out", "children"), Input("led", "value"), (on: bo
 let presses = 0;
 button.on("edge", () => {
   presses++;
-  app.pushMods({ presses: { children: `Pressed ${presses} time${presses === 1 ? "" : "s"} (last at ${new Date().toLocaleTimeString()})` } });
+  app.pushMods({
+    presses: { children: `Pressed ${presses} time${presses === 1 ? "" : "s"} (last at ${new Date().toLocaleTimeString()})` },
+  });
 });
 if (simulated) {
   const sim = chip as SimGpioChip;

@@ -24,14 +24,20 @@ app.validationLayout = [loginLayout, authenticatedLayout];
 
 app.callback(Output("content", "children"), Input("main", "children"), () => loginLayout);
 
-app.callback(null, Input("submit", "n_clicks"), State("username", "value"), State("password", "value"), (_n: number, username: string, password: string) => {
-  if (username === "username" && password === "password") return Output("content", "children", authenticatedLayout);
-  return [
-    Output("message", "children", 'Incorrect (hint: username="username", password="password")'),
-    Output("password", "value", ""),
-    Output("username", "value", ""),
-  ];
-});
+app.callback(
+  null,
+  Input("submit", "n_clicks"),
+  State("username", "value"),
+  State("password", "value"),
+  (_n: number, username: string, password: string) => {
+    if (username === "username" && password === "password") return Output("content", "children", authenticatedLayout);
+    return [
+      Output("message", "children", 'Incorrect (hint: username="username", password="password")'),
+      Output("password", "value", ""),
+      Output("username", "value", ""),
+    ];
+  },
+);
 
 app.callback(null, Input("logout", "n_clicks"), () => Output("content", "children", loginLayout));
 

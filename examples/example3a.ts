@@ -42,21 +42,27 @@ app.callbackAuthorizeOutput((client: Client, outputId: string) => outputId !== "
 
 app.callback(Output("content", "children"), Input("main", "children"), () => loginLayout);
 
-app.callback(null, Input("submit", "n_clicks"), State("username", "value"), State("password", "value"), (_n: number, username: string, password: string, ctx) => {
-  let auth: string | undefined;
-  if (username === "username" && password === "password") auth = "user";
-  else if (username === "admin" && password === "admin") auth = "admin";
-  if (!auth) {
-    return [
-      Output("message", "children", 'Incorrect (hint: username="username", password="password")'),
-      Output("password", "value", ""),
-      Output("username", "value", ""),
-    ];
-  }
-  ctx.client.authentication = auth;
-  queueMicrotask(updateAdmins);
-  return Output("content", "children", authenticatedLayout);
-});
+app.callback(
+  null,
+  Input("submit", "n_clicks"),
+  State("username", "value"),
+  State("password", "value"),
+  (_n: number, username: string, password: string, ctx) => {
+    let auth: string | undefined;
+    if (username === "username" && password === "password") auth = "user";
+    else if (username === "admin" && password === "admin") auth = "admin";
+    if (!auth) {
+      return [
+        Output("message", "children", 'Incorrect (hint: username="username", password="password")'),
+        Output("password", "value", ""),
+        Output("username", "value", ""),
+      ];
+    }
+    ctx.client.authentication = auth;
+    queueMicrotask(updateAdmins);
+    return Output("content", "children", authenticatedLayout);
+  },
+);
 
 app.callback(null, Input("logout", "n_clicks"), (_n: number, ctx) => {
   ctx.client.authentication = undefined;

@@ -17,6 +17,11 @@ app.layout = html.Div([
   html.Pre({ id: "arm_state" }),
 ]);
 
-app.callbackShared(Output("arm_state", "children"), Input("base", "value"), Input("gripper", "value"), (base: number, closed: boolean) => `base ${base}°, gripper ${closed ? "closed" : "open"}`);
+app.callbackShared(
+  Output("arm_state", "children"),
+  Input("base", "value"),
+  Input("gripper", "value"),
+  (base: number, closed: boolean) => `base ${base}°, gripper ${closed ? "closed" : "open"}`,
+);
 
 app.run({ port: 5000 });

@@ -6,14 +6,16 @@
   "use strict";
   const NO_UPDATE = {};
   window.dash_clientside = Object.assign(window.dash_clientside || {}, { no_update: NO_UPDATE });
-  const defs = JSON.parse(document.getElementById("dd-clientside").textContent).map((d) => {
-    try {
-      return { ...d, fn: new Function(`return (${d.f});`)() };
-    } catch (e) {
-      console.error("dash-devices: clientside callback does not compile", d.f, e);
-      return null;
-    }
-  }).filter(Boolean);
+  const defs = JSON.parse(document.getElementById("dd-clientside").textContent)
+    .map((d) => {
+      try {
+        return { ...d, fn: new Function(`return (${d.f});`)() };
+      } catch (e) {
+        console.error("dash-devices: clientside callback does not compile", d.f, e);
+        return null;
+      }
+    })
+    .filter(Boolean);
   const clicks = new Map();
 
   function fields(el) {
@@ -44,7 +46,19 @@
   // What a callback may write, by the same rules as server rendering (src/core/component.ts
   // safeUrl and styleToCss; test/browser/m8-clientside-urls.test.ts checks they agree): a value
   // from another tab must not become a javascript: link or an event handler here.
-  const URL_ATTRS = new Set(["href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "cite", "codebase", "ping"]);
+  const URL_ATTRS = new Set([
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+    "data",
+    "background",
+    "cite",
+    "codebase",
+    "ping",
+  ]);
   const ATTR_NAME = /^[a-zA-Z_:][a-zA-Z0-9_.:-]*$/;
   function safeUrl(u) {
     if (typeof u !== "string") return undefined;

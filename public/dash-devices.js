@@ -44,7 +44,12 @@
     if (!(el instanceof HTMLElement)) return;
     // A change event that follows input events (a slider let go, a text box left) brings nothing
     // new: mirroring again would put back a value the server has since replaced.
-    const live = el.type === "checkbox" || el.type === "radio" ? el.checked : el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.value).join("\n") : el.value;
+    const live =
+      el.type === "checkbox" || el.type === "radio"
+        ? el.checked
+        : el.tagName === "SELECT"
+          ? [...el.selectedOptions].map((o) => o.value).join("\n")
+          : el.value;
     if (change && el._ddMirrored === live) return;
     el._ddMirrored = live;
     el._ddEdit = performance.now();
@@ -82,10 +87,14 @@
   }
   document.addEventListener("input", (e) => mirror(e.target), true);
   document.addEventListener("change", (e) => mirror(e.target, true), true);
-  document.addEventListener("pointerdown", (e) => {
-    const t = e.target;
-    if (t instanceof HTMLInputElement && t.type === "range") t._ddDrag = true;
-  }, true);
+  document.addEventListener(
+    "pointerdown",
+    (e) => {
+      const t = e.target;
+      if (t instanceof HTMLInputElement && t.type === "range") t._ddDrag = true;
+    },
+    true,
+  );
   const endDrag = () => {
     for (const el of document.querySelectorAll('input[type="range"]')) {
       if (el._ddDrag) {
@@ -162,7 +171,8 @@
     if (old.nodeType !== neu.nodeType) return false;
     if (old.nodeType === 3) return true;
     if (old.nodeType !== 1) return old.isEqualNode(neu);
-    if (old.tagName !== neu.tagName || old.id !== neu.id || old.tagName === "SCRIPT" || old.tagName === "TEMPLATE" || skipped(old)) return false;
+    if (old.tagName !== neu.tagName || old.id !== neu.id || old.tagName === "SCRIPT" || old.tagName === "TEMPLATE" || skipped(old))
+      return false;
     for (const a of neu.attributes) {
       if (a.name !== OOB && !ignored(a.name) && hxAttr(a.name) && old.getAttribute(a.name) !== a.value) return false;
     }
@@ -188,9 +198,11 @@
     }
     for (let i = old.attributes.length - 1; i >= 0; i--) {
       const a = old.attributes[i];
-      if (a && !neu.hasAttribute(a.name) && !ignored(a.name) && beforeAttr(old, { attrName: a.name, newValue: null })) old.removeAttribute(a.name);
+      if (a && !neu.hasAttribute(a.name) && !ignored(a.name) && beforeAttr(old, { attrName: a.name, newValue: null }))
+        old.removeAttribute(a.name);
     }
-    if (old instanceof HTMLTextAreaElement && document.activeElement !== old && old.defaultValue !== neu.defaultValue) old.value = neu.value;
+    if (old instanceof HTMLTextAreaElement && document.activeElement !== old && old.defaultValue !== neu.defaultValue)
+      old.value = neu.value;
     for (let o = old.firstChild, n = neu.firstChild; o && n; o = o.nextSibling, n = n.nextSibling) patch(o, n);
   }
   /** Applies `html` (a frame's content) in place when it allows; false: swap it with htmx. */

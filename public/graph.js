@@ -20,7 +20,8 @@
 
   function options(fig, el) {
     const layout = fig.layout || {};
-    const xaxis = layout.xaxis || {}, yaxis = layout.yaxis || {};
+    const xaxis = layout.xaxis || {},
+      yaxis = layout.yaxis || {};
     const traces = (fig.data || []).filter((t) => Array.isArray(t.y));
     const range = (r) => (Array.isArray(r) && r.length === 2 ? (_u, _min, _max) => [Number(r[0]), Number(r[1])] : undefined);
     return {
@@ -39,7 +40,9 @@
           label: t.name || `trace ${i}`,
           stroke: t.line?.color || t.marker?.color || PALETTE[i % PALETTE.length],
           width: t.line?.width || 2,
-          points: { show: t.mode === "markers" || t.mode === "lines+markers" || t.type === "scatter" && t.mode === undefined ? undefined : false },
+          points: {
+            show: t.mode === "markers" || t.mode === "lines+markers" || (t.type === "scatter" && t.mode === undefined) ? undefined : false,
+          },
           paths: t.mode === "markers" ? () => null : undefined,
         })),
       ],

@@ -39,7 +39,9 @@ function option(name: string): string | undefined {
 }
 
 if (process.argv.includes("--help")) {
-  console.log("usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device,flood,startup,relay,relay-browser] [--out FILE] [--fan-procs N] [--profile]");
+  console.log(
+    "usage: bun run bench [--quick] [--only rt,fanout,memory,browser,device,flood,startup,relay,relay-browser] [--out FILE] [--fan-procs N] [--profile]",
+  );
   process.exit(0);
 }
 const quick = process.argv.includes("--quick");
@@ -61,12 +63,29 @@ const cfg = quick
       deviceThread: { transfers: 20, latencyMs: 1, rttCalls: 100, edges: 1000, busyMs: 20 },
       flood: { seconds: 10, tabs: 3 },
       startup: { runs: 2 },
-      relay: { changes: 500, warmup: 100, tabs: 300, fewTabs: 30, idleSeconds: 1, settleMs: 100, fanout: { changes: () => 10, warmup: 2, sustainSeconds: 0.2, window: 4, procs: fanProcs, maxSeconds: 5 }, browser: { moves: 20, warmup: 3 } },
+      relay: {
+        changes: 500,
+        warmup: 100,
+        tabs: 300,
+        fewTabs: 30,
+        idleSeconds: 1,
+        settleMs: 100,
+        fanout: { changes: () => 10, warmup: 2, sustainSeconds: 0.2, window: 4, procs: fanProcs, maxSeconds: 5 },
+        browser: { moves: 20, warmup: 3 },
+      },
     }
   : {
       // warm-up: messages per case before any row is timed (see bench/round-trip.ts)
       rt: { warmup: 4000, samples: 3000, maxSeconds: 60 },
-      fanout: { sizes: [10, 100, 1000], changes: (n: number) => (n >= 1000 ? 500 : 1000), warmup: 20, sustainSeconds: 3, window: 4, procs: fanProcs, maxSeconds: 60 },
+      fanout: {
+        sizes: [10, 100, 1000],
+        changes: (n: number) => (n >= 1000 ? 500 : 1000),
+        warmup: 20,
+        sustainSeconds: 3,
+        window: 4,
+        procs: fanProcs,
+        maxSeconds: 60,
+      },
       memory: { sizes: [100, 1000], procs: 1, settleMs: 1000 },
       browser: { moves: 300, warmup: 30 },
       device: { clients: 100, hz: 50, seconds: 5, procs: 1 },
@@ -77,7 +96,16 @@ const cfg = quick
       // exec to first 200 of a compiled app and of a compiled hello world, alternately
       startup: { runs: 30 },
       // ours against a raw Bun relay (bench/relay-server.ts): CPU per change, connect, RSS, idle CPU, fan-out
-      relay: { changes: 20000, warmup: 4000, tabs: 1000, fewTabs: 100, idleSeconds: 10, settleMs: 1000, fanout: { changes: () => 500, warmup: 20, sustainSeconds: 3, window: 4, procs: fanProcs, maxSeconds: 60 }, browser: { moves: 300, warmup: 30 } },
+      relay: {
+        changes: 20000,
+        warmup: 4000,
+        tabs: 1000,
+        fewTabs: 100,
+        idleSeconds: 10,
+        settleMs: 1000,
+        fanout: { changes: () => 500, warmup: 20, sustainSeconds: 3, window: 4, procs: fanProcs, maxSeconds: 60 },
+        browser: { moves: 300, warmup: 30 },
+      },
     };
 
 const started = new Date();
@@ -114,10 +142,16 @@ await part("rt", () => runRoundTrips({ ...cfg.rt, profileDir }, log));
 await part("fanout", () => runFanOut({ ...cfg.fanout, profileDir }, log));
 await part("memory", () => runMemory(cfg.memory, log));
 await part("browser", () => runBrowser({ ...cfg.browser, profileDir }, log));
-await part("device", async () => [...(await runDeviceLoop({ ...cfg.device, profileDir }, log)), ...(await runDeviceThread(cfg.deviceThread, log))]);
+await part("device", async () => [
+  ...(await runDeviceLoop({ ...cfg.device, profileDir }, log)),
+  ...(await runDeviceThread(cfg.deviceThread, log)),
+]);
 await part("flood", () => runFlood({ ...cfg.flood, profileDir }, log));
 await part("startup", () => runStartup(cfg.startup, log));
-await part("relay", async () => [...(await runRelay({ ...cfg.relay, profileDir }, log)), ...(await runRelayBrowser({ ...cfg.relay.browser, dataDir }, log))]);
+await part("relay", async () => [
+  ...(await runRelay({ ...cfg.relay, profileDir }, log)),
+  ...(await runRelayBrowser({ ...cfg.relay.browser, dataDir }, log)),
+]);
 await part("relay-browser", () => runRelayBrowser({ ...cfg.relay.browser, dataDir }, log));
 
 const seconds = (performance.now() - t0) / 1000;
@@ -129,12 +163,30 @@ const cpu = cpuSeconds();
 const foreign = cpu && cpuBefore ? Math.max(0, cpu.machine - cpuBefore.machine - (cpu.ours - cpuBefore.ours)) : NaN;
 const placement = pinning ? { server: SPLIT.server, clients: SPLIT.clients } : "unpinned";
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ ...(toJson(quick ? "quick" : "full", rows, checks, started, seconds) as object), placement, loadavg: { before: loadBefore, after: loadAfter }, otherProcessesCpuSeconds: Math.round(foreign * 10) / 10 }, null, 2) + "\n");
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      ...(toJson(quick ? "quick" : "full", rows, checks, started, seconds) as object),
+      placement,
+      loadavg: { before: loadBefore, after: loadAfter },
+      otherProcessesCpuSeconds: Math.round(foreign * 10) / 10,
+    },
+    null,
+    2,
+  ) + "\n",
+);
 
 console.log(`## dash-devices bench (${quick ? "quick: smoke test, timings not meaningful" : "full"})\n`);
 console.log(`Machine: ${m.nproc} cores, ${m.cpu}, ${m.platform}, Linux ${m.kernel}, Bun ${m.bun}; loopback 127.0.0.1.`);
-console.log(pinning ? `Placement: servers on CPU ${SPLIT.server}, client processes on CPU ${SPLIT.clients} ("1 core" rows: everything on CPU 0; Chromium unpinned).` : "Placement: not pinned (no taskset or one CPU).");
-console.log(`Load average before: ${loadBefore}, after: ${loadAfter}; other processes used ${foreign.toFixed(1)} CPU-seconds during the ${seconds.toFixed(0)} s run${foreign > seconds * 0.1 ? " (**busy machine: figures disturbed**)" : ""}.\n`);
+console.log(
+  pinning
+    ? `Placement: servers on CPU ${SPLIT.server}, client processes on CPU ${SPLIT.clients} ("1 core" rows: everything on CPU 0; Chromium unpinned).`
+    : "Placement: not pinned (no taskset or one CPU).",
+);
+console.log(
+  `Load average before: ${loadBefore}, after: ${loadAfter}; other processes used ${foreign.toFixed(1)} CPU-seconds during the ${seconds.toFixed(0)} s run${foreign > seconds * 0.1 ? " (**busy machine: figures disturbed**)" : ""}.\n`,
+);
 console.log(table(rows));
 console.log("");
 console.log(targetTable(checks));
@@ -153,7 +205,10 @@ function cpuSeconds(): { machine: number; ours: number } | undefined {
     // charged to no process, so it would count our own packets as someone else's work)
     const machine = (f[0]! + f[1]! + f[2]!) / hz;
     const st = readFileSync("/proc/self/stat", "utf8");
-    const g = st.slice(st.lastIndexOf(")") + 2).split(" ").map(Number);
+    const g = st
+      .slice(st.lastIndexOf(")") + 2)
+      .split(" ")
+      .map(Number);
     const ours = (g[11]! + g[12]! + g[13]! + g[14]!) / hz; // utime stime cutime cstime
     return { machine, ours };
   } catch {

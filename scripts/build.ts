@@ -17,7 +17,13 @@ if (args.includes("--help")) {
 }
 const entry = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--")) ?? "examples/demo.ts";
 try {
-  buildApp({ entry, targets: parseTargets(flag("target", "x64")!), outdir: flag("outdir", "dist"), name: flag("name"), bytecode: !args.includes("--no-bytecode") });
+  buildApp({
+    entry,
+    targets: parseTargets(flag("target", "x64")!),
+    outdir: flag("outdir", "dist"),
+    name: flag("name"),
+    bytecode: !args.includes("--no-bytecode"),
+  });
 } catch (e) {
   if (!(e instanceof DashDevicesError)) throw e;
   console.error(`error: ${e.message}`);

@@ -110,7 +110,11 @@ export function checkCycles(root = resolve(import.meta.dir, "../src")): CycleRep
   const files = sources(root);
   const known = new Set(files);
   const edges = new Map(files.map((f) => [f, importsOf(root, f).filter((e) => known.has(e.to))]));
-  const graph = (kinds: EdgeKind[]) => (n: string) => edges.get(n)!.filter((e) => kinds.includes(e.kind)).map((e) => e.to);
+  const graph = (kinds: EdgeKind[]) => (n: string) =>
+    edges
+      .get(n)!
+      .filter((e) => kinds.includes(e.kind))
+      .map((e) => e.to);
   const key = (c: string[]) => [...new Set(c)].sort().join(" ");
   const runtime = circles(files, graph(["static"]));
   const seen = new Set(runtime.map(key));

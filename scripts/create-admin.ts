@@ -17,7 +17,9 @@ import { validatePassword } from "../src/auth/password.ts";
 
 function usage(message?: string): never {
   if (message) console.error(`create-admin: ${message}`);
-  console.error("usage: bun run scripts/create-admin.ts --username NAME [--data-dir DIR] [--reset]\n       (password from stdin, or prompted)");
+  console.error(
+    "usage: bun run scripts/create-admin.ts --username NAME [--data-dir DIR] [--reset]\n       (password from stdin, or prompted)",
+  );
   process.exit(2);
 }
 
@@ -70,7 +72,12 @@ async function main(): Promise<void> {
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { username: { type: "string" }, "data-dir": { type: "string" }, reset: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        username: { type: "string" },
+        "data-dir": { type: "string" },
+        reset: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
       strict: true,
     }));
   } catch (e) {
@@ -84,7 +91,10 @@ async function main(): Promise<void> {
   try {
     if (values.reset) {
       const r = await resetAdmin(store.db, { username: values.username, password });
-      console.error(`create-admin: ${r.created ? "created" : "reset"} admin ${r.user.username} in ${store.path}` + (r.revokedSessionIds.length ? ` (${r.revokedSessionIds.length} session(s) ended)` : ""));
+      console.error(
+        `create-admin: ${r.created ? "created" : "reset"} admin ${r.user.username} in ${store.path}` +
+          (r.revokedSessionIds.length ? ` (${r.revokedSessionIds.length} session(s) ended)` : ""),
+      );
     } else {
       const user = await createAdmin(store.db, { username: values.username, password });
       console.error(`create-admin: created admin ${user.username} in ${store.path}`);

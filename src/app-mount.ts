@@ -21,9 +21,16 @@ export interface Mounted extends MountedApp {
  * Why `host.mount(prefix, sub)` cannot be, or nothing. `sub` is "ok" when it is a new App, else
  * what it is ("the app itself", "an app already mounted or running", ...).
  */
-export function mountRefusal(prefix: string, taken: readonly MountedApp[], sub: "ok" | string, hostRunning: boolean): DashDevicesError | undefined {
-  const bad = (what: string, found: string, fix: string) => new DashDevicesError("DD_BAD_OPTION", { what: `app.mount("${prefix}"): ${what}`, found, fix });
-  if (!PREFIX.test(prefix) || prefix.startsWith("/_dd")) return bad('the prefix must be a path such as "/status".', JSON.stringify(prefix), "start it with / and end it without one");
+export function mountRefusal(
+  prefix: string,
+  taken: readonly MountedApp[],
+  sub: "ok" | string,
+  hostRunning: boolean,
+): DashDevicesError | undefined {
+  const bad = (what: string, found: string, fix: string) =>
+    new DashDevicesError("DD_BAD_OPTION", { what: `app.mount("${prefix}"): ${what}`, found, fix });
+  if (!PREFIX.test(prefix) || prefix.startsWith("/_dd"))
+    return bad('the prefix must be a path such as "/status".', JSON.stringify(prefix), "start it with / and end it without one");
   if (taken.some((m) => m.prefix === prefix)) return bad("another app is mounted there.", prefix, "pick another prefix");
   if (sub !== "ok") return bad("mounts a new App of its own, once.", sub, "make a new App for each mount, and run() only the host");
   if (hostRunning) return bad("the app is already running.", "run() was called", "mount before run()");

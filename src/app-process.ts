@@ -49,7 +49,12 @@ export function appStopped(app: RunningApp): void {
 export function exitOnStartError(e: unknown, where?: { host: string; port: number }): void {
   if (e instanceof DashDevicesError) exitWithError(e);
   if (where && /in use|EADDRINUSE/i.test((e as Error)?.message ?? String(e))) {
-    exitWithError(new DashDevicesError("DD_BAD_OPTION", { what: `port ${where.port} on ${where.host} is already in use.`, fix: "stop the other program or pick another port with --port N" }));
+    exitWithError(
+      new DashDevicesError("DD_BAD_OPTION", {
+        what: `port ${where.port} on ${where.host} is already in use.`,
+        fix: "stop the other program or pick another port with --port N",
+      }),
+    );
   }
 }
 

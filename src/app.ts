@@ -61,9 +61,21 @@ export class App implements AppSurface {
     this.serverService = options.serverService ?? ((process.env.DD_SERVER_SERVICE as AppOptions["serverService"]) || "websocket");
     if (!isTransportName(this.serverService)) {
       const names = TRANSPORT_NAMES.map((n) => `"${n}"`).join(" or ");
-      throw new DashDevicesError("DD_BAD_OPTION", { what: `serverService must be ${names}.`, expected: names, found: JSON.stringify(options.serverService), fix: "leave it out for WebSockets" });
+      throw new DashDevicesError("DD_BAD_OPTION", {
+        what: `serverService must be ${names}.`,
+        expected: names,
+        found: JSON.stringify(options.serverService),
+        fix: "leave it out for WebSockets",
+      });
     }
-    this.runtime = new Runtime({ log: options.logger ?? createLogger(), maxMessageBytes: options.maxMessageBytes, showErrors: options.showErrors, maxInflight: options.maxPendingMessages, budgets: options.budgets, slowCallbackMs: options.slowCallbackMs });
+    this.runtime = new Runtime({
+      log: options.logger ?? createLogger(),
+      maxMessageBytes: options.maxMessageBytes,
+      showErrors: options.showErrors,
+      maxInflight: options.maxPendingMessages,
+      budgets: options.budgets,
+      slowCallbackMs: options.slowCallbackMs,
+    });
     if (options.allowedHosts) parseAllowedHosts(options.allowedHosts, "allowedHosts");
     auditRetention(options); // DD_BAD_OPTION now, not at run()
     this.runtime.sendAttrs = transportNamed(this.serverService).sendAttrs;
@@ -203,7 +215,8 @@ export class App implements AppSurface {
     setLogFormat(cli.logFormat);
     if (cli.createAdmin !== undefined) process.exit(await createAdminFromCli(cli, this.options.dataDir ?? cli.dataDir));
     // --backup / --restore: loaded only when asked for (no cost at start-up)
-    if (cli.backup !== undefined || cli.restore !== undefined) process.exit((await import("./server/backup-cli.ts")).backupFromCli(cli, this.options.dataDir ?? cli.dataDir));
+    if (cli.backup !== undefined || cli.restore !== undefined)
+      process.exit((await import("./server/backup-cli.ts")).backupFromCli(cli, this.options.dataDir ?? cli.dataDir));
     let where: ListenConfig;
     try {
       where = listenConfig(options, cli, { allowedHosts: this.options.allowedHosts, trustProxy: this.options.trustProxy });
@@ -218,9 +231,19 @@ export class App implements AppSurface {
       this.appliance = await startAppliance(
         this,
         where,
-        { access: this.options.access ?? "public", database: this.options.database ?? true, dataDir: this.options.dataDir ?? cli.dataDir, serverService: this.serverService, title: this.title,
-          auditMaxAgeDays: this.options.auditMaxAgeDays ?? cli.auditMaxAgeDays, auditMaxRows: this.options.auditMaxRows ?? cli.auditMaxRows,
-          tls: cli.tls, httpRedirect: cli.httpRedirect, mdns: cli.mdns, mdnsName: cli.mdnsName },
+        {
+          access: this.options.access ?? "public",
+          database: this.options.database ?? true,
+          dataDir: this.options.dataDir ?? cli.dataDir,
+          serverService: this.serverService,
+          title: this.title,
+          auditMaxAgeDays: this.options.auditMaxAgeDays ?? cli.auditMaxAgeDays,
+          auditMaxRows: this.options.auditMaxRows ?? cli.auditMaxRows,
+          tls: cli.tls,
+          httpRedirect: cli.httpRedirect,
+          mdns: cli.mdns,
+          mdnsName: cli.mdnsName,
+        },
         (title) => new App({ title, logger: this.runtime.log, database: false, serverService: "websocket" }),
       );
       this.server = this.appliance.server;
@@ -232,7 +255,14 @@ export class App implements AppSurface {
       exitOnStartError(e, where);
       throw e;
     }
-    rt.log.info("server.listening", { url: this.server.url, urls: this.server.urls.join(","), host: where.host, port: this.server.port, tls: this.appliance.tls?.source, httpRedirect: this.appliance.redirectPort });
+    rt.log.info("server.listening", {
+      url: this.server.url,
+      urls: this.server.urls.join(","),
+      host: where.host,
+      port: this.server.port,
+      tls: this.appliance.tls?.source,
+      httpRedirect: this.appliance.redirectPort,
+    });
     const phases = startupPhases(); // DD_STARTUP_TRACE=1
     if (phases) rt.log.info("startup.trace", phases);
     appRunning(this, `serving ${this.server.url}`);
@@ -246,7 +276,14 @@ export class App implements AppSurface {
    * @example app.mount("/status", statusApp);
    */
   mount(prefix: string, sub: AppSurface, options: MountOptions = {}): void {
-    const what = sub === this ? "the app itself" : !(sub instanceof App) ? "not an App" : sub.host || sub.server ? "an app already mounted or running" : "ok";
+    const what =
+      sub === this
+        ? "the app itself"
+        : !(sub instanceof App)
+          ? "not an App"
+          : sub.host || sub.server
+            ? "an app already mounted or running"
+            : "ok";
     const refusal = mountRefusal(prefix, this.mounted, what, !!this.server);
     if (refusal) throw refusal;
     const app = sub as App;

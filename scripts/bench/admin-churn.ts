@@ -43,14 +43,20 @@ if (ROLE === "server") {
 
   const open = (url: string, headers: Record<string, string> = {}) =>
     new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(`${url.replace(/^http/, "ws")}`, { headers: { origin: url.replace(/\/(admin\/)?ws.*$/, ""), ...headers } } as unknown as string[]);
+      const ws = new WebSocket(`${url.replace(/^http/, "ws")}`, {
+        headers: { origin: url.replace(/\/(admin\/)?ws.*$/, ""), ...headers },
+      } as unknown as string[]);
       ws.onopen = () => resolve(ws);
       ws.onerror = () => reject(new Error(`cannot open ${url}`));
     });
 
   async function scenario(withAdmin: boolean) {
     const dir = mkdtempSync(join(tmpdir(), "dd-churn-"));
-    const proc = Bun.spawn(["bun", import.meta.path], { env: { ...process.env, ADMIN_CHURN_ROLE: "server", ADMIN_CHURN_DIR: dir }, stdout: "pipe", stderr: "inherit" });
+    const proc = Bun.spawn(["bun", import.meta.path], {
+      env: { ...process.env, ADMIN_CHURN_ROLE: "server", ADMIN_CHURN_DIR: dir },
+      stdout: "pipe",
+      stderr: "inherit",
+    });
     const reader = proc.stdout.getReader();
     let line = "";
     while (!line.includes("\n")) line += new TextDecoder().decode((await reader.read()).value);
@@ -60,7 +66,12 @@ if (ROLE === "server") {
     let adminFrames = 0;
     let admin: WebSocket | undefined;
     if (withAdmin) {
-      const res = await fetch(`${url}/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", origin: url }, body: "username=admin&password=admin-password&next=/" });
+      const res = await fetch(`${url}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: url },
+        body: "username=admin&password=admin-password&next=/",
+      });
       const cookie = /dd_session[_0-9]*=[^;]*/.exec(res.headers.get("set-cookie") ?? "")?.[0];
       if (!cookie) throw new Error(`login refused: HTTP ${res.status} ${await res.text()}`);
       admin = await open(`${url}/admin/ws`, { cookie, origin: url });

@@ -33,7 +33,8 @@ export function outputId(id: string): string {
 
 export function buildBenchApp(app: App): void {
   const slider = (id: string) => dcc.Slider({ id, min: 0, max: MAX_VALUE, value: 0, step: 1, updatemode: "drag" });
-  const row = (id: string, label: string) => html.Div([html.Label(label), slider(id), html.Div({ id: outputId(id) })], { className: "bench-row" });
+  const row = (id: string, label: string) =>
+    html.Div([html.Label(label), slider(id), html.Div({ id: outputId(id) })], { className: "bench-row" });
   app.layout = html.Div([
     html.H1("dash-devices bench"),
     row("rs", "regular, sync"),

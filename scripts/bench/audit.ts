@@ -75,19 +75,29 @@ if (import.meta.main) {
     for (const [name, q] of cases) {
       const r = time(page(q), runs);
       const p = queryAudit(store.db, { pageSize: 25, ...q }) as { total: number; totalIs?: string };
-      console.log(`${name.padEnd(42)} median ${r.median.toFixed(1).padStart(7)} ms   max ${r.max.toFixed(1).padStart(7)} ms   total ${p.totalIs ?? "exact"} ${p.total}`);
+      console.log(
+        `${name.padEnd(42)} median ${r.median.toFixed(1).padStart(7)} ms   max ${r.max.toFixed(1).padStart(7)} ms   total ${p.totalIs ?? "exact"} ${p.total}`,
+      );
     }
     const retention = await import("../../src/db/audit-retention.ts").catch(() => null);
     if (retention) {
       const batches: number[] = [];
       t = performance.now();
-      const r = await retention.applyAuditRetention(store.db, { maxAgeDays: 90, maxRows: 200_000 }, { onBatch: (ms: number) => batches.push(ms) });
+      const r = await retention.applyAuditRetention(
+        store.db,
+        { maxAgeDays: 90, maxRows: 200_000 },
+        { onBatch: (ms: number) => batches.push(ms) },
+      );
       const took = performance.now() - t;
       batches.sort((a, b) => a - b);
-      console.log(`retention to 200,000 rows: deleted ${r.byRows + r.byAge} in ${Math.round(took)} ms, ${batches.length} batches, longest ${batches.at(-1)?.toFixed(1)} ms, median ${batches[Math.floor(batches.length / 2)]?.toFixed(1)} ms`);
+      console.log(
+        `retention to 200,000 rows: deleted ${r.byRows + r.byAge} in ${Math.round(took)} ms, ${batches.length} batches, longest ${batches.at(-1)?.toFixed(1)} ms, median ${batches[Math.floor(batches.length / 2)]?.toFixed(1)} ms`,
+      );
       for (const [name, q] of cases.slice(0, 1).concat(cases.slice(4, 6))) {
         const r = time(page(q), runs);
-        console.log(`after retention: ${name.padEnd(42)} median ${r.median.toFixed(1).padStart(7)} ms   max ${r.max.toFixed(1).padStart(7)} ms`);
+        console.log(
+          `after retention: ${name.padEnd(42)} median ${r.median.toFixed(1).padStart(7)} ms   max ${r.max.toFixed(1).padStart(7)} ms`,
+        );
       }
     }
     console.log(`load: ${(await Bun.$`uptime`.text()).trim()}`);

@@ -91,7 +91,11 @@ export async function runBrowser(cfg: BrowserConfig, log: (s: string) => void): 
   const rows: Row[] = [];
   try {
     for (const service of ["ws", "http"] as const) {
-      const server = await Child.start(`server-${service}`, "server.ts", { env: { BENCH_SERVICE: service }, profileDir: cfg.profileDir, cpus: SPLIT.server });
+      const server = await Child.start(`server-${service}`, "server.ts", {
+        env: { BENCH_SERVICE: service },
+        profileDir: cfg.profileDir,
+        cpus: SPLIT.server,
+      });
       try {
         const page = await browser.newPage();
         await page.goto(String(server.ready.url));

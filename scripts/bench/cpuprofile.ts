@@ -44,7 +44,10 @@ function label(n: Node, root: string): string {
 
 const IDLE = new Set(["(idle)", "(program)", "(root)"]);
 
-export function summarizeProfile(p: Profile, o: { root?: string; idle?: boolean; intervalUs?: number } = {}): { busyMs: number; totalMs: number; entries: Entry[] } {
+export function summarizeProfile(
+  p: Profile,
+  o: { root?: string; idle?: boolean; intervalUs?: number } = {},
+): { busyMs: number; totalMs: number; entries: Entry[] } {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -87,11 +90,17 @@ if (import.meta.main) {
   const prof = JSON.parse(readFileSync(file, "utf8")) as Profile;
   const s = summarizeProfile(prof, { root, idle: args.includes("--idle"), intervalUs });
   const pct = (ms: number) => `${((ms / s.busyMs) * 100).toFixed(1).padStart(5)}%`;
-  console.log(`${file}: ${prof.samples.length} samples over ${((prof.endTime - prof.startTime) / 1e6).toFixed(1)} s, ~${s.busyMs.toFixed(0)} ms of JavaScript at ${intervalUs} µs per sample; shares below are of those samples\n`);
+  console.log(
+    `${file}: ${prof.samples.length} samples over ${((prof.endTime - prof.startTime) / 1e6).toFixed(1)} s, ~${s.busyMs.toFixed(0)} ms of JavaScript at ${intervalUs} µs per sample; shares below are of those samples\n`,
+  );
   console.log(`self time, top ${top}:`);
-  for (const e of [...s.entries].sort((a, b) => b.self - a.self).slice(0, top)) if (e.self > 0) console.log(`  ${pct(e.self)}  ${e.self.toFixed(1).padStart(8)} ms  ${e.name}`);
+  for (const e of [...s.entries].sort((a, b) => b.self - a.self).slice(0, top))
+    if (e.self > 0) console.log(`  ${pct(e.self)}  ${e.self.toFixed(1).padStart(8)} ms  ${e.name}`);
   console.log(`\ntotal (inclusive) time, top ${top}${filter ? ` matching "${filter}"` : ""}:`);
-  for (const e of [...s.entries].filter((x) => !filter || x.name.includes(filter)).sort((a, b) => b.total - a.total).slice(0, top)) {
+  for (const e of [...s.entries]
+    .filter((x) => !filter || x.name.includes(filter))
+    .sort((a, b) => b.total - a.total)
+    .slice(0, top)) {
     console.log(`  ${pct(e.total)}  ${e.total.toFixed(1).padStart(8)} ms  ${e.name}`);
   }
 }

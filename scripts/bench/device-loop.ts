@@ -31,7 +31,11 @@ export async function runDeviceLoop(cfg: DeviceConfig, log: (s: string) => void)
     await fleet.server.syncClock();
     for (const p of fleet.procs) await p.syncClock();
     for (const p of fleet.procs) await p.request("device");
-    const { ticks, first } = await fleet.server.request<{ ticks: number[]; first: number }>("device", { hz: cfg.hz, seconds: cfg.seconds }, (cfg.seconds + 30) * 1000);
+    const { ticks, first } = await fleet.server.request<{ ticks: number[]; first: number }>(
+      "device",
+      { hz: cfg.hz, seconds: cfg.seconds },
+      (cfg.seconds + 30) * 1000,
+    );
     await Bun.sleep(300);
     const tabs: { proc: (typeof fleet.procs)[number]; tab: TabReport }[] = [];
     for (const p of fleet.procs) {
@@ -72,7 +76,17 @@ export async function runDeviceLoop(cfg: DeviceConfig, log: (s: string) => void)
           `jitter: stddev ${fmtMs(g.stddev)} ms`,
           `server timer alone: stddev ${fmtMs(timer.stddev)} ms, p99 ${fmtMs(timer.p99)} ms`,
         ],
-        extra: { hz: cfg.hz, seconds: cfg.seconds, pushes, clients: tabs.length, lost, ratePerClientMean: r.mean, ratePerClientMin: r.min, jitterStddevMs: g.stddev, timerGapMs: timer },
+        extra: {
+          hz: cfg.hz,
+          seconds: cfg.seconds,
+          pushes,
+          clients: tabs.length,
+          lost,
+          ratePerClientMean: r.mean,
+          ratePerClientMin: r.min,
+          jitterStddevMs: g.stddev,
+          timerGapMs: timer,
+        },
       },
       {
         id: "device.latency",

@@ -78,7 +78,13 @@ export async function runDeviceThread(cfg: DeviceThreadConfig, log: (s: string) 
       t.push(performance.now() - a);
     }
     await bus.close();
-    rows.push({ id: `device.readbyte.${thread ? "thread" : "main"}`, label: `device thread: one awaited readByte on the simulated bus, ${thread ? "through the device thread" : "on the main thread"}`, n: t.length, ms: summarize(t), notes: [] });
+    rows.push({
+      id: `device.readbyte.${thread ? "thread" : "main"}`,
+      label: `device thread: one awaited readByte on the simulated bus, ${thread ? "through the device thread" : "on the main thread"}`,
+      n: t.length,
+      ms: summarize(t),
+      notes: [],
+    });
   }
   // 3. simulated GPIO: a burst during a busy event loop, with the default and a 16-event buffer
   for (const depth of [1024, 16]) {
@@ -94,7 +100,7 @@ export async function runDeviceThread(cfg: DeviceThreadConfig, log: (s: string) 
     });
     line.on("overflow", (o) => (lost += o.lost));
     const t0 = performance.now();
-    for (let i = 0; i < cfg.edges; i++) chip.setInput(0, (i + 1) % 2 as 0 | 1);
+    for (let i = 0; i < cfg.edges; i++) chip.setInput(0, ((i + 1) % 2) as 0 | 1);
     while (performance.now() - t0 < cfg.busyMs); // the event loop is busy: nothing is delivered meanwhile
     await Bun.sleep(5);
     line.release();

@@ -84,13 +84,27 @@ async function main(): Promise<void> {
   const last = tabs[1]!.last;
   if (!last.includes(`fan=${seq};`)) throw new Error(`tab 2's last frame is not the last change: ${last}`);
   const cpuMs = (c.user + c.system) / 1000 / CHANGES;
-  console.log(JSON.stringify({ tabs: TABS, changes: CHANGES, framesPerChange: frames / CHANGES, cpuMsPerChange: cpuMs, cpuUsPerTab: (cpuMs * 1000) / TABS, frame: last }));
+  console.log(
+    JSON.stringify({
+      tabs: TABS,
+      changes: CHANGES,
+      framesPerChange: frames / CHANGES,
+      cpuMsPerChange: cpuMs,
+      cpuUsPerTab: (cpuMs * 1000) / TABS,
+      frame: last,
+    }),
+  );
 }
 
 if (process.env.FAN_OUT_COST_CHILD) await main();
 else {
   // Twice: the CPU from a plain run, the allocations from a run that logs every collection.
-  const run = (env: Record<string, string>) => Bun.spawnSync(["bun", import.meta.path, ...process.argv.slice(2)], { env: { ...process.env, FAN_OUT_COST_CHILD: "1", ...env }, stdout: "pipe", stderr: "pipe" });
+  const run = (env: Record<string, string>) =>
+    Bun.spawnSync(["bun", import.meta.path, ...process.argv.slice(2)], {
+      env: { ...process.env, FAN_OUT_COST_CHILD: "1", ...env },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
   const plain = run({});
   if (plain.exitCode !== 0) throw new Error(plain.stderr.toString());
   const r = JSON.parse(plain.stdout.toString().trim().split("\n").at(-1)!);
@@ -106,6 +120,8 @@ else {
   const pauses = [...timed.matchAll(/p=([\d.]+)ms/g)].map((m) => Number(m[1]));
   console.log(`${r.tabs} tabs, ${r.changes} changes one at a time (${r.framesPerChange} frames each):`);
   console.log(`  JS CPU per change ${r.cpuMsPerChange.toFixed(3)} ms (${r.cpuUsPerTab.toFixed(2)} µs per tab)`);
-  console.log(`  heap allocated per change ~${(bytes / r.changes / 1024).toFixed(1)} KiB (${gcs} collections requested; ${(bytes / r.changes / r.tabs).toFixed(0)} B per tab); GC pauses: ${pauses.length}, max ${Math.max(0, ...pauses).toFixed(2)} ms`);
+  console.log(
+    `  heap allocated per change ~${(bytes / r.changes / 1024).toFixed(1)} KiB (${gcs} collections requested; ${(bytes / r.changes / r.tabs).toFixed(0)} B per tab); GC pauses: ${pauses.length}, max ${Math.max(0, ...pauses).toFixed(2)} ms`,
+  );
   console.log(`  frame: ${r.frame}`);
 }

@@ -40,14 +40,18 @@ export async function runFanOut(cfg: FanOutConfig, log: (s: string) => void): Pr
 /** CPU seconds of process `pid` so far (every thread): user, system; 10 ms ticks. */
 function cpuOf(pid: number): [number, number] {
   const st = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const g = st.slice(st.lastIndexOf(")") + 2).split(" ").map(Number);
+  const g = st
+    .slice(st.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
   return [g[11]! / 100, g[12]! / 100];
 }
 const since = (pid: number, t0: [number, number]): [number, number] => {
   const t = cpuOf(pid);
   return [t[0] - t0[0], t[1] - t0[1]];
 };
-const msEach = (cpu: [number, number], n: number) => `${(((cpu[0] + cpu[1]) / n) * 1000).toFixed(2)} ms (user ${((cpu[0] / n) * 1000).toFixed(2)}, system ${((cpu[1] / n) * 1000).toFixed(2)})`;
+const msEach = (cpu: [number, number], n: number) =>
+  `${(((cpu[0] + cpu[1]) / n) * 1000).toFixed(2)} ms (user ${((cpu[0] / n) * 1000).toFixed(2)}, system ${((cpu[1] / n) * 1000).toFixed(2)})`;
 
 /** What a tab sends to the relay floor for change `k`: the marker the tabs look for, as is. */
 export function relayMessage(k: number): string {
@@ -143,7 +147,16 @@ export async function fanOut(n: number, cfg: FanOutConfig, target: "app" | "rela
         `sustained ${fmtRate(perSecond)} messages to clients (${fmtRate(changes / seconds)} changes, ${cfg.window} in flight)`,
         `server CPU per change: ${msEach(cpuOne, lat.length)} one at a time, ${msEach(cpuSustained, changes)} sustained`,
       ],
-      extra: { clients: n, serverCpuPerChange: (cpuOne[0] + cpuOne[1]) / lat.length, serverCpuPerSustainedChange: (cpuSustained[0] + cpuSustained[1]) / changes, clientProcesses: procCount, sustainedMessagesPerSecond: Math.round(perSecond), sustainedChangesPerSecond: Math.round((changes / seconds) * 10) / 10, sustainedFrames: frames, sustainedSeconds: Math.round(seconds * 1000) / 1000 },
+      extra: {
+        clients: n,
+        serverCpuPerChange: (cpuOne[0] + cpuOne[1]) / lat.length,
+        serverCpuPerSustainedChange: (cpuSustained[0] + cpuSustained[1]) / changes,
+        clientProcesses: procCount,
+        sustainedMessagesPerSecond: Math.round(perSecond),
+        sustainedChangesPerSecond: Math.round((changes / seconds) * 10) / 10,
+        sustainedFrames: frames,
+        sustainedSeconds: Math.round(seconds * 1000) / 1000,
+      },
     };
   } finally {
     await fleet.stop();

@@ -25,7 +25,11 @@ export interface FloodConfig {
 type Rss = { rss: number; rssBeforeGc: number; heapUsed: number; clients: number };
 
 export async function runFlood(cfg: FloodConfig, log: (s: string) => void): Promise<Row[]> {
-  const server = await Child.start("server-flood", "server.ts", { env: { BENCH_SERVICE: "ws" }, profileDir: cfg.profileDir, cpus: SPLIT.server });
+  const server = await Child.start("server-flood", "server.ts", {
+    env: { BENCH_SERVICE: "ws" },
+    profileDir: cfg.profileDir,
+    cpus: SPLIT.server,
+  });
   const flooder = await Child.start("flooder", "flooder.ts", { cpus: SPLIT.clients });
   const tabs: BenchWs[] = [];
   try {
@@ -34,7 +38,8 @@ export async function runFlood(cfg: FloodConfig, log: (s: string) => void): Prom
     for (let i = 0; i < cfg.tabs; i++) tabs.push(await BenchWs.open(url, { version }));
     // A short warm-up so the first samples do not time the compiler.
     let value = 0;
-    for (const t of tabs) for (let i = 0; i < 200; i++) await t.waitAck((await t.roundTrip("rs", ++value, `>${outputText("rs", value)}<`)).seq);
+    for (const t of tabs)
+      for (let i = 0; i < 200; i++) await t.waitAck((await t.roundTrip("rs", ++value, `>${outputText("rs", value)}<`)).seq);
     const before = await server.request<Rss>("rss");
     const logBefore = server.outputBytes;
     log(`flood: ${cfg.seconds} s of invalid messages from one socket that does not read, ${cfg.tabs} tabs doing round trips`);
@@ -42,7 +47,9 @@ export async function runFlood(cfg: FloodConfig, log: (s: string) => void): Prom
     let timeouts = 0;
     let flooding = true;
     const t0 = performance.now();
-    const flood = flooder.request<{ sent: number; endedMs?: number }>("flood", { url, seconds: cfg.seconds }, (cfg.seconds + 60) * 1000).finally(() => (flooding = false));
+    const flood = flooder
+      .request<{ sent: number; endedMs?: number }>("flood", { url, seconds: cfg.seconds }, (cfg.seconds + 60) * 1000)
+      .finally(() => (flooding = false));
     // The server's view of when it dropped the flooder (a socket that does not read cannot see
     // the close itself): the moment its client count falls back to the round-trip tabs.
     let droppedMs: number | undefined;
@@ -81,8 +88,22 @@ export async function runFlood(cfg: FloodConfig, log: (s: string) => void): Prom
         label: `flood: ${cfg.tabs} tabs' round trips while one socket floods invalid messages for ${cfg.seconds} s`,
         n: samples.length,
         ms: samples.length ? summarize(samples) : undefined,
-        notes: [`RSS ${fmtBytes(before.rss)} -> ${fmtBytes(after.rss)} (${grew >= 0 ? "+" : ""}${fmtBytes(grew)})`, `flooder sent ${f.sent} messages${f.endedMs !== undefined ? ` (its socket ended after ${(f.endedMs / 1000).toFixed(1)} s; the flood stops then)` : ""}, ${ended}`, `server log +${fmtBytes(logBytes)}`, ...(timeouts ? [`${timeouts} round trips timed out`] : [])],
-        extra: { rssBefore: before.rss, rssAfter: after.rss, rssGrowth: grew, rssAfterBeforeGc: after.rssBeforeGc, sent: f.sent, disconnectedMs: endedMs ?? null, logBytes, timeouts },
+        notes: [
+          `RSS ${fmtBytes(before.rss)} -> ${fmtBytes(after.rss)} (${grew >= 0 ? "+" : ""}${fmtBytes(grew)})`,
+          `flooder sent ${f.sent} messages${f.endedMs !== undefined ? ` (its socket ended after ${(f.endedMs / 1000).toFixed(1)} s; the flood stops then)` : ""}, ${ended}`,
+          `server log +${fmtBytes(logBytes)}`,
+          ...(timeouts ? [`${timeouts} round trips timed out`] : []),
+        ],
+        extra: {
+          rssBefore: before.rss,
+          rssAfter: after.rss,
+          rssGrowth: grew,
+          rssAfterBeforeGc: after.rssBeforeGc,
+          sent: f.sent,
+          disconnectedMs: endedMs ?? null,
+          logBytes,
+          timeouts,
+        },
       },
     ];
   } finally {

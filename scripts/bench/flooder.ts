@@ -20,7 +20,20 @@ serveRequests({
     await Bun.sleep(50); // the first frame (the tab's first calls) arrives, then reading stops
     ws.pauseReading();
     // An unknown control with a message number: refused with DD_UNKNOWN_ID and an ack.
-    const frames = Array.from({ length: 64 }, (_, i) => textFrame(JSON.stringify({ nope: String(i), headers: { "HX-Request": "true", "HX-Source": "div#nope", "HX-Current-URL": `${base}/`, "HX-Target": "div#nope", "DD-Seq": String(i + 1) } })));
+    const frames = Array.from({ length: 64 }, (_, i) =>
+      textFrame(
+        JSON.stringify({
+          nope: String(i),
+          headers: {
+            "HX-Request": "true",
+            "HX-Source": "div#nope",
+            "HX-Current-URL": `${base}/`,
+            "HX-Target": "div#nope",
+            "DD-Seq": String(i + 1),
+          },
+        }),
+      ),
+    );
     const t0 = performance.now();
     const end = t0 + seconds * 1000;
     let sent = 0;

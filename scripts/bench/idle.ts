@@ -52,37 +52,45 @@ const dataDir = mkdtempSync(join(tmpdir(), "dd-idle-"));
 process.env.BENCH_DATA_DIR = dataDir;
 const totals: Record<string, number[]> = { app: [], relay: [] };
 try {
-  for (let run = 0; run < runs; run++) for (const target of targets) {
-    const fleet = await startFleet({ procs: 1, target });
-    try {
-      const pid = Number(fleet.server.ready.pid);
-      await fleet.grow(tabs);
-      await Bun.sleep(settleMs);
-      // As the relay part does: its RSS reading (after a full GC) comes just before the idle window.
-      await fleet.server.request("rss");
-      const a = threads(pid);
-      await Bun.sleep(seconds * 1000);
-      const b = threads(pid);
-      let total = 0;
-      const rows: { tid: string; name: string; ms: number; slices: number }[] = [];
-      for (const [tid, t] of b) {
-        const t0 = a.get(tid);
-        const ns = t.ns - (t0?.ns ?? 0);
-        total += ns;
-        rows.push({ tid, name: t.name + (t0 ? "" : " (new)"), ms: ns / 1e6 / seconds, slices: (t.slices - (t0?.slices ?? 0)) / seconds });
+  for (let run = 0; run < runs; run++)
+    for (const target of targets) {
+      const fleet = await startFleet({ procs: 1, target });
+      try {
+        const pid = Number(fleet.server.ready.pid);
+        await fleet.grow(tabs);
+        await Bun.sleep(settleMs);
+        // As the relay part does: its RSS reading (after a full GC) comes just before the idle window.
+        await fleet.server.request("rss");
+        const a = threads(pid);
+        await Bun.sleep(seconds * 1000);
+        const b = threads(pid);
+        let total = 0;
+        const rows: { tid: string; name: string; ms: number; slices: number }[] = [];
+        for (const [tid, t] of b) {
+          const t0 = a.get(tid);
+          const ns = t.ns - (t0?.ns ?? 0);
+          total += ns;
+          rows.push({ tid, name: t.name + (t0 ? "" : " (new)"), ms: ns / 1e6 / seconds, slices: (t.slices - (t0?.slices ?? 0)) / seconds });
+        }
+        totals[target]!.push(total / 1e6 / seconds);
+        const gone = [...a.keys()].filter((k) => !b.has(k)).length;
+        rows.sort((x, y) => y.ms - x.ms);
+        console.log(
+          `\n${target === "app" ? "ours" : "relay"}: ${tabs} tabs, ${seconds} s idle: ${(total / 1e6 / seconds).toFixed(3)} ms/s over ${b.size} threads${gone ? ` (${gone} exited)` : ""}`,
+        );
+        for (const r of rows)
+          if (r.ms > 0 || r.slices > 0)
+            console.log(`  ${r.ms.toFixed(3).padStart(8)} ms/s ${r.slices.toFixed(1).padStart(7)} runs/s  ${r.tid.padStart(7)} ${r.name}`);
+      } finally {
+        await fleet.stop();
       }
-      totals[target]!.push(total / 1e6 / seconds);
-      const gone = [...a.keys()].filter((k) => !b.has(k)).length;
-      rows.sort((x, y) => y.ms - x.ms);
-      console.log(`\n${target === "app" ? "ours" : "relay"}: ${tabs} tabs, ${seconds} s idle: ${(total / 1e6 / seconds).toFixed(3)} ms/s over ${b.size} threads${gone ? ` (${gone} exited)` : ""}`);
-      for (const r of rows) if (r.ms > 0 || r.slices > 0) console.log(`  ${r.ms.toFixed(3).padStart(8)} ms/s ${r.slices.toFixed(1).padStart(7)} runs/s  ${r.tid.padStart(7)} ${r.name}`);
-    } finally {
-      await fleet.stop();
     }
-  }
   if (runs > 1) {
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    for (const t of targets) console.log(`${t === "app" ? "ours" : "relay"}: median ${median(totals[t]!).toFixed(3)} ms/s of ${runs} runs (${totals[t]!.map((x) => x.toFixed(2)).join(", ")})`);
+    for (const t of targets)
+      console.log(
+        `${t === "app" ? "ours" : "relay"}: median ${median(totals[t]!).toFixed(3)} ms/s of ${runs} runs (${totals[t]!.map((x) => x.toFixed(2)).join(", ")})`,
+      );
   }
 } finally {
   rmSync(dataDir, { recursive: true, force: true });

@@ -97,7 +97,10 @@ function measure(f: Render, doc: string): { median: number; min: number; max: nu
 /** Minified bundle bytes of a file that imports `entry` and renders once. */
 async function bundleBytes(dir: string, name: string, importFrom: string): Promise<number> {
   const file = join(dir, `${name}-entry.ts`);
-  writeFileSync(file, `import { renderMarkdown } from ${JSON.stringify(importFrom)};\nconsole.log(renderMarkdown(process.argv[2] ?? ""));\n`);
+  writeFileSync(
+    file,
+    `import { renderMarkdown } from ${JSON.stringify(importFrom)};\nconsole.log(renderMarkdown(process.argv[2] ?? ""));\n`,
+  );
   const out = await Bun.build({ entrypoints: [file], target: "bun", minify: true });
   if (!out.success) throw new Error(`bundle of ${name} failed: ${out.logs.join("\n")}`);
   return out.outputs[0]!.size;
@@ -135,7 +138,14 @@ function specExamples(file: string): [string, string, string][] {
 }
 
 const norm = (h: string) =>
-  h.replace(/\s*\/>/g, ">").replace(/<br>\s*/g, "<br>").replace(/>\s+</g, "><").replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, " ").trim();
+  h
+    .replace(/\s*\/>/g, ">")
+    .replace(/<br>\s*/g, "<br>")
+    .replace(/>\s+</g, "><")
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, " ")
+    .trim();
 
 function conformance(file: string, old: Render): void {
   const per = new Map<string, [number, number, number]>();
@@ -147,7 +157,8 @@ function conformance(file: string, old: Render): void {
     per.set(section, row);
   }
   console.log("| CommonMark spec section | examples | hand-written | markdown-it |\n| --- | ---: | ---: | ---: |");
-  const sum = [0, 0, 0], noHtml = [0, 0, 0];
+  const sum = [0, 0, 0],
+    noHtml = [0, 0, 0];
   for (const [section, row] of [...per].sort()) {
     console.log(`| ${section} | ${row.join(" | ")} |`);
     row.forEach((v, k) => {
@@ -162,14 +173,27 @@ const dir = mkdtempSync(join(tmpdir(), "dd-md-bench-"));
 try {
   const old = await oldParser(dir);
   const fmt = (x: number) => x.toFixed(1).padStart(8);
-  console.log(`markdown: CPU µs per render, median of ${runs} batches (min-max); ${execFileSync("uptime", { encoding: "utf8" }).trim().replace(/.*load/, "load")}`);
+  console.log(
+    `markdown: CPU µs per render, median of ${runs} batches (min-max); ${execFileSync("uptime", { encoding: "utf8" })
+      .trim()
+      .replace(/.*load/, "load")}`,
+  );
   console.log("| document | bytes | hand-written (old) | markdown-it | ratio |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
-  for (const [name, doc] of [["README-sized", typical], ["100 KB", big]] as const) {
+  for (const [name, doc] of [
+    ["README-sized", typical],
+    ["100 KB", big],
+  ] as const) {
     // Alternate, so drift in the machine's load falls on both.
-    const a1 = measure(old, doc), b1 = measure(renderMarkdown, doc), a2 = measure(old, doc), b2 = measure(renderMarkdown, doc);
-    const a = Math.min(a1.median, a2.median), b = Math.min(b1.median, b2.median);
-    console.log(`| ${name} | ${doc.length} | ${fmt(a)} (${Math.min(a1.min, a2.min).toFixed(0)}-${Math.max(a1.max, a2.max).toFixed(0)}) | ${fmt(b)} (${Math.min(b1.min, b2.min).toFixed(0)}-${Math.max(b1.max, b2.max).toFixed(0)}) | ${(b / a).toFixed(2)}x |`);
+    const a1 = measure(old, doc),
+      b1 = measure(renderMarkdown, doc),
+      a2 = measure(old, doc),
+      b2 = measure(renderMarkdown, doc);
+    const a = Math.min(a1.median, a2.median),
+      b = Math.min(b1.median, b2.median);
+    console.log(
+      `| ${name} | ${doc.length} | ${fmt(a)} (${Math.min(a1.min, a2.min).toFixed(0)}-${Math.max(a1.max, a2.max).toFixed(0)}) | ${fmt(b)} (${Math.min(b1.min, b2.min).toFixed(0)}-${Math.max(b1.max, b2.max).toFixed(0)}) | ${(b / a).toFixed(2)}x |`,
+    );
   }
   const spec = process.argv.indexOf("--spec");
   if (spec > 0) conformance(process.argv[spec + 1]!, old);
@@ -178,7 +202,9 @@ try {
   console.log(`minified bundle of a file rendering once: hand-written ${base} B, markdown-it ${now} B (+${now - base} B)`);
   const pkgs = ["markdown-it", "argparse", "entities", "linkify-it", "mdurl", "punycode.js", "uc.micro"];
   const bytes = pkgs.map((p) => [p, dirBytes(join(root, "node_modules", p))] as const);
-  console.log(`node_modules: ${bytes.reduce((s, [, b]) => s + b, 0)} B in ${pkgs.length} packages (${bytes.map(([p, b]) => `${p} ${Math.round(b / 1024)} KB`).join(", ")})`);
+  console.log(
+    `node_modules: ${bytes.reduce((s, [, b]) => s + b, 0)} B in ${pkgs.length} packages (${bytes.map(([p, b]) => `${p} ${Math.round(b / 1024)} KB`).join(", ")})`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -41,8 +41,16 @@ export async function runMemory(cfg: MemoryConfig, log: (s: string) => void): Pr
         id: `memory.${n}`,
         label: `server memory, ${n} idle clients`,
         n,
-        notes: [`RSS ${fmtBytes(m.rss)}${n ? `, ${fmtBytes(per)} per client (JS heap ${fmtBytes(perHeap)} per client)` : ` (JS heap ${fmtBytes(m.heapUsed)})`}`],
-        extra: { rss: m.rss, rssBeforeGc: m.rssBeforeGc, heapUsed: m.heapUsed, bytesPerClient: Math.round(per), heapBytesPerClient: Math.round(perHeap) },
+        notes: [
+          `RSS ${fmtBytes(m.rss)}${n ? `, ${fmtBytes(per)} per client (JS heap ${fmtBytes(perHeap)} per client)` : ` (JS heap ${fmtBytes(m.heapUsed)})`}`,
+        ],
+        extra: {
+          rss: m.rss,
+          rssBeforeGc: m.rssBeforeGc,
+          heapUsed: m.heapUsed,
+          bytesPerClient: Math.round(per),
+          heapBytesPerClient: Math.round(perHeap),
+        },
       });
     }
   } finally {

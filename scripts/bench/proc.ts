@@ -30,7 +30,9 @@ export interface Placement {
 
 const canPin = navigator.hardwareConcurrency >= 2 && Bun.which("taskset") !== null;
 /** Server on its own core, clients on another: the default for every part. */
-export const SPLIT: Placement = canPin ? { server: String(navigator.hardwareConcurrency - 1), clients: "0" } : { server: undefined, clients: undefined };
+export const SPLIT: Placement = canPin
+  ? { server: String(navigator.hardwareConcurrency - 1), clients: "0" }
+  : { server: undefined, clients: undefined };
 /** Everything on CPU 0: wake-ups cost what the software costs. */
 export const SHARED_CORE: Placement = canPin ? { server: "0", clients: "0" } : { server: undefined, clients: undefined };
 export const pinning = canPin;
@@ -44,7 +46,10 @@ export function pinSelf(): void {
 /** Lets this process (and what it starts from now on) use every CPU again. */
 export function unpinSelf(): void {
   if (!canPin) return;
-  Bun.spawnSync(["taskset", "-a", "-cp", `0-${navigator.hardwareConcurrency - 1}`, String(process.pid)], { stdout: "ignore", stderr: "ignore" });
+  Bun.spawnSync(["taskset", "-a", "-cp", `0-${navigator.hardwareConcurrency - 1}`, String(process.pid)], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
 }
 
 export interface ChildOptions {
@@ -71,7 +76,10 @@ export class Child {
   offset = 0;
   ready: Msg = {};
 
-  private constructor(readonly name: string, readonly proc: Subprocess<"ignore", "pipe", "pipe">) {}
+  private constructor(
+    readonly name: string,
+    readonly proc: Subprocess<"ignore", "pipe", "pipe">,
+  ) {}
 
   static async start(name: string, file: string, o: ChildOptions = {}): Promise<Child> {
     const env: Record<string, string | undefined> = { ...process.env, ...o.env };
@@ -79,7 +87,9 @@ export class Child {
     delete env.PORT;
     delete env.HOST;
     delete env.DD_SERVER_SERVICE;
-    const prof = o.profileDir ? ["--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", o.profileDir, "--cpu-prof-name", `${name}-${Date.now()}.cpuprofile`] : [];
+    const prof = o.profileDir
+      ? ["--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", o.profileDir, "--cpu-prof-name", `${name}-${Date.now()}.cpuprofile`]
+      : [];
     let child: Child | undefined;
     const early: Msg[] = [];
     const pin = o.cpus ? ["taskset", "-c", o.cpus] : [];
@@ -100,7 +110,8 @@ export class Child {
     void child.pump(proc.stderr);
     void proc.exited.then(() => {
       child!.exited = true;
-      for (const w of child!.waiting.values()) w.reject(new Error(`${name} exited (code ${proc.exitCode}):\n${child!.output.slice(-2000)}`));
+      for (const w of child!.waiting.values())
+        w.reject(new Error(`${name} exited (code ${proc.exitCode}):\n${child!.output.slice(-2000)}`));
       child!.waiting.clear();
     });
     const ready = await child.waitEvent("ready", o.readyMs ?? 15000);
@@ -208,7 +219,10 @@ export class Child {
       // it may exit before answering
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const done = await Promise.race([this.proc.exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+    const done = await Promise.race([
+      this.proc.exited.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
+    ]);
     clearTimeout(timer);
     if (!done) {
       this.proc.kill();

@@ -14,7 +14,10 @@ import { QUERY } from "../../src/core/wire.ts";
 /** The JSON hx-ws:send sends for a control `id` holding `value`. */
 export function wsMessage(id: string, value: string, seq: number, pageUrl: string): string {
   const source = `div#${encodeURI(id)}`;
-  return JSON.stringify({ [id]: value, headers: { "HX-Request": "true", "HX-Source": source, "HX-Current-URL": pageUrl, "HX-Target": source, "DD-Seq": String(seq) } });
+  return JSON.stringify({
+    [id]: value,
+    headers: { "HX-Request": "true", "HX-Source": source, "HX-Current-URL": pageUrl, "HX-Target": source, "DD-Seq": String(seq) },
+  });
 }
 
 /** The headers htmx 4 sets on an hx-post from control `id` (plus our glue's DD-Seq and DD-Client). */
@@ -105,14 +108,19 @@ abstract class MarkerClient {
 
 /** One tab over the WebSocket service (or any echo server: `raw` skips the query). */
 export class BenchWs extends MarkerClient {
-  private constructor(readonly ws: WebSocket, readonly pageUrl: string) {
+  private constructor(
+    readonly ws: WebSocket,
+    readonly pageUrl: string,
+  ) {
     super();
   }
 
   /** `baseUrl` is http://127.0.0.1:port; `version` is the shared version the page was rendered at. */
   static async open(baseUrl: string, o: { version?: number; path?: string } = {}): Promise<BenchWs> {
     const q = o.path ? "" : `?${QUERY.version}=${o.version ?? 0}`;
-    const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}${o.path ?? "/ws"}${q}`, { headers: { Origin: baseUrl } } as unknown as string[]);
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}${o.path ?? "/ws"}${q}`, {
+      headers: { Origin: baseUrl },
+    } as unknown as string[]);
     const c = new BenchWs(ws, `${baseUrl}/`);
     ws.onmessage = (e) => c.onFrame(typeof e.data === "string" ? e.data : String(e.data));
     await new Promise<void>((resolve, reject) => {
@@ -187,7 +195,10 @@ export class BenchHttp extends MarkerClient {
 
   static async open(baseUrl: string, o: { version?: number } = {}): Promise<BenchHttp> {
     const c = new BenchHttp(baseUrl);
-    const res = await fetch(`${baseUrl}/_dd/events?${QUERY.version}=${o.version ?? 0}`, { signal: c.abort.signal, headers: { Accept: "text/event-stream" } });
+    const res = await fetch(`${baseUrl}/_dd/events?${QUERY.version}=${o.version ?? 0}`, {
+      signal: c.abort.signal,
+      headers: { Accept: "text/event-stream" },
+    });
     if (!res.ok || !res.body) throw new Error(`event stream: HTTP ${res.status}`);
     void c.read(res.body);
     const end = Date.now() + 10000;

@@ -13,7 +13,12 @@ import { connect, type Socket } from "node:net";
 export function textFrame(text: string): Buffer {
   const payload = Buffer.from(text);
   const n = payload.length;
-  const head = n < 126 ? Buffer.from([0x81, 0x80 | n]) : n < 65536 ? Buffer.from([0x81, 0x80 | 126, n >> 8, n & 255]) : Buffer.concat([Buffer.from([0x81, 0x80 | 127]), u64(n)]);
+  const head =
+    n < 126
+      ? Buffer.from([0x81, 0x80 | n])
+      : n < 65536
+        ? Buffer.from([0x81, 0x80 | 126, n >> 8, n & 255])
+        : Buffer.concat([Buffer.from([0x81, 0x80 | 127]), u64(n)]);
   return Buffer.concat([head, Buffer.alloc(4), payload]);
 }
 
@@ -44,9 +49,13 @@ export class RawWs {
       const ws = new RawWs(socket);
       let head = Buffer.alloc(0);
       let open = false;
-      const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+      const extra = Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join("");
       socket.on("connect", () => {
-        socket.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ZGFzaC1kZXZpY2VzLXJhdw==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`);
+        socket.write(
+          `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ZGFzaC1kZXZpY2VzLXJhdw==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,
+        );
       });
       socket.on("data", (chunk: Buffer) => {
         if (open) return ws.onData(chunk);

@@ -57,7 +57,10 @@ const TICK = 1 / HZ;
 /** CPU seconds (user + system, all threads) of process `pid`. */
 function cpuOf(pid: number): number {
   const st = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const g = st.slice(st.lastIndexOf(")") + 2).split(" ").map(Number);
+  const g = st
+    .slice(st.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
   return (g[11]! + g[12]!) / HZ;
 }
 
@@ -100,7 +103,17 @@ interface Figures {
 
 async function measure(target: Target, cfg: RelayConfig, log: (s: string) => void): Promise<Figures> {
   const name = target === "app" ? "ours" : "relay";
-  const f = { cpuPerChange: NaN, wallPerChange: NaN, connectCpu: NaN, connectCpuFine: NaN, connectWall: NaN, rssFew: NaN, rssMany: NaN, rssPerTab: NaN, idleCpu: NaN } as Figures;
+  const f = {
+    cpuPerChange: NaN,
+    wallPerChange: NaN,
+    connectCpu: NaN,
+    connectCpuFine: NaN,
+    connectWall: NaN,
+    rssFew: NaN,
+    rssMany: NaN,
+    rssPerTab: NaN,
+    idleCpu: NaN,
+  } as Figures;
   const on = phases();
   if (on.has("change") || on.has("connect")) await phase1(target, cfg, log, name, f, on);
   if (on.has("rss") || on.has("idle")) await phase2(target, cfg, log, name, f, on);
@@ -188,23 +201,81 @@ export async function runRelay(cfg: RelayConfig, log: (s: string) => void): Prom
   const ours = await measure("app", cfg, log);
   const relay = await measure("relay", cfg, log);
   const rows: Row[] = [];
-  const figure = (id: string, label: string, n: number, o: number, r: number, show: (x: number) => string, floor: number, more: string[] = [], extra: Record<string, unknown> = {}) => {
+  const figure = (
+    id: string,
+    label: string,
+    n: number,
+    o: number,
+    r: number,
+    show: (x: number) => string,
+    floor: number,
+    more: string[] = [],
+    extra: Record<string, unknown> = {},
+  ) => {
     if (Number.isNaN(o) || Number.isNaN(r)) return; // a phase not run
     const q = ratio(o, r, floor);
-    rows.push({ id, label, n, notes: [`ours ${show(o)}, relay ${show(r)}: ${q.text}`, ...more], extra: { ours: o, relay: r, ratio: q.value, ratioLowerBound: q.lowerBound, ...extra } });
+    rows.push({
+      id,
+      label,
+      n,
+      notes: [`ours ${show(o)}, relay ${show(r)}: ${q.text}`, ...more],
+      extra: { ours: o, relay: r, ratio: q.value, ratioLowerBound: q.lowerBound, ...extra },
+    });
   };
-  figure("relay.cpu.change", "relay floor: server CPU per shared change, 1 tab", cfg.changes, ours.cpuPerChange, relay.cpuPerChange, us, TICK / cfg.changes, [
-    `wall per change: ours ${us(ours.wallPerChange)}, relay ${us(relay.wallPerChange)}`,
-  ]);
-  figure(`relay.connect.${cfg.tabs}`, `relay floor: connecting ${cfg.tabs} tabs, server CPU`, cfg.tabs, ours.connectCpu, relay.connectCpu, msOf, TICK, [
-    `wall: ours ${msOf(ours.connectWall)}, relay ${msOf(relay.connectWall)}: x${(ours.connectWall / relay.connectWall).toFixed(2)}`,
-    `CPU until ${cfg.settleMs} ms after the last tab`,
-    `threads' run time (schedstat, ns): ours ${msOf(ours.connectCpuFine)}, relay ${msOf(relay.connectCpuFine)}: x${(ours.connectCpuFine / relay.connectCpuFine).toFixed(2)}`,
-  ], { oursFine: ours.connectCpuFine, relayFine: relay.connectCpuFine, fineRatio: ours.connectCpuFine / relay.connectCpuFine, oursWall: ours.connectWall, relayWall: relay.connectWall, wallRatio: ours.connectWall / relay.connectWall });
-  figure(`relay.rss.${cfg.fewTabs}-${cfg.tabs}`, `relay floor: server RSS per tab, ${cfg.fewTabs} -> ${cfg.tabs} tabs`, cfg.tabs - cfg.fewTabs, ours.rssPerTab, relay.rssPerTab, fmtBytes, 0, [
-    `RSS at ${cfg.fewTabs}/${cfg.tabs} tabs: ours ${fmtBytes(ours.rssFew)}/${fmtBytes(ours.rssMany)}, relay ${fmtBytes(relay.rssFew)}/${fmtBytes(relay.rssMany)}`,
-  ]);
-  figure(`relay.idle.${cfg.fewTabs}`, `relay floor: server idle CPU, ${cfg.fewTabs} tabs, ${cfg.idleSeconds} s`, cfg.fewTabs, ours.idleCpu / cfg.idleSeconds, relay.idleCpu / cfg.idleSeconds, (x) => `${fmtMs(x * 1000)} ms/s`, 0, ["threads' run time from /proc/PID/task/*/schedstat (ns)"]);
+  figure(
+    "relay.cpu.change",
+    "relay floor: server CPU per shared change, 1 tab",
+    cfg.changes,
+    ours.cpuPerChange,
+    relay.cpuPerChange,
+    us,
+    TICK / cfg.changes,
+    [`wall per change: ours ${us(ours.wallPerChange)}, relay ${us(relay.wallPerChange)}`],
+  );
+  figure(
+    `relay.connect.${cfg.tabs}`,
+    `relay floor: connecting ${cfg.tabs} tabs, server CPU`,
+    cfg.tabs,
+    ours.connectCpu,
+    relay.connectCpu,
+    msOf,
+    TICK,
+    [
+      `wall: ours ${msOf(ours.connectWall)}, relay ${msOf(relay.connectWall)}: x${(ours.connectWall / relay.connectWall).toFixed(2)}`,
+      `CPU until ${cfg.settleMs} ms after the last tab`,
+      `threads' run time (schedstat, ns): ours ${msOf(ours.connectCpuFine)}, relay ${msOf(relay.connectCpuFine)}: x${(ours.connectCpuFine / relay.connectCpuFine).toFixed(2)}`,
+    ],
+    {
+      oursFine: ours.connectCpuFine,
+      relayFine: relay.connectCpuFine,
+      fineRatio: ours.connectCpuFine / relay.connectCpuFine,
+      oursWall: ours.connectWall,
+      relayWall: relay.connectWall,
+      wallRatio: ours.connectWall / relay.connectWall,
+    },
+  );
+  figure(
+    `relay.rss.${cfg.fewTabs}-${cfg.tabs}`,
+    `relay floor: server RSS per tab, ${cfg.fewTabs} -> ${cfg.tabs} tabs`,
+    cfg.tabs - cfg.fewTabs,
+    ours.rssPerTab,
+    relay.rssPerTab,
+    fmtBytes,
+    0,
+    [
+      `RSS at ${cfg.fewTabs}/${cfg.tabs} tabs: ours ${fmtBytes(ours.rssFew)}/${fmtBytes(ours.rssMany)}, relay ${fmtBytes(relay.rssFew)}/${fmtBytes(relay.rssMany)}`,
+    ],
+  );
+  figure(
+    `relay.idle.${cfg.fewTabs}`,
+    `relay floor: server idle CPU, ${cfg.fewTabs} tabs, ${cfg.idleSeconds} s`,
+    cfg.fewTabs,
+    ours.idleCpu / cfg.idleSeconds,
+    relay.idleCpu / cfg.idleSeconds,
+    (x) => `${fmtMs(x * 1000)} ms/s`,
+    0,
+    ["threads' run time from /proc/PID/task/*/schedstat (ns)"],
+  );
 
   if (!on.has("fanout")) return rows;
   for (const target of ["app", "relay"] as const) {
@@ -243,7 +314,8 @@ export async function runRelayBrowser(cfg: RelayBrowserConfig & { dataDir: strin
   if (!phases().has("browser")) return [];
   const label = (who: string) => `relay floor: browser, tab A's slider change to tab B's DOM, ${who}`;
   const { hasChromium, launch, CHROMIUM } = await import("../../test/helpers/browser.ts");
-  if (!hasChromium) return [{ id: "relay.browser.ours", label: label("ours (example1)"), n: 0, notes: [], skipped: `no Chromium at ${CHROMIUM}` }];
+  if (!hasChromium)
+    return [{ id: "relay.browser.ours", label: label("ours (example1)"), n: 0, notes: [], skipped: `no Chromium at ${CHROMIUM}` }];
   const { Child, pinSelf, unpinSelf, SPLIT } = await import("./proc.ts");
   const { summarize } = await import("./stats.ts");
   unpinSelf();
@@ -261,9 +333,19 @@ export async function runRelayBrowser(cfg: RelayBrowserConfig & { dataDir: strin
       } else {
         const port = freePort();
         const pin = SPLIT.server ? ["taskset", "-c", SPLIT.server] : [];
-        const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: `${cfg.dataDir}/example1` };
+        const env: Record<string, string | undefined> = {
+          ...process.env,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          DATA_DIR: `${cfg.dataDir}/example1`,
+        };
         delete env.DD_SERVER_SERVICE;
-        const proc = Bun.spawn([...pin, "bun", "examples/example1.ts"], { cwd: `${import.meta.dir}/../..`, env, stdout: "pipe", stderr: "pipe" });
+        const proc = Bun.spawn([...pin, "bun", "examples/example1.ts"], {
+          cwd: `${import.meta.dir}/../..`,
+          env,
+          stdout: "pipe",
+          stderr: "pipe",
+        });
         let out = "";
         void (async () => {
           for await (const chunk of proc.stdout) out += new TextDecoder().decode(chunk);
@@ -299,9 +381,13 @@ export async function runRelayBrowser(cfg: RelayBrowserConfig & { dataDir: strin
           const w = window as unknown as { seen: { text: string; t: number }[] };
           w.seen = [];
           const el = document.querySelector(sel)!;
-          new MutationObserver(() => w.seen.push({ text: el.textContent ?? "", t: performance.timeOrigin + performance.now() })).observe(el, { subtree: true, childList: true, characterData: true });
+          new MutationObserver(() => w.seen.push({ text: el.textContent ?? "", t: performance.timeOrigin + performance.now() })).observe(
+            el,
+            { subtree: true, childList: true, characterData: true },
+          );
         }, output);
-        const ack0 = target === "app" ? await a.evaluate(() => (window as unknown as { dashDevices: { lastAck: number } }).dashDevices.lastAck) : 0;
+        const ack0 =
+          target === "app" ? await a.evaluate(() => (window as unknown as { dashDevices: { lastAck: number } }).dashDevices.lastAck) : 0;
         for (let i = 1; i <= cfg.warmup + cfg.moves; i++) {
           const v = target === "app" ? (i % 10) + 1 : i;
           const t0 = await a.evaluate(
@@ -315,10 +401,18 @@ export async function runRelayBrowser(cfg: RelayBrowserConfig & { dataDir: strin
             { sel: input, v },
           );
           const t1 = await b
-            .waitForFunction((v) => (window as unknown as { seen: { text: string; t: number }[] }).seen.find((s) => s.text === String(v))?.t, v, { timeout: 5000, polling: 5 })
+            .waitForFunction(
+              (v) => (window as unknown as { seen: { text: string; t: number }[] }).seen.find((s) => s.text === String(v))?.t,
+              v,
+              { timeout: 5000, polling: 5 },
+            )
             .then((h) => h.jsonValue() as Promise<number>);
           await b.evaluate(() => ((window as unknown as { seen: unknown[] }).seen = []));
-          if (target === "app") await a.waitForFunction((n) => (window as unknown as { dashDevices: { lastAck: number } }).dashDevices.lastAck >= n, ack0 + i, { timeout: 5000, polling: 5 });
+          if (target === "app")
+            await a.waitForFunction((n) => (window as unknown as { dashDevices: { lastAck: number } }).dashDevices.lastAck >= n, ack0 + i, {
+              timeout: 5000,
+              polling: 5,
+            });
           if (i > cfg.warmup) results[target].push(t1 - t0);
         }
         for (const p of tabs) await p.close();
@@ -337,9 +431,18 @@ export async function runRelayBrowser(cfg: RelayBrowserConfig & { dataDir: strin
       label: label("ours (example1)"),
       n: o.n,
       ms: o,
-      notes: [`x${(o.p50 / r.p50).toFixed(2)} of the floor page at p50, x${(o.p99 / r.p99).toFixed(2)} at p99`, "one Chromium, two tabs, times in the pages"],
+      notes: [
+        `x${(o.p50 / r.p50).toFixed(2)} of the floor page at p50, x${(o.p99 / r.p99).toFixed(2)} at p99`,
+        "one Chromium, two tabs, times in the pages",
+      ],
       extra: { ratioP50: o.p50 / r.p50, ratioP99: o.p99 / r.p99 },
     },
-    { id: "relay.floor.browser", label: label("raw Bun relay floor page"), n: r.n, ms: r, notes: ["input, WebSocket send; the other tab sets its input and #out"] },
+    {
+      id: "relay.floor.browser",
+      label: label("raw Bun relay floor page"),
+      n: r.n,
+      ms: r,
+      notes: ["input, WebSocket send; the other tab sets its input and #out"],
+    },
   ];
 }

@@ -89,7 +89,11 @@ const PLACES: Where[] = pinning
   : [{ key: "unpinned", label: "unpinned", placement: SPLIT }];
 
 async function serviceRows(service: Service, where: Where, cfg: RoundTripConfig, log: (s: string) => void): Promise<Row[]> {
-  const server = await Child.start(`server-${service}`, "server.ts", { env: { BENCH_SERVICE: service }, profileDir: cfg.profileDir, cpus: where.placement.server });
+  const server = await Child.start(`server-${service}`, "server.ts", {
+    env: { BENCH_SERVICE: service },
+    profileDir: cfg.profileDir,
+    cpus: where.placement.server,
+  });
   const rows: Row[] = [];
   try {
     const url = String(server.ready.url);
@@ -129,10 +133,25 @@ async function floorRows(where: Where, cfg: RoundTripConfig, log: (s: string) =>
     const wsSamples = await measureFloor(() => ws.echo(wsMessage("rs", String(++value), ++seq, `${url}/`)), cfg);
     ws.close();
     log(`floor (${where.label}): Bun HTTP echo`);
-    const httpSamples = await measureFloor(() => httpEcho(`${url}/echo`, `rs=${++value}`, postHeaders("rs", ++seq, `${url}/`, url, "0123456789abcdef")), cfg);
+    const httpSamples = await measureFloor(
+      () => httpEcho(`${url}/echo`, `rs=${++value}`, postHeaders("rs", ++seq, `${url}/`, url, "0123456789abcdef")),
+      cfg,
+    );
     return [
-      { id: `floor.ws.${where.key}`, label: `floor [${where.label}]: Bun WebSocket echo (same message)`, n: wsSamples.length, ms: summarize(wsSamples), notes: [] },
-      { id: `floor.http.${where.key}`, label: `floor [${where.label}]: Bun HTTP echo (same POST, keep-alive)`, n: httpSamples.length, ms: summarize(httpSamples), notes: [] },
+      {
+        id: `floor.ws.${where.key}`,
+        label: `floor [${where.label}]: Bun WebSocket echo (same message)`,
+        n: wsSamples.length,
+        ms: summarize(wsSamples),
+        notes: [],
+      },
+      {
+        id: `floor.http.${where.key}`,
+        label: `floor [${where.label}]: Bun HTTP echo (same POST, keep-alive)`,
+        n: httpSamples.length,
+        ms: summarize(httpSamples),
+        notes: [],
+      },
     ];
   } finally {
     await echo.stop();
@@ -150,7 +169,9 @@ export async function runRoundTrips(cfg: RoundTripConfig, log: (s: string) => vo
       const p50 = r.ms!.p50 / f.ms!.p50;
       const p99 = r.ms!.p99 / f.ms!.p99;
       r.extra = { ...r.extra, placement: where.label, ratioP50: Math.round(p50 * 100) / 100, ratioP99: Math.round(p99 * 100) / 100 };
-      r.notes.push(`x${p50.toFixed(1)} of echo at p50, x${p99.toFixed(1)} at p99; p99 ${fmtMs(r.extra!.coldP99 as number)} ms during warm-up`);
+      r.notes.push(
+        `x${p50.toFixed(1)} of echo at p50, x${p99.toFixed(1)} at p99; p99 ${fmtMs(r.extra!.coldP99 as number)} ms during warm-up`,
+      );
     }
     rows.push(...ours, ...floor);
   }

@@ -16,7 +16,12 @@ const service = process.env.BENCH_SERVICE === "http" ? "http" : "websocket";
 // The app's defaults (database with audit log, public access) with the database in a temporary
 // directory the orchestrator made, never in the working tree. Warnings and errors only: a
 // connect line per client would be stderr traffic that no message path pays.
-const app = new App({ title: "dash-devices bench", logger: createLogger({ level: "warn" }), serverService: service, dataDir: process.env.BENCH_DATA_DIR });
+const app = new App({
+  title: "dash-devices bench",
+  logger: createLogger({ level: "warn" }),
+  serverService: service,
+  dataDir: process.env.BENCH_DATA_DIR,
+});
 buildBenchApp(app);
 const running = await app.run({ host: "127.0.0.1", port: 0 });
 

@@ -78,12 +78,24 @@ export async function runStartup(o: StartupOptions, log: (s: string) => void): P
     const target = process.arch === "arm64" ? "arm64" : "x64";
     const say = () => undefined;
     const [hello] = buildApp({ entry: helloSrc, targets: [target], outdir: dir, name: "hello", bytecode: true, say });
-    const [app] = buildApp({ entry: o.app ?? join(import.meta.dir, "../../examples/example1.ts"), targets: [target], outdir: dir, name: "app", bytecode: true, say });
+    const [app] = buildApp({
+      entry: o.app ?? join(import.meta.dir, "../../examples/example1.ts"),
+      targets: [target],
+      outdir: dir,
+      name: "app",
+      bytecode: true,
+      say,
+    });
     log(`startup: built ${hello!.path} and ${app!.path}; ${o.runs} runs each`);
     const env = { PATH: process.env.PATH ?? "" };
     const warm = join(dir, "data-warm");
     // The usual data directory: the database exists and has an admin (no setup link to issue).
-    const admin = Bun.spawnSync([app!.path, "--data-dir", warm, "--create-admin", "owner"], { env, stdin: new TextEncoder().encode("correct horse battery\n"), stdout: "pipe", stderr: "pipe" });
+    const admin = Bun.spawnSync([app!.path, "--data-dir", warm, "--create-admin", "owner"], {
+      env,
+      stdin: new TextEncoder().encode("correct horse battery\n"),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     if (admin.exitCode !== 0) throw new Error(`--create-admin failed: ${admin.stderr.toString()}`);
     const t = { hello: [] as number[], warm: [] as number[], fresh: [] as number[] };
     for (let i = 0; i < o.runs; i++) {
@@ -101,8 +113,24 @@ export async function runStartup(o: StartupOptions, log: (s: string) => void): P
     const pin = "not pinned: a start uses several threads (the JIT, the GC)";
     return [
       { id: "startup.hello", label: "start-up: compiled hello world (Bun.serve), exec to first 200", n: o.runs, ms: h, notes: [pin] },
-      { id: "startup.app", label: "start-up: compiled example1, exec to first 200 of GET /", n: o.runs, ms: w, notes: [`x${(w.p50 / h.p50).toFixed(2)} of hello world at p50, x${(w.p90 / h.p90).toFixed(2)} at p90; existing data dir with an admin`, ...(phases ? [`phases: ${phases}`] : [])], extra: { ratioP50: w.p50 / h.p50, ratioP90: w.p90 / h.p90 } },
-      { id: "startup.first-run", label: "start-up: compiled example1, first run (new database)", n: o.runs, ms: f, notes: [`x${(f.p50 / h.p50).toFixed(2)} of hello world at p50; creates and migrates the database`] },
+      {
+        id: "startup.app",
+        label: "start-up: compiled example1, exec to first 200 of GET /",
+        n: o.runs,
+        ms: w,
+        notes: [
+          `x${(w.p50 / h.p50).toFixed(2)} of hello world at p50, x${(w.p90 / h.p90).toFixed(2)} at p90; existing data dir with an admin`,
+          ...(phases ? [`phases: ${phases}`] : []),
+        ],
+        extra: { ratioP50: w.p50 / h.p50, ratioP90: w.p90 / h.p90 },
+      },
+      {
+        id: "startup.first-run",
+        label: "start-up: compiled example1, first run (new database)",
+        n: o.runs,
+        ms: f,
+        notes: [`x${(f.p50 / h.p50).toFixed(2)} of hello world at p50; creates and migrates the database`],
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,14 @@ function shortName(r: Row): string {
 }
 
 /** `rows` with ids starting with `prefix`, checked as `value <= limit`. */
-function check(all: Row[], target: string, prefix: string, get: (r: Row) => number | undefined, limit: number, show: (v: number) => string): TargetCheck | undefined {
+function check(
+  all: Row[],
+  target: string,
+  prefix: string,
+  get: (r: Row) => number | undefined,
+  limit: number,
+  show: (v: number) => string,
+): TargetCheck | undefined {
   const rows = all.filter((r) => r.id.startsWith(prefix));
   if (!rows.length) return undefined;
   const w = worst(rows, get);
@@ -52,12 +59,33 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
     check(rows, "round trip within 5x of Bun's raw echo, at p50", "rt.", ratioOf("ratioP50"), 5, ratio),
     check(rows, "round trip within 5x of Bun's raw echo, at p99", "rt.", ratioOf("ratioP99"), 5, ratio),
     check(rows, "fan-out to 1,000 clients: last client p99 <= 30 ms", "fanout.1000", (r) => r.ms?.p99, 30, ms),
-    check(rows, "<= 100 KB server memory per idle client (1,000 clients)", "memory.1000", (r) => r.extra?.bytesPerClient as number | undefined, 100 * 1024, fmtBytes),
+    check(
+      rows,
+      "<= 100 KB server memory per idle client (1,000 clients)",
+      "memory.1000",
+      (r) => r.extra?.bytesPerClient as number | undefined,
+      100 * 1024,
+      fmtBytes,
+    ),
     check(rows, "browser input-to-DOM p50 <= 3 ms (WebSocket service)", "browser.ws.", (r) => r.ms?.p50, 3, ms),
     check(rows, "browser input-to-DOM p50 <= 3 ms (HTTP service)", "browser.http.", (r) => r.ms?.p50, 3, ms),
     check(rows, "device thread: 1 ms timer late <= 5 ms during 200 awaited 1 ms transfers", "device.stall.thread", (r) => r.ms?.max, 5, ms),
-    check(rows, "start-up (exec to first 200) within 1.5x of a compiled hello world, at p50", "startup.app", (r) => r.extra?.ratioP50 as number | undefined, 1.5, ratio),
-    check(rows, "flood of invalid messages: server RSS grows <= 50 MB", "flood.", (r) => r.extra?.rssGrowth as number | undefined, 50 * 1024 * 1024, fmtBytes),
+    check(
+      rows,
+      "start-up (exec to first 200) within 1.5x of a compiled hello world, at p50",
+      "startup.app",
+      (r) => r.extra?.ratioP50 as number | undefined,
+      1.5,
+      ratio,
+    ),
+    check(
+      rows,
+      "flood of invalid messages: server RSS grows <= 50 MB",
+      "flood.",
+      (r) => r.extra?.rssGrowth as number | undefined,
+      50 * 1024 * 1024,
+      fmtBytes,
+    ),
     check(rows, "flood of invalid messages: other tabs' round trip p99 <= 10 ms", "flood.", (r) => r.ms?.p99, 10, ms),
     // issue 14, per-change cost: ours against the raw Bun relay floor of the same run (bench/relay.ts)
     check(rows, "server CPU per shared change (1 tab) within 2.5x of the relay", "relay.cpu.", relayRatio(2.5), 2.5, ratio2),
@@ -65,6 +93,13 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
     check(rows, "server RSS per tab within 2x of the relay", "relay.rss.", relayRatio(2), 2, ratio2),
     check(rows, "idle server CPU with 100 tabs within 2x of the relay", "relay.idle.", relayRatio(2), 2, ratio2),
     check(rows, "fan-out to 1,000 tabs p99 within 1.1x of the relay", "relay.fanout.", ratioOf("ratioP99"), 1.1, ratio2),
-    check(rows, "browser: tab A's change to tab B's DOM p50 within 2x of the relay floor page", "relay.browser.", ratioOf("ratioP50"), 2, ratio2),
+    check(
+      rows,
+      "browser: tab A's change to tab B's DOM p50 within 2x of the relay floor page",
+      "relay.browser.",
+      ratioOf("ratioP50"),
+      2,
+      ratio2,
+    ),
   ].filter((c): c is TargetCheck => c !== undefined);
 }

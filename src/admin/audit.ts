@@ -35,22 +35,38 @@ export function auditQuery(page: number, action: unknown, actor: unknown, search
 function actorCell(r: AuditRow): Component {
   const who = r.actorUsername ?? (r.ip ? "anonymous" : "server");
   const where = [r.ip, r.clientId ? `tab ${r.clientId}` : null].filter(Boolean).join(" · ");
-  return html.Td([html.Span(who, { className: r.actorUsername ? "dd-admin-user" : "dd-admin-muted" }), ...(where ? [html.Div(where, { className: "dd-admin-sub" })] : [])]);
+  return html.Td([
+    html.Span(who, { className: r.actorUsername ? "dd-admin-user" : "dd-admin-muted" }),
+    ...(where ? [html.Div(where, { className: "dd-admin-sub" })] : []),
+  ]);
 }
 
 /** The detail object as "key: value" pairs, each value cut short; the whole JSON in the tooltip. */
 function detailCell(r: AuditRow): Component {
   if (!r.detail || !Object.keys(r.detail).length) return html.Td(muted("—"));
-  const pairs = Object.entries(r.detail).map(([k, v]) => `${k}: ${v === null || v === undefined ? "—" : clip(typeof v === "string" ? v : (JSON.stringify(v) ?? String(v)), 48)}`);
+  const pairs = Object.entries(r.detail).map(
+    ([k, v]) => `${k}: ${v === null || v === undefined ? "—" : clip(typeof v === "string" ? v : (JSON.stringify(v) ?? String(v)), 48)}`,
+  );
   return html.Td(html.Span(clip(pairs.join(" · "), 140), { title: clip(JSON.stringify(r.detail), 1000), className: "dd-admin-detail" }));
 }
 
 function table(p: AuditPage): Component {
   const head = html.Thead(html.Tr(["Time", "Action", "Actor", "Target", "Detail"].map((h) => html.Th(h, { scope: "col" }))));
   const rows = p.rows.map((r) =>
-    html.Tr([html.Td(dateTime(r.time), { className: "dd-admin-nowrap" }), html.Td(actionBadge(r.action)), actorCell(r), html.Td(r.target ?? muted("—")), detailCell(r)], { "data-action": r.action }),
+    html.Tr(
+      [
+        html.Td(dateTime(r.time), { className: "dd-admin-nowrap" }),
+        html.Td(actionBadge(r.action)),
+        actorCell(r),
+        html.Td(r.target ?? muted("—")),
+        detailCell(r),
+      ],
+      { "data-action": r.action },
+    ),
   );
-  const body = html.Tbody(rows.length ? rows : [html.Tr(html.Td("No entries match these filters.", { colSpan: 5, className: "dd-admin-empty" }))]);
+  const body = html.Tbody(
+    rows.length ? rows : [html.Tr(html.Td("No entries match these filters.", { colSpan: 5, className: "dd-admin-empty" }))],
+  );
   return html.Table([head, body], { className: "dd-admin-table dd-admin-audit" });
 }
 
@@ -59,19 +75,29 @@ export function info(p: AuditPage): string {
   const n = (x: number) => x.toLocaleString("en");
   const entries = p.total === 1 && p.totalIs === "exact" ? "1 entry" : `${n(p.total)} entries`;
   const text =
-    p.totalIs === "exact" ? `Page ${n(p.page)} of ${n(p.pages)} · ${entries}`
-    : p.totalIs === "about" ? `Page ${n(p.page)} of about ${n(p.pages)} · about ${entries}`
-    : `Page ${n(p.page)} · more than ${entries}`;
+    p.totalIs === "exact"
+      ? `Page ${n(p.page)} of ${n(p.pages)} · ${entries}`
+      : p.totalIs === "about"
+        ? `Page ${n(p.page)} of about ${n(p.pages)} · about ${entries}`
+        : `Page ${n(p.page)} · more than ${entries}`;
   // A search no index serves reads only the newest entries: say so, so no one mistakes it for the whole log.
   return p.searched ? `${text} · searched the newest ${n(p.searched)}` : text;
 }
 
 export function auditSection(ctx: ConsoleContext): Component {
   const p = queryAudit(ctx.deps.db, auditQuery(1, "", "", ""));
-  const filter = (id: string, label: string, placeholder: string) => field(label, dcc.Input({ id, type: "search", value: "", placeholder, debounce: FILTER_DEBOUNCE_MS, autoComplete: "off", maxLength: 200 }));
+  const filter = (id: string, label: string, placeholder: string) =>
+    field(
+      label,
+      dcc.Input({ id, type: "search", value: "", placeholder, debounce: FILTER_DEBOUNCE_MS, autoComplete: "off", maxLength: 200 }),
+    );
   return card("audit", "Audit log", "Newest first. The first page follows the log live.", [
     html.Div(
-      [filter("audit_action", "Action", "login.* or admin.role"), filter("audit_actor", "Actor", "a username"), filter("audit_text", "Search", "any text: an IP, a tab, a value")],
+      [
+        filter("audit_action", "Action", "login.* or admin.role"),
+        filter("audit_actor", "Actor", "a username"),
+        filter("audit_text", "Search", "any text: an IP, a tab, a value"),
+      ],
       { className: "dd-admin-filters" },
     ),
     html.Div({ id: "audit_table", className: "dd-admin-scroll", children: table(p) }),
@@ -90,10 +116,34 @@ export function auditSection(ctx: ConsoleContext): Component {
 export function registerAudit(ctx: ConsoleContext): void {
   const db: Db = ctx.deps.db;
   ctx.admin.callback(
-    [Output("audit_table", "children"), Output("audit_info", "children"), Output("audit_page", "data"), Output("audit_prev", "disabled"), Output("audit_next", "disabled")],
-    [Input(TICK_ID, "n_intervals"), Input("audit_rev", "data"), Input("audit_action", "value"), Input("audit_actor", "value"), Input("audit_text", "value"), Input("audit_prev", "n_clicks"), Input("audit_next", "n_clicks")],
+    [
+      Output("audit_table", "children"),
+      Output("audit_info", "children"),
+      Output("audit_page", "data"),
+      Output("audit_prev", "disabled"),
+      Output("audit_next", "disabled"),
+    ],
+    [
+      Input(TICK_ID, "n_intervals"),
+      Input("audit_rev", "data"),
+      Input("audit_action", "value"),
+      Input("audit_actor", "value"),
+      Input("audit_text", "value"),
+      Input("audit_prev", "n_clicks"),
+      Input("audit_next", "n_clicks"),
+    ],
     [State("audit_page", "data")],
-    (_tick: unknown, _rev: unknown, action: unknown, actor: unknown, search: unknown, _prev: unknown, _next: unknown, page: unknown, cx: CallbackContext) => {
+    (
+      _tick: unknown,
+      _rev: unknown,
+      action: unknown,
+      actor: unknown,
+      search: unknown,
+      _prev: unknown,
+      _next: unknown,
+      page: unknown,
+      cx: CallbackContext,
+    ) => {
       requireAdmin(db, cx.client, "audit.view");
       const current = typeof page === "number" && page >= 1 ? page : 1;
       const by = cx.triggeredId;

@@ -75,23 +75,60 @@ export function clientsSection(ctx: ConsoleContext): Component {
   const app = ctx.deps.app;
   const n = app.clients.size;
   const head = html.Div([html.Span(""), ...COLUMNS.map((h) => html.Span(h))], { className: "dd-admin-grid-head", "aria-hidden": "true" });
-  const list = dcc.RadioItems({ id: "tabs_pick", options: options(app), value: null, className: "dd-admin-grid", labelClassName: "dd-admin-row", "aria-label": "Connected tabs" });
-  const empty = html.P("No tab of the app is open right now. Tabs appear here the moment they connect.", { id: "tabs_empty", className: "dd-admin-empty", hidden: n > 0 });
+  const list = dcc.RadioItems({
+    id: "tabs_pick",
+    options: options(app),
+    value: null,
+    className: "dd-admin-grid",
+    labelClassName: "dd-admin-row",
+    "aria-label": "Connected tabs",
+  });
+  const empty = html.P("No tab of the app is open right now. Tabs appear here the moment they connect.", {
+    id: "tabs_empty",
+    className: "dd-admin-empty",
+    hidden: n > 0,
+  });
   const actions = html.Div(
     [
       html.Div({ id: "tabs_selected", className: "dd-admin-selected", children: summary(app, null) }),
       html.Div(
         [
           html.Button("Disconnect tab", { id: "tabs_kick", disabled: true, title: "Close this tab's connection now" }),
-          html.Button("Revoke session", { id: "tabs_revoke", disabled: true, className: "dd-admin-danger", title: "Log this browser out: every tab of its session closes at once" }),
+          html.Button("Revoke session", {
+            id: "tabs_revoke",
+            disabled: true,
+            className: "dd-admin-danger",
+            title: "Log this browser out: every tab of its session closes at once",
+          }),
           html.Button("Give control", { id: "tabs_give", hidden: !app.lease, title: "Hand the control lease to this tab" }),
         ],
         { className: "dd-admin-buttons" },
       ),
       html.Div(
         [
-          field("Message", dcc.Input({ id: "msg_text", type: "text", value: "", placeholder: "Shown as a notice in the app", maxLength: MAX_MESSAGE, autoComplete: "off" })),
-          field("Send to", dcc.RadioItems({ id: "msg_to", options: [{ label: "every tab", value: "all" }, { label: "the selected tab", value: "one" }], value: "all", inline: true })),
+          field(
+            "Message",
+            dcc.Input({
+              id: "msg_text",
+              type: "text",
+              value: "",
+              placeholder: "Shown as a notice in the app",
+              maxLength: MAX_MESSAGE,
+              autoComplete: "off",
+            }),
+          ),
+          field(
+            "Send to",
+            dcc.RadioItems({
+              id: "msg_to",
+              options: [
+                { label: "every tab", value: "all" },
+                { label: "the selected tab", value: "one" },
+              ],
+              value: "all",
+              inline: true,
+            }),
+          ),
           html.Button("Send message", { id: "msg_send", className: "dd-admin-primary" }),
         ],
         { className: "dd-admin-form dd-admin-message" },
@@ -101,7 +138,13 @@ export function clientsSection(ctx: ConsoleContext): Component {
     { className: "dd-admin-actions" },
   );
   const count = html.Span(countBadge(n), { id: "tabs_count", className: "dd-admin-count" });
-  return card("tabs", "Connected tabs", "Every open tab of the app, live. Counters refresh every few seconds.", [html.Div([head, list, empty], { className: "dd-admin-scroll" }), actions], count);
+  return card(
+    "tabs",
+    "Connected tabs",
+    "Every open tab of the app, live. Counters refresh every few seconds.",
+    [html.Div([head, list, empty], { className: "dd-admin-scroll" }), actions],
+    count,
+  );
 }
 
 export function registerClients(ctx: ConsoleContext): void {
@@ -114,7 +157,14 @@ export function registerClients(ctx: ConsoleContext): void {
   app.callbackConnect(() => ctx.tabsChanged());
 
   admin.callback(
-    [Output("tabs_count", "children"), Output("tabs_pick", "options"), Output("tabs_empty", "hidden"), Output("tabs_selected", "children"), Output("tabs_kick", "disabled"), Output("tabs_revoke", "disabled")],
+    [
+      Output("tabs_count", "children"),
+      Output("tabs_pick", "options"),
+      Output("tabs_empty", "hidden"),
+      Output("tabs_selected", "children"),
+      Output("tabs_kick", "disabled"),
+      Output("tabs_revoke", "disabled"),
+    ],
     [Input(TICK_ID, "n_intervals"), Input("tabs_rev", "data"), Input("tabs_pick", "value")],
     (_tick: unknown, _rev: unknown, picked: unknown, cx: CallbackContext) => {
       requireAdmin(db, cx.client, "tabs.view");
@@ -140,7 +190,12 @@ export function registerClients(ctx: ConsoleContext): void {
         if (to === "one" && !target) return fail("Pick the tab to send it to, or send it to every tab.");
         const n = to === "one" ? 1 : app.clients.size;
         deps.notify(message, to === "one" ? target : undefined);
-        audit(db, { action: "admin.message", actor, target: to === "one" ? target!.id : "all", detail: { text: clip(message, 200), tabs: n } });
+        audit(db, {
+          action: "admin.message",
+          actor,
+          target: to === "one" ? target!.id : "all",
+          detail: { text: clip(message, 200), tabs: n },
+        });
         ctx.auditChanged();
         return [note("ok", to === "one" ? `Message sent to tab ${target!.id}.` : `Message sent to ${countBadge(n)}.`), ""];
       }
@@ -171,7 +226,15 @@ export function registerClients(ctx: ConsoleContext): void {
         ctx.auditChanged();
         deps.closeSession(sid, "session revoked by an admin");
         const closed = tabs === 1 ? "1 tab closed" : `${tabs} tabs closed`;
-        return [note("ok", revoked ? `Revoked ${who}'s session ${sid.slice(0, 8)}: ${closed}.` : `Session ${sid.slice(0, 8)} had ended already: ${closed}.`), noUpdate];
+        return [
+          note(
+            "ok",
+            revoked
+              ? `Revoked ${who}'s session ${sid.slice(0, 8)}: ${closed}.`
+              : `Session ${sid.slice(0, 8)} had ended already: ${closed}.`,
+          ),
+          noUpdate,
+        ];
       }
       return [noUpdate, noUpdate];
     },

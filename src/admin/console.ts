@@ -29,10 +29,27 @@ function header(ctx: ConsoleContext) {
   const link = (text: string, href: string) => html.A(text, { href });
   return html.Header(
     [
-      html.Div([html.H1("Admin console"), html.Div({ id: "admin_me", className: "dd-admin-me", children: ctx.deps.app.title })], { className: "dd-admin-title" }),
-      html.Nav([link("Tabs", "#tabs"), link("Users", "#users"), link("Audit log", "#audit"), ...(ctx.deps.maintenance ? [link("Maintenance", "#maintenance")] : []), link("Open the app", "/"), link("Account", "/login?next=/admin/")], { className: "dd-admin-nav", "aria-label": "Console sections" }),
+      html.Div([html.H1("Admin console"), html.Div({ id: "admin_me", className: "dd-admin-me", children: ctx.deps.app.title })], {
+        className: "dd-admin-title",
+      }),
+      html.Nav(
+        [
+          link("Tabs", "#tabs"),
+          link("Users", "#users"),
+          link("Audit log", "#audit"),
+          ...(ctx.deps.maintenance ? [link("Maintenance", "#maintenance")] : []),
+          link("Open the app", "/"),
+          link("Account", "/login?next=/admin/"),
+        ],
+        { className: "dd-admin-nav", "aria-label": "Console sections" },
+      ),
       // What a person compares with the browser's certificate viewer before trusting the device.
-      ctx.deps.tls ? html.P([`TLS certificate (${ctx.deps.tls.source}), SHA-256 `, html.Code(ctx.deps.tls.fingerprint, { id: "admin_tls_fingerprint" })], { className: "dd-muted" }) : null,
+      ctx.deps.tls
+        ? html.P(
+            [`TLS certificate (${ctx.deps.tls.source}), SHA-256 `, html.Code(ctx.deps.tls.fingerprint, { id: "admin_tls_fingerprint" })],
+            { className: "dd-muted" },
+          )
+        : null,
     ],
     { className: "dd-admin-header" },
   );

@@ -44,7 +44,9 @@ function databaseLine(path: string): Component {
       // no -wal right now
     }
   }
-  return html.P([html.Span("Database: ", { className: "dd-admin-label" }), html.Code(path), muted(` (${size(bytes)})`)], { className: "dd-admin-info" });
+  return html.P([html.Span("Database: ", { className: "dd-admin-label" }), html.Code(path), muted(` (${size(bytes)})`)], {
+    className: "dd-admin-info",
+  });
 }
 
 export function maintenanceSection(ctx: ConsoleContext): Component | null {
@@ -57,7 +59,18 @@ export function maintenanceSection(ctx: ConsoleContext): Component | null {
       html.P("A consistent copy of users, sessions and the audit log, taken while the app keeps running.", { className: "dd-admin-info" }),
       html.Button("Back up now", { id: "maint_backup", className: "dd-admin-primary" }),
       html.Div({ id: "maint_status", className: "dd-admin-status", "aria-live": "polite" }),
-      html.P(["To restore, at the device's console with the app stopped: ", html.Code("./APP --restore FILE"), " (the current database is kept as ", html.Code("dash-devices.sqlite.before-restore"), "). Or ", html.Code("./APP --backup FILE"), " while it runs."], { className: "dd-admin-info" }),
+      html.P(
+        [
+          "To restore, at the device's console with the app stopped: ",
+          html.Code("./APP --restore FILE"),
+          " (the current database is kept as ",
+          html.Code("dash-devices.sqlite.before-restore"),
+          "). Or ",
+          html.Code("./APP --backup FILE"),
+          " while it runs.",
+        ],
+        { className: "dd-admin-info" },
+      ),
     ],
     { className: "dd-admin-panel" },
   );
@@ -67,15 +80,33 @@ export function maintenanceSection(ctx: ConsoleContext): Component | null {
       html.H3("Update the app"),
       ...(m.updates
         ? [
-            html.P(["Choose the new executable (", html.Code("bun run build"), " for this CPU). It is checked (an executable of this CPU, at most 256 MB), then the updater swaps it, restarts the app and puts the old one back if the new one fails its health check."], { className: "dd-admin-info" }),
+            html.P(
+              [
+                "Choose the new executable (",
+                html.Code("bun run build"),
+                " for this CPU). It is checked (an executable of this CPU, at most 256 MB), then the updater swaps it, restarts the app and puts the old one back if the new one fails its health check.",
+              ],
+              { className: "dd-admin-info" },
+            ),
             makeComponent(uploadForm, { id: "maint_upload", action: "/admin/update" }),
           ]
-        : [html.P(["This app was not installed with the updater: copy the new executable to the device and run ", html.Code("sudo ./install-device.sh NEW-BINARY"), " (same swap and rollback)."], { className: "dd-admin-info" })]),
+        : [
+            html.P(
+              [
+                "This app was not installed with the updater: copy the new executable to the device and run ",
+                html.Code("sudo ./install-device.sh NEW-BINARY"),
+                " (same swap and rollback).",
+              ],
+              { className: "dd-admin-info" },
+            ),
+          ]),
       ...(last ? [html.P(["Last update: ", last], { className: "dd-admin-info", id: "maint_last_update" })] : []),
     ],
     { className: "dd-admin-panel" },
   );
-  return card("maintenance", "Maintenance", "Backups of the database and updates of the app.", [html.Div([backup, update], { className: "dd-admin-columns" })]);
+  return card("maintenance", "Maintenance", "Backups of the database and updates of the app.", [
+    html.Div([backup, update], { className: "dd-admin-columns" }),
+  ]);
 }
 
 export function registerMaintenance(ctx: ConsoleContext): void {
@@ -88,7 +119,10 @@ export function registerMaintenance(ctx: ConsoleContext): void {
     (_n: unknown, cx: CallbackContext) => {
       const actor = requireAdmin(deps.db, cx.client, "maintenance.backup");
       const href = m.backupLink(actor.sessionId!);
-      return html.Div([note("ok", `Your backup link is ready (it works once, for ${m.linkSeconds} s):`), html.A("Download the backup", { href, id: "maint_download", className: "dd-admin-download" })]);
+      return html.Div([
+        note("ok", `Your backup link is ready (it works once, for ${m.linkSeconds} s):`),
+        html.A("Download the backup", { href, id: "maint_download", className: "dd-admin-download" }),
+      ]);
     },
     { name: "admin_backup_link", preventInitialCall: true },
   );

@@ -16,7 +16,9 @@ export function card(id: string, title: string, intro: string, body: Child[], co
 
 /** A label above its control. */
 export function field(label: string, control: Component, hint?: string): Component {
-  return html.Label([html.Span(label, { className: "dd-admin-label" }), control, ...(hint ? [html.Small(hint)] : [])], { className: "dd-admin-field" });
+  return html.Label([html.Span(label, { className: "dd-admin-label" }), control, ...(hint ? [html.Small(hint)] : [])], {
+    className: "dd-admin-field",
+  });
 }
 
 export type NoteKind = "ok" | "error" | "info";
@@ -24,7 +26,10 @@ export type NoteKind = "ok" | "error" | "info";
 /** A one-line outcome of an action, shown in the section's status area. */
 export function note(kind: NoteKind, text: string): Component {
   const icon = kind === "ok" ? "✓" : kind === "error" ? "!" : "i";
-  return html.Div([html.Span(icon, { className: "dd-admin-note-icon", "aria-hidden": "true" }), html.Span(text)], { className: `dd-admin-note dd-admin-note-${kind}`, "data-kind": kind });
+  return html.Div([html.Span(icon, { className: "dd-admin-note-icon", "aria-hidden": "true" }), html.Span(text)], {
+    className: `dd-admin-note dd-admin-note-${kind}`,
+    "data-kind": kind,
+  });
 }
 
 export function roleBadge(role: string): Component {

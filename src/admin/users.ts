@@ -42,8 +42,12 @@ function usersTable(ctx: ConsoleContext, me?: number): Component {
       { "data-user": u.username },
     );
   });
-  const head = html.Thead(html.Tr(["User", "Role", "Status", "Live sessions", "Open tabs", "Created"].map((h) => html.Th(h, { scope: "col" }))));
-  return html.Table([head, html.Tbody(rows.length ? rows : [html.Tr(html.Td("No users yet.", { colSpan: 6 }))])], { className: "dd-admin-table" });
+  const head = html.Thead(
+    html.Tr(["User", "Role", "Status", "Live sessions", "Open tabs", "Created"].map((h) => html.Th(h, { scope: "col" }))),
+  );
+  return html.Table([head, html.Tbody(rows.length ? rows : [html.Tr(html.Td("No users yet.", { colSpan: 6 }))])], {
+    className: "dd-admin-table",
+  });
 }
 
 function userOptions(db: Db) {
@@ -53,7 +57,10 @@ function userOptions(db: Db) {
 function userInfo(db: Db, u: PublicUser | null): Component | string {
   if (!u) return muted("Choose a user to change their role, reset their password or delete them.");
   const sessions = listSessions(db, { userId: u.id }).length;
-  return html.Span([html.Strong(u.username), ` is ${u.role}${u.disabled ? " (disabled)" : ""}, created ${dateTime(u.createdAt)}; ${sessions === 1 ? "1 live session" : `${sessions} live sessions`}.`]);
+  return html.Span([
+    html.Strong(u.username),
+    ` is ${u.role}${u.disabled ? " (disabled)" : ""}, created ${dateTime(u.createdAt)}; ${sessions === 1 ? "1 live session" : `${sessions} live sessions`}.`,
+  ]);
 }
 
 /** The API's refusal in a sentence: what, then how to fix it. */
@@ -68,8 +75,14 @@ export function usersSection(ctx: ConsoleContext): Component {
   const create = html.Div(
     [
       html.H3("Add a user"),
-      field("Username", dcc.Input({ id: "new_username", type: "text", value: "", autoComplete: "off", maxLength: 32, placeholder: "e.g. ana" })),
-      field("Password", dcc.Input({ id: "new_password", type: "password", value: "", autoComplete: "new-password", placeholder: "at least 8 characters" })),
+      field(
+        "Username",
+        dcc.Input({ id: "new_username", type: "text", value: "", autoComplete: "off", maxLength: 32, placeholder: "e.g. ana" }),
+      ),
+      field(
+        "Password",
+        dcc.Input({ id: "new_password", type: "password", value: "", autoComplete: "new-password", placeholder: "at least 8 characters" }),
+      ),
       field("Role", dcc.Dropdown({ id: "new_role", options: ROLE_OPTIONS, value: "viewer", clearable: false })),
       html.Button("Create user", { id: "user_create", className: "dd-admin-primary" }),
     ],
@@ -78,12 +91,25 @@ export function usersSection(ctx: ConsoleContext): Component {
   const manage = html.Div(
     [
       html.H3("Manage a user"),
-      field("User", dcc.Dropdown({ id: "user_pick", options: userOptions(db), value: null, clearable: false, placeholder: "Choose a user…" })),
+      field(
+        "User",
+        dcc.Dropdown({ id: "user_pick", options: userOptions(db), value: null, clearable: false, placeholder: "Choose a user…" }),
+      ),
       html.P({ id: "user_info", className: "dd-admin-info", children: userInfo(db, null) }),
       field("Role", dcc.RadioItems({ id: "user_role", options: ROLE_OPTIONS, value: null, inline: true })),
       html.Button("Change role", { id: "user_setrole" }),
-      field("New password", dcc.Input({ id: "user_password", type: "password", value: "", autoComplete: "new-password", placeholder: "at least 8 characters" }), "Ends the user's sessions: they log in again with it."),
-      html.Div([html.Button("Reset password", { id: "user_reset" }), html.Button("Delete user", { id: "user_delete", className: "dd-admin-danger" })], { className: "dd-admin-buttons" }),
+      field(
+        "New password",
+        dcc.Input({ id: "user_password", type: "password", value: "", autoComplete: "new-password", placeholder: "at least 8 characters" }),
+        "Ends the user's sessions: they log in again with it.",
+      ),
+      html.Div(
+        [
+          html.Button("Reset password", { id: "user_reset" }),
+          html.Button("Delete user", { id: "user_delete", className: "dd-admin-danger" }),
+        ],
+        { className: "dd-admin-buttons" },
+      ),
     ],
     { className: "dd-admin-form dd-admin-panel" },
   );
@@ -135,14 +161,51 @@ export function registerUsers(ctx: ConsoleContext): void {
   };
 
   admin.callback(
-    [Output("users_status", "children"), Output("new_username", "value"), Output("new_password", "value"), Output("user_password", "value"), Output("user_pick", "value"), Output("delete_armed", "data")],
-    [Input("user_create", "n_clicks"), Input("user_setrole", "n_clicks"), Input("user_reset", "n_clicks"), Input("user_delete", "n_clicks")],
-    [State("new_username", "value"), State("new_password", "value"), State("new_role", "value"), State("user_pick", "value"), State("user_role", "value"), State("user_password", "value"), State("delete_armed", "data")],
-    async (_c: unknown, _r: unknown, _p: unknown, _d: unknown, name: unknown, password: unknown, newRole: unknown, picked: unknown, role: unknown, newPassword: unknown, armed: unknown, cx: CallbackContext) => {
+    [
+      Output("users_status", "children"),
+      Output("new_username", "value"),
+      Output("new_password", "value"),
+      Output("user_password", "value"),
+      Output("user_pick", "value"),
+      Output("delete_armed", "data"),
+    ],
+    [
+      Input("user_create", "n_clicks"),
+      Input("user_setrole", "n_clicks"),
+      Input("user_reset", "n_clicks"),
+      Input("user_delete", "n_clicks"),
+    ],
+    [
+      State("new_username", "value"),
+      State("new_password", "value"),
+      State("new_role", "value"),
+      State("user_pick", "value"),
+      State("user_role", "value"),
+      State("user_password", "value"),
+      State("delete_armed", "data"),
+    ],
+    async (
+      _c: unknown,
+      _r: unknown,
+      _p: unknown,
+      _d: unknown,
+      name: unknown,
+      password: unknown,
+      newRole: unknown,
+      picked: unknown,
+      role: unknown,
+      newPassword: unknown,
+      armed: unknown,
+      cx: CallbackContext,
+    ) => {
       const what = cx.triggeredId ?? "?";
       const actor = requireAdmin(db, cx.client, `users.${what}`);
       const me = actor.userId; // admins may change their own account too: the API keeps the last admin
-      const say = (kind: "ok" | "error" | "info", text: string, more: Partial<Record<"name" | "password" | "newPassword" | "pick" | "armed", unknown>> = {}) => [
+      const say = (
+        kind: "ok" | "error" | "info",
+        text: string,
+        more: Partial<Record<"name" | "password" | "newPassword" | "pick" | "armed", unknown>> = {},
+      ) => [
         note(kind, text),
         "name" in more ? more.name : noUpdate,
         "password" in more ? more.password : noUpdate,
@@ -152,7 +215,15 @@ export function registerUsers(ctx: ConsoleContext): void {
       ];
       try {
         if (what === "user_create") {
-          const u = await createUser(db, { username: typeof name === "string" ? name.trim() : "", password: typeof password === "string" ? password : "", role: isRole(newRole) ? newRole : "viewer" }, { actor });
+          const u = await createUser(
+            db,
+            {
+              username: typeof name === "string" ? name.trim() : "",
+              password: typeof password === "string" ? password : "",
+              role: isRole(newRole) ? newRole : "viewer",
+            },
+            { actor },
+          );
           ctx.usersChanged();
           ctx.auditChanged();
           return say("ok", `Created ${u.username} (${u.role}).`, { name: "", password: "" });
@@ -173,7 +244,10 @@ export function registerUsers(ctx: ConsoleContext): void {
 
         if (what === "user_reset") {
           const keep = user.id === me ? (actor.sessionId ?? undefined) : undefined;
-          const { revokedSessionIds } = await resetPassword(db, user.id, typeof newPassword === "string" ? newPassword : "", { actor, keepSessionId: keep });
+          const { revokedSessionIds } = await resetPassword(db, user.id, typeof newPassword === "string" ? newPassword : "", {
+            actor,
+            keepSessionId: keep,
+          });
           closeAll(revokedSessionIds, "password reset by an admin");
           ctx.usersChanged();
           ctx.auditChanged();
@@ -184,7 +258,9 @@ export function registerUsers(ctx: ConsoleContext): void {
         if (what === "user_delete") {
           const a = armed as { userId?: number; at?: number } | null;
           if (!a || a.userId !== user.id || Date.now() - (a.at ?? 0) > CONFIRM_MS) {
-            return say("info", `Press “Delete user” again to delete ${user.username} for good; their sessions end at once.`, { armed: { userId: user.id, at: Date.now() } });
+            return say("info", `Press “Delete user” again to delete ${user.username} for good; their sessions end at once.`, {
+              armed: { userId: user.id, at: Date.now() },
+            });
           }
           const { revokedSessionIds } = deleteUser(db, user.id, { actor });
           closeAll(revokedSessionIds, "account deleted by an admin");

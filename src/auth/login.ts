@@ -11,7 +11,14 @@
 import { DashDevicesError } from "../core/errors.ts";
 import { audit } from "../db/audit.ts";
 import type { Db } from "../db/open.ts";
-import { clearUserIpFailures, DEFAULT_LIMITS, RateLimitedError, releaseLoginAttempt, reserveLoginAttempt, type RateLimits } from "./rate-limit.ts";
+import {
+  clearUserIpFailures,
+  DEFAULT_LIMITS,
+  RateLimitedError,
+  releaseLoginAttempt,
+  reserveLoginAttempt,
+  type RateLimits,
+} from "./rate-limit.ts";
 import { createSession, lookupSession, revokeSession, type SessionInfo } from "./sessions.ts";
 import { findUserByUsername, verifyPassword, type PublicUser } from "./users.ts";
 
@@ -66,13 +73,19 @@ export async function login(db: Db, input: LoginInput): Promise<LoginResult> {
     const known = findUserByUsername(db, username);
     const who = known ? { ...actor, userId: known.id, username: known.username } : actor;
     audit(db, { action: "login.failed", actor: who, target: known?.username ?? null, detail: { knownUser: !!known }, time: now });
-    if (slot.fills) audit(db, { action: "login.limited", actor: who, target: known?.username ?? null, detail: { knownUser: !!known }, time: now });
+    if (slot.fills)
+      audit(db, { action: "login.limited", actor: who, target: known?.username ?? null, detail: { knownUser: !!known }, time: now });
     throw loginRefused();
   }
   // The password was right: not a failure, whatever comes next (a disabled account included).
   releaseLoginAttempt(db, slot);
   if (user.disabled) {
-    audit(db, { action: "login.disabled", actor: { ...actor, userId: user.id, username: user.username }, target: user.username, time: now });
+    audit(db, {
+      action: "login.disabled",
+      actor: { ...actor, userId: user.id, username: user.username },
+      target: user.username,
+      time: now,
+    });
     throw new DashDevicesError("DD_LOGIN_FAILED", {
       what: `the account ${user.username} is disabled.`,
       expected: "an enabled account",

@@ -43,7 +43,11 @@ export interface RateLimits {
   perUsername: RateLimit;
 }
 
-export const DEFAULT_LIMITS: RateLimits = { perIp: POLICY.loginPerIp, perUserIp: POLICY.loginPerUserIp, perUsername: POLICY.loginPerUsername };
+export const DEFAULT_LIMITS: RateLimits = {
+  perIp: POLICY.loginPerIp,
+  perUserIp: POLICY.loginPerUserIp,
+  perUsername: POLICY.loginPerUsername,
+};
 
 export type RateLimitScope = "ip" | "user-ip" | "username";
 
@@ -137,13 +141,25 @@ export interface LoginReservation {
  * {@link releaseLoginAttempt} gives it back (call that when the password was right).
  * Also drops attempts older than the longest window, keeping the table small.
  */
-export function reserveLoginAttempt(db: Db, ip: string, username: string, limits: RateLimits = DEFAULT_LIMITS, now = new Date()): LoginReservation {
+export function reserveLoginAttempt(
+  db: Db,
+  ip: string,
+  username: string,
+  limits: RateLimits = DEFAULT_LIMITS,
+  now = new Date(),
+): LoginReservation {
   return db.transaction(
     (tx) => {
       const longest = Math.max(limits.perIp.windowMs, limits.perUserIp.windowMs, limits.perUsername.windowMs);
-      tx.delete(loginFailures).where(lt(loginFailures.time, new Date(now.getTime() - longest))).run();
+      tx.delete(loginFailures)
+        .where(lt(loginFailures.time, new Date(now.getTime() - longest)))
+        .run();
       checkLoginAllowed(tx, ip, username, limits, now);
-      const id = tx.insert(loginFailures).values({ time: now, ip, usernameKey: usernameKey(username) }).returning({ id: loginFailures.id }).get()!.id;
+      const id = tx
+        .insert(loginFailures)
+        .values({ time: now, ip, usernameKey: usernameKey(username) })
+        .returning({ id: loginFailures.id })
+        .get()!.id;
       try {
         checkLoginAllowed(tx, ip, username, limits, now);
         return { id, fills: false };
@@ -176,5 +192,8 @@ export function clearUserIpFailures(db: Db, ip: string, username: string, reserv
  * username + IP limits lift at once. The failures still count for their addresses.
  */
 export function clearUsernameFailures(db: Db, username: string): void {
-  db.update(loginFailures).set({ usernameKey: null }).where(eq(loginFailures.usernameKey, usernameKey(username))).run();
+  db.update(loginFailures)
+    .set({ usernameKey: null })
+    .where(eq(loginFailures.usernameKey, usernameKey(username)))
+    .run();
 }

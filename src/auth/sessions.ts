@@ -126,7 +126,12 @@ export function lookupSession(
 
 /** A session by its public id (live or not), for /admin. */
 export function getSession(db: Db, id: string): SessionInfo | null {
-  const found = db.select({ s: sessions, u: userColumns }).from(sessions).leftJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, id)).get();
+  const found = db
+    .select({ s: sessions, u: userColumns })
+    .from(sessions)
+    .leftJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, id))
+    .get();
   if (!found) return null;
   return info(found.s, found.u && found.u.id != null ? (found.u as PublicUser) : null);
 }
@@ -138,7 +143,13 @@ export function listSessions(db: Db, opts: { userId?: number; now?: Date } = {})
     .select({ s: sessions, u: userColumns })
     .from(sessions)
     .leftJoin(users, eq(users.id, sessions.userId))
-    .where(and(isNull(sessions.revokedAt), gt(sessions.expiresAt, now), opts.userId === undefined ? undefined : eq(sessions.userId, opts.userId)))
+    .where(
+      and(
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        opts.userId === undefined ? undefined : eq(sessions.userId, opts.userId),
+      ),
+    )
     .orderBy(desc(sessions.lastSeenAt))
     .all()
     .map((r) => info(r.s, r.u && r.u.id != null ? (r.u as PublicUser) : null));
@@ -152,7 +163,11 @@ export function revokeSession(db: Db, id: string, opts: { actor?: AuditActor; ac
   return db.transaction(
     (tx) => {
       const now = opts.now ?? new Date();
-      const row = tx.select({ id: sessions.id, userId: sessions.userId, revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, id)).get();
+      const row = tx
+        .select({ id: sessions.id, userId: sessions.userId, revokedAt: sessions.revokedAt })
+        .from(sessions)
+        .where(eq(sessions.id, id))
+        .get();
       if (!row || row.revokedAt) return false;
       tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, id)).run();
       audit(tx, { action: opts.action ?? "session.revoke", actor: opts.actor, target: id, detail: { userId: row.userId }, time: now });
@@ -165,18 +180,33 @@ export function revokeSession(db: Db, id: string, opts: { actor?: AuditActor; ac
 /** Inside a transaction: revokes a user's live sessions (but `exceptId`), returns their ids. */
 export function revokeUserSessionsIn(tx: Db, userId: number, now: Date, exceptId?: string): string[] {
   const live = and(eq(sessions.userId, userId), isNull(sessions.revokedAt), exceptId === undefined ? undefined : ne(sessions.id, exceptId));
-  const ids = tx.select({ id: sessions.id }).from(sessions).where(live).all().map((r) => r.id);
+  const ids = tx
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(live)
+    .all()
+    .map((r) => r.id);
   if (ids.length) tx.update(sessions).set({ revokedAt: now }).where(live).run();
   return ids;
 }
 
 /** Revokes every live session of a user; returns their ids so the server can end their clients. */
-export function revokeUserSessions(db: Db, userId: number, opts: { actor?: AuditActor; exceptSessionId?: string; now?: Date } = {}): string[] {
+export function revokeUserSessions(
+  db: Db,
+  userId: number,
+  opts: { actor?: AuditActor; exceptSessionId?: string; now?: Date } = {},
+): string[] {
   return db.transaction(
     (tx) => {
       const now = opts.now ?? new Date();
       const ids = revokeUserSessionsIn(tx, userId, now, opts.exceptSessionId);
-      audit(tx, { action: "session.revoke_user", actor: opts.actor, target: String(userId), detail: { userId, count: ids.length }, time: now });
+      audit(tx, {
+        action: "session.revoke_user",
+        actor: opts.actor,
+        target: String(userId),
+        detail: { userId, count: ids.length },
+        time: now,
+      });
       return ids;
     },
     { behavior: "immediate" },

@@ -45,7 +45,9 @@ export function ensureSetup(db: Db, opts: { ttlMs?: number; now?: Date } = {}): 
       tx.update(setupTokens).set({ usedAt: now }).where(isNull(setupTokens.usedAt)).run();
       const token = newToken();
       const expiresAt = new Date(now.getTime() + (opts.ttlMs ?? POLICY.setupTokenTtlMs));
-      tx.insert(setupTokens).values({ tokenHash: hashToken(token), createdAt: now, expiresAt }).run();
+      tx.insert(setupTokens)
+        .values({ tokenHash: hashToken(token), createdAt: now, expiresAt })
+        .run();
       audit(tx, { action: "setup.token", detail: { expiresAt: expiresAt.toISOString() }, time: now });
       return { needed: true, token, expiresAt } as const;
     },
@@ -93,8 +95,16 @@ export async function completeSetup(
       if (hasAdmin(tx)) throw badSetupToken("an admin exists already");
       const actor: AuditActor = { ip: input.ip ?? null };
       const user = insertUserIn(tx, username, hash, "admin", { actor, now });
-      tx.update(setupTokens).set({ usedAt: now }).where(eq(setupTokens.tokenHash, hashToken(input.token))).run();
-      audit(tx, { action: "setup.complete", actor: { ...actor, userId: user.id, username: user.username }, target: user.username, time: now });
+      tx.update(setupTokens)
+        .set({ usedAt: now })
+        .where(eq(setupTokens.tokenHash, hashToken(input.token)))
+        .run();
+      audit(tx, {
+        action: "setup.complete",
+        actor: { ...actor, userId: user.id, username: user.username },
+        target: user.username,
+        time: now,
+      });
       return user;
     },
     { behavior: "immediate" },
@@ -105,7 +115,9 @@ export async function completeSetup(
 export async function createAdmin(db: Db, input: { username: string; password: string; actor?: AuditActor }): Promise<PublicUser> {
   const username = validateUsername(input.username);
   const hash = await hashPassword(input.password);
-  return db.transaction((tx) => insertUserIn(tx, username, hash, "admin", { actor: input.actor ?? { username: "cli" } }), { behavior: "immediate" });
+  return db.transaction((tx) => insertUserIn(tx, username, hash, "admin", { actor: input.actor ?? { username: "cli" } }), {
+    behavior: "immediate",
+  });
 }
 
 /**
@@ -127,7 +139,13 @@ export async function resetAdmin(
       const now = new Date();
       tx.update(users).set({ passwordHash: hash, role: "admin", disabled: false, updatedAt: now }).where(eq(users.id, existing.id)).run();
       const revokedSessionIds = revokeUserSessionsIn(tx, existing.id, now);
-      audit(tx, { action: "admin.reset", actor, target: existing.username, detail: { userId: existing.id, from: existing.role }, time: now });
+      audit(tx, {
+        action: "admin.reset",
+        actor,
+        target: existing.username,
+        detail: { userId: existing.id, from: existing.role },
+        time: now,
+      });
       return { user: { ...existing, role: "admin" as const, disabled: false, updatedAt: now }, created: false, revokedSessionIds };
     },
     { behavior: "immediate" },

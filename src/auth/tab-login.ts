@@ -13,8 +13,19 @@ import type { Db } from "../db/open.ts";
 const tabSessions = new WeakSet<Client>();
 
 /** Logs `client` in as `username` (throws DD_LOGIN_FAILED or DD_RATE_LIMITED); sets its user and role. */
-export async function loginTab(db: Db | undefined, client: Client, username: string, password: string): Promise<{ username: string; role: string }> {
-  if (!db) throw new DashDevicesError("DD_BAD_OPTION", { what: "loginTab needs the app's database.", expected: "an app run with its database (the default)", found: "database: false, or run() not called yet", fix: "remove database: false" });
+export async function loginTab(
+  db: Db | undefined,
+  client: Client,
+  username: string,
+  password: string,
+): Promise<{ username: string; role: string }> {
+  if (!db)
+    throw new DashDevicesError("DD_BAD_OPTION", {
+      what: "loginTab needs the app's database.",
+      expected: "an app run with its database (the default)",
+      found: "database: false, or run() not called yet",
+      fix: "remove database: false",
+    });
   const { login } = await import("./login.ts");
   const r = await login(db, { username, password, ip: client.ip, userAgent: client.userAgent });
   client.sessionId = r.session.id;
@@ -29,7 +40,10 @@ export async function loginTab(db: Db | undefined, client: Client, username: str
 export async function logoutTab(db: Db | undefined, client: Client): Promise<void> {
   if (db && client.sessionId && tabSessions.has(client)) {
     const { revokeSession } = await import("./sessions.ts");
-    revokeSession(db, client.sessionId, { action: "logout", actor: { userId: client.user?.id, username: client.user?.username, clientId: client.id, ip: client.ip } });
+    revokeSession(db, client.sessionId, {
+      action: "logout",
+      actor: { userId: client.user?.id, username: client.user?.username, clientId: client.id, ip: client.ip },
+    });
   }
   tabSessions.delete(client);
   client.sessionId = undefined;

@@ -42,7 +42,7 @@ export function validateUsername(username: unknown): string {
       what: "the username is not acceptable.",
       expected: `${min} to ${max} characters among A-Z a-z 0-9 . _ -, starting with a letter or digit`,
       found: describe(username, 40),
-      fix: "choose a name like \"ana\" or \"lab-pi.2\" (letters are compared case-insensitively)",
+      fix: 'choose a name like "ana" or "lab-pi.2" (letters are compared case-insensitively)',
     });
   }
   return username;
@@ -79,12 +79,20 @@ export function findUserByUsername(db: Db, username: string): PublicUser | null 
 
 /** All users, by name. */
 export function listUsers(db: Db): PublicUser[] {
-  return db.select(publicColumns).from(users).orderBy(asc(sql`lower(${users.username})`)).all();
+  return db
+    .select(publicColumns)
+    .from(users)
+    .orderBy(asc(sql`lower(${users.username})`))
+    .all();
 }
 
 /** Enabled admins, optionally not counting one user. */
 export function countAdmins(db: Db, exceptUserId?: number): number {
-  const where = and(eq(users.role, "admin"), eq(users.disabled, false), exceptUserId === undefined ? undefined : ne(users.id, exceptUserId));
+  const where = and(
+    eq(users.role, "admin"),
+    eq(users.disabled, false),
+    exceptUserId === undefined ? undefined : ne(users.id, exceptUserId),
+  );
   return db.select({ n: sql<number>`count(*)` }).from(users).where(where).get()?.n ?? 0;
 }
 
@@ -151,7 +159,13 @@ export function setRole(db: Db, userId: number, role: Role, opts: ChangeOptions 
       if (role !== "admin") guardLastAdmin(tx, user, `make ${role}`);
       const now = opts.now ?? new Date();
       tx.update(users).set({ role, updatedAt: now }).where(eq(users.id, userId)).run();
-      audit(tx, { action: "admin.role", actor: opts.actor, target: user.username, detail: { userId, from: user.role, to: role }, time: now });
+      audit(tx, {
+        action: "admin.role",
+        actor: opts.actor,
+        target: user.username,
+        detail: { userId, from: user.role, to: role },
+        time: now,
+      });
       return { ...user, role, updatedAt: now };
     },
     { behavior: "immediate" },
@@ -159,7 +173,12 @@ export function setRole(db: Db, userId: number, role: Role, opts: ChangeOptions 
 }
 
 /** Disables (or enables) a user; disabling revokes their sessions. Returns the revoked session ids. */
-export function setDisabled(db: Db, userId: number, disabled: boolean, opts: ChangeOptions = {}): { user: PublicUser; revokedSessionIds: string[] } {
+export function setDisabled(
+  db: Db,
+  userId: number,
+  disabled: boolean,
+  opts: ChangeOptions = {},
+): { user: PublicUser; revokedSessionIds: string[] } {
   return db.transaction(
     (tx) => {
       const user = requireUser(tx, userId);
@@ -167,7 +186,13 @@ export function setDisabled(db: Db, userId: number, disabled: boolean, opts: Cha
       const now = opts.now ?? new Date();
       tx.update(users).set({ disabled, updatedAt: now }).where(eq(users.id, userId)).run();
       const revokedSessionIds = disabled ? revokeUserSessionsIn(tx, userId, now) : [];
-      audit(tx, { action: disabled ? "admin.user.disable" : "admin.user.enable", actor: opts.actor, target: user.username, detail: { userId, revokedSessions: revokedSessionIds.length }, time: now });
+      audit(tx, {
+        action: disabled ? "admin.user.disable" : "admin.user.enable",
+        actor: opts.actor,
+        target: user.username,
+        detail: { userId, revokedSessions: revokedSessionIds.length },
+        time: now,
+      });
       return { user: { ...user, disabled, updatedAt: now }, revokedSessionIds };
     },
     { behavior: "immediate" },
@@ -194,7 +219,13 @@ export async function resetPassword(
       tx.update(users).set({ passwordHash: hash, updatedAt: now }).where(eq(users.id, userId)).run();
       clearUsernameFailures(tx, user.username);
       const revokedSessionIds = revokeUserSessionsIn(tx, userId, now, opts.keepSessionId);
-      audit(tx, { action: "admin.user.password", actor: opts.actor, target: user.username, detail: { userId, revokedSessions: revokedSessionIds.length }, time: now });
+      audit(tx, {
+        action: "admin.user.password",
+        actor: opts.actor,
+        target: user.username,
+        detail: { userId, revokedSessions: revokedSessionIds.length },
+        time: now,
+      });
       return { revokedSessionIds };
     },
     { behavior: "immediate" },

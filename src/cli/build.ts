@@ -47,7 +47,12 @@ export interface BuiltBinary {
 export function parseTargets(s: string): Target[] {
   if (s === "all") return ["x64", "arm64"];
   if (s in TARGETS) return [s as Target];
-  throw new DashDevicesError("DD_BAD_OPTION", { what: `unknown target "${s}".`, expected: "x64, arm64 or all", found: JSON.stringify(s), fix: "e.g. --target all (x64 for a PC, arm64 for a Raspberry Pi 3/4/5 with a 64-bit OS)" });
+  throw new DashDevicesError("DD_BAD_OPTION", {
+    what: `unknown target "${s}".`,
+    expected: "x64, arm64 or all",
+    found: JSON.stringify(s),
+    fix: "e.g. --target all (x64 for a PC, arm64 for a Raspberry Pi 3/4/5 with a 64-bit OS)",
+  });
 }
 
 /** The app's name and version from the package.json nearest to `file` (not dash-devices' own). */
@@ -77,30 +82,59 @@ export function buildApp(o: BuildOptions): BuiltBinary[] {
   const say = o.say ?? ((l: string) => console.log(l));
   const entry = resolve(cwd, o.entry);
   if (!existsSync(entry) || !statSync(entry).isFile()) {
-    throw new DashDevicesError("DD_BAD_OPTION", { what: `there is no file ${o.entry}.`, expected: "the app's file, e.g. app.ts", found: `nothing at ${entry}`, fix: "check the name; paths are relative to the current folder" });
+    throw new DashDevicesError("DD_BAD_OPTION", {
+      what: `there is no file ${o.entry}.`,
+      expected: "the app's file, e.g. app.ts",
+      found: `nothing at ${entry}`,
+      fix: "check the name; paths are relative to the current folder",
+    });
   }
   const name = o.name ?? basename(entry).replace(/\.[cm]?[jt]sx?$/, "");
   const app = appPackage(entry);
-  const defines = app ? ["--define", `DD_APP_NAME=${JSON.stringify(app.name)}`, "--define", `DD_APP_VERSION=${JSON.stringify(app.version)}`] : [];
+  const defines = app
+    ? ["--define", `DD_APP_NAME=${JSON.stringify(app.name)}`, "--define", `DD_APP_VERSION=${JSON.stringify(app.version)}`]
+    : [];
   const host: Target = process.arch === "arm64" ? "arm64" : "x64";
   const built: BuiltBinary[] = [];
   for (const t of o.targets) {
-    const outfile = resolve(cwd, o.outfile ? (o.targets.length > 1 ? `${o.outfile}-linux-${t}` : o.outfile) : join(o.outdir ?? "dist", `${name}-linux-${t}`));
+    const outfile = resolve(
+      cwd,
+      o.outfile ? (o.targets.length > 1 ? `${o.outfile}-linux-${t}` : o.outfile) : join(o.outdir ?? "dist", `${name}-linux-${t}`),
+    );
     mkdirSync(dirname(outfile), { recursive: true });
     // The device thread (a Worker) is a second entry point: Bun embeds a Worker's code only so.
-    const cmd = [process.execPath, "build", "--compile", "--minify", `--target=${TARGETS[t]}`, ...defines, entry, threadEntrySource(), "--outfile", outfile];
+    const cmd = [
+      process.execPath,
+      "build",
+      "--compile",
+      "--minify",
+      `--target=${TARGETS[t]}`,
+      ...defines,
+      entry,
+      threadEntrySource(),
+      "--outfile",
+      outfile,
+    ];
     let bytecode = o.bytecode !== false && t === host;
     const t0 = performance.now();
     let r = compile(cmd, bytecode, cwd);
     if (r.code !== 0) checkImports(r.text, entry, cwd);
     if (r.code !== 0 && bytecode) {
       const plain = compile(cmd, false, cwd);
-      if (plain.code === 0) say(`note: --bytecode refused ${relative(cwd, entry)} for ${t} (${firstError(r.text)}); built without bytecode (starts a little slower)`);
+      if (plain.code === 0)
+        say(
+          `note: --bytecode refused ${relative(cwd, entry)} for ${t} (${firstError(r.text)}); built without bytecode (starts a little slower)`,
+        );
       r = plain;
       bytecode = false;
     }
     if (r.code !== 0) {
-      throw new DashDevicesError("DD_BUILD_FAILED", { what: `bun build could not compile ${relative(cwd, entry)} for ${t}.`, expected: "a file that runs with `bun run`", found: r.text.trim().split("\n").slice(0, 20).join("\n            "), fix: `run \`bun run ${relative(cwd, entry)}\` to see the error where it happens` });
+      throw new DashDevicesError("DD_BUILD_FAILED", {
+        what: `bun build could not compile ${relative(cwd, entry)} for ${t}.`,
+        expected: "a file that runs with `bun run`",
+        found: r.text.trim().split("\n").slice(0, 20).join("\n            "),
+        fix: `run \`bun run ${relative(cwd, entry)}\` to see the error where it happens`,
+      });
     }
     const bytes = statSync(outfile).size;
     const seconds = (performance.now() - t0) / 1000;
@@ -117,7 +151,12 @@ function compile(cmd: string[], bytecode: boolean, cwd: string): { code: number;
 }
 
 function firstError(text: string): string {
-  return text.split("\n").find((l) => l.startsWith("error"))?.trim() ?? "no reason given";
+  return (
+    text
+      .split("\n")
+      .find((l) => l.startsWith("error"))
+      ?.trim() ?? "no reason given"
+  );
 }
 
 /** Bun's `Could not resolve: "x"` becomes DD_MISSING_IMPORT naming the import and where it is. */
@@ -126,9 +165,20 @@ function checkImports(text: string, entry: string, cwd: string): void {
   const re = /error: Could not resolve: "([^"]+)"[^\n]*\n\s*at ([^\n]+)/g;
   for (let m: RegExpExecArray | null; (m = re.exec(text)); ) missing.push({ spec: m[1]!, at: m[2]!.trim().replace(cwd + "/", "") });
   if (!missing.length) return;
-  const pkgs = [...new Set(missing.filter((m) => !/^[./]/.test(m.spec)).map((m) => m.spec.startsWith("@") ? m.spec.split("/").slice(0, 2).join("/") : m.spec.split("/")[0]!))];
+  const pkgs = [
+    ...new Set(
+      missing
+        .filter((m) => !/^[./]/.test(m.spec))
+        .map((m) => (m.spec.startsWith("@") ? m.spec.split("/").slice(0, 2).join("/") : m.spec.split("/")[0]!)),
+    ),
+  ];
   const paths = missing.filter((m) => /^[./]/.test(m.spec)).map((m) => m.spec);
-  const fix = [pkgs.length ? `install ${pkgs.join(" ")}: bun add ${pkgs.join(" ")} (or run bun install if package.json lists it)` : "", paths.length ? `correct the path of ${paths.join(", ")} (relative to the importing file)` : ""].filter(Boolean).join("; ");
+  const fix = [
+    pkgs.length ? `install ${pkgs.join(" ")}: bun add ${pkgs.join(" ")} (or run bun install if package.json lists it)` : "",
+    paths.length ? `correct the path of ${paths.join(", ")} (relative to the importing file)` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
   throw new DashDevicesError("DD_MISSING_IMPORT", {
     what: `${relative(cwd, entry)} imports ${missing.map((m) => `"${m.spec}"`).join(", ")}, which cannot be found.`,
     expected: "every import an installed package or an existing file",

@@ -28,21 +28,33 @@ export function parseI2cArgs(argv: readonly string[], allowed: ReadonlySet<strin
   const a: I2cArgs = { bus: 1, sim: false, word: false, force: false, verify: false, help: false, positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") ? arg.split("=", 2) as [string, string | undefined] : [arg, undefined];
+    const [flag, inline] = arg.startsWith("--") ? (arg.split("=", 2) as [string, string | undefined]) : [arg, undefined];
     if (!arg.startsWith("-") || /^-\d/.test(arg)) {
       a.positional.push(arg);
       continue;
     }
     if (!allowed.has(flag) && flag !== "--help" && flag !== "-h") throw new UsageError(`unknown option ${flag}`);
     switch (flag) {
-      case "--help": case "-h": a.help = true; break;
-      case "--sim": a.sim = true; break;
-      case "--word": a.word = true; break;
-      case "--force": a.force = true; break;
-      case "--verify": a.verify = true; break;
+      case "--help":
+      case "-h":
+        a.help = true;
+        break;
+      case "--sim":
+        a.sim = true;
+        break;
+      case "--word":
+        a.word = true;
+        break;
+      case "--force":
+        a.force = true;
+        break;
+      case "--verify":
+        a.verify = true;
+        break;
       case "--bus": {
         const v = inline ?? argv[++i];
-        if (v === undefined || !/^\d+$/.test(v)) throw new UsageError(`--bus needs a bus number (found ${v === undefined ? "nothing" : JSON.stringify(v)})`);
+        if (v === undefined || !/^\d+$/.test(v))
+          throw new UsageError(`--bus needs a bus number (found ${v === undefined ? "nothing" : JSON.stringify(v)})`);
         a.bus = Number(v);
         break;
       }
@@ -55,7 +67,10 @@ export function parseI2cArgs(argv: readonly string[], allowed: ReadonlySet<strin
 export function parseNumber(s: string | undefined, what: string, max: number): number {
   if (s === undefined) throw new UsageError(`missing ${what}`);
   const n = /^0x[0-9a-f]+$/i.test(s) ? parseInt(s, 16) : /^0b[01]+$/i.test(s) ? parseInt(s.slice(2), 2) : /^\d+$/.test(s) ? Number(s) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`invalid ${what} ${JSON.stringify(s)}: expected 0..0x${max.toString(16)} (e.g. 0x${Math.min(max, 0x76).toString(16)})`);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new UsageError(
+      `invalid ${what} ${JSON.stringify(s)}: expected 0..0x${max.toString(16)} (e.g. 0x${Math.min(max, 0x76).toString(16)})`,
+    );
   return n;
 }
 
@@ -92,13 +107,20 @@ function tool(usage: (cmd: string) => string, body: (argv: readonly string[], cm
     } catch (e) {
       if (e instanceof UsageError) return { code: 2, out: "", err: `error: ${e.message}\n\n${usage(cmd)}` };
       if (e instanceof VerifyError) return { code: 1, out: e.out, err: e.message + "\n" };
-      return { code: 1, out: "", err: `${e instanceof DashDevicesError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e)}\n` };
+      return {
+        code: 1,
+        out: "",
+        err: `${e instanceof DashDevicesError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      };
     }
   };
 }
 
 class VerifyError extends Error {
-  constructor(message: string, readonly out: string) {
+  constructor(
+    message: string,
+    readonly out: string,
+  ) {
     super(message);
   }
 }
@@ -120,7 +142,12 @@ export const scan: Tool = tool(scanUsage, (argv, cmd) => {
   if (args.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
   const bus = open(args);
   const found: number[] = [];
-  let out = `${bus.path}\n    ` + Array.from({ length: 16 }, (_, i) => ` ${i.toString(16)} `).join("").trimEnd() + "\n";
+  let out =
+    `${bus.path}\n    ` +
+    Array.from({ length: 16 }, (_, i) => ` ${i.toString(16)} `)
+      .join("")
+      .trimEnd() +
+    "\n";
   for (let row = 0; row < 0x80; row += 16) {
     out += row.toString(16).padStart(2, "0") + ":";
     for (let a = row; a < row + 16; a++) {
@@ -197,7 +224,11 @@ export const set: Tool = tool(setUsage, (argv, cmd) => {
     const line = `wrote ${hex(value, digits)} to register ${hex(register)} of ${hex(address)} on ${bus.path}`;
     if (!args.verify) return line + "\n";
     const back = args.word ? bus.readWordSync(address, register) : bus.readByteSync(address, register);
-    if (back !== value) throw new VerifyError(`verify failed: register ${hex(register)} reads ${hex(back, digits)}, expected ${hex(value, digits)} (read-only register, or the device changes it)`, line + "\n");
+    if (back !== value)
+      throw new VerifyError(
+        `verify failed: register ${hex(register)} reads ${hex(back, digits)}, expected ${hex(value, digits)} (read-only register, or the device changes it)`,
+        line + "\n",
+      );
     return line + " (verified)\n";
   } finally {
     bus.closeSync();
@@ -219,7 +250,8 @@ const i2cUsage = (cmd: string) => `usage: ${cmd} scan|get|set [options]   (${cmd
 export function runI2c(argv: readonly string[], cmd: string): ToolResult {
   const [sub, ...rest] = argv;
   const tools: Record<string, Tool> = { scan, get, set };
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") return { code: sub ? 0 : 2, out: sub ? i2cUsage(cmd) : "", err: sub ? "" : `error: missing the tool\n\n${i2cUsage(cmd)}` };
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help")
+    return { code: sub ? 0 : 2, out: sub ? i2cUsage(cmd) : "", err: sub ? "" : `error: missing the tool\n\n${i2cUsage(cmd)}` };
   const t = tools[sub];
   if (!t) return { code: 2, out: "", err: `error: unknown i2c tool ${JSON.stringify(sub)}: expected scan, get or set\n\n${i2cUsage(cmd)}` };
   return t(rest, `${cmd} ${sub}`);

@@ -24,7 +24,12 @@ export interface InitOptions {
 
 /** A package name from the folder's name: "My Gadget" -> "my-gadget". */
 export function packageName(dir: string): string {
-  return basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+|-+$/g, "") || "app";
+  return (
+    basename(resolve(dir))
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^[._-]+|-+$/g, "") || "app"
+  );
 }
 
 /**
@@ -39,7 +44,10 @@ export function dependencySpec(dir: string, from?: string): { spec: string; why:
     const p = join(d, "package.json");
     if (existsSync(p)) {
       try {
-        const j = JSON.parse(readFileSync(p, "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+        const j = JSON.parse(readFileSync(p, "utf8")) as {
+          dependencies?: Record<string, string>;
+          devDependencies?: Record<string, string>;
+        };
         const s = j.dependencies?.["dash-devices"] ?? j.devDependencies?.["dash-devices"];
         const local = s === undefined ? undefined : localPath(s, d);
         if (local) return { spec: local, why: `as ${relative(process.cwd(), p) || p} has it` };
@@ -67,27 +75,44 @@ export function initProject(o: InitOptions): string[] {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw notEmpty(o.dir, "a file of that name");
     const entries = readdirSync(dir);
-    if (entries.length) throw notEmpty(o.dir, `${entries.length} entr${entries.length === 1 ? "y" : "ies"}: ${entries.slice(0, 5).join(", ")}${entries.length > 5 ? ", ..." : ""}`);
+    if (entries.length)
+      throw notEmpty(
+        o.dir,
+        `${entries.length} entr${entries.length === 1 ? "y" : "ies"}: ${entries.slice(0, 5).join(", ")}${entries.length > 5 ? ", ..." : ""}`,
+      );
   }
   const name = packageName(dir);
   const dep = dependencySpec(dir, o.from);
   const files: Record<string, string> = {
-    "package.json": JSON.stringify(
-      {
-        name,
-        version: "0.1.0",
-        private: true,
-        type: "module",
-        scripts: { dev: "dash-devices dev app.ts", start: "bun app.ts", build: `dash-devices build app.ts --name ${name}`, test: "bun test", typecheck: "tsc --noEmit" },
-        dependencies: { "dash-devices": dep.spec },
-        devDependencies: { "@types/bun": pkg.devDependencies["@types/bun"], typescript: pkg.devDependencies.typescript },
-      },
-      null,
-      2,
-    ) + "\n",
+    "package.json":
+      JSON.stringify(
+        {
+          name,
+          version: "0.1.0",
+          private: true,
+          type: "module",
+          scripts: {
+            dev: "dash-devices dev app.ts",
+            start: "bun app.ts",
+            build: `dash-devices build app.ts --name ${name}`,
+            test: "bun test",
+            typecheck: "tsc --noEmit",
+          },
+          dependencies: { "dash-devices": dep.spec },
+          devDependencies: { "@types/bun": pkg.devDependencies["@types/bun"], typescript: pkg.devDependencies.typescript },
+        },
+        null,
+        2,
+      ) + "\n",
   };
   const fill = (s: string) => s.replaceAll("{{name}}", name);
-  for (const [from, to] of [["common/tsconfig.json", "tsconfig.json"], ["common/gitignore", ".gitignore"], ["common/README.md", "README.md"], [`${o.template}/app.ts`, "app.ts"], [`${o.template}/app.test.ts`, "app.test.ts"]] as const) {
+  for (const [from, to] of [
+    ["common/tsconfig.json", "tsconfig.json"],
+    ["common/gitignore", ".gitignore"],
+    ["common/README.md", "README.md"],
+    [`${o.template}/app.ts`, "app.ts"],
+    [`${o.template}/app.test.ts`, "app.test.ts"],
+  ] as const) {
     files[to] = fill(readFileSync(join(TEMPLATE_DIR, from), "utf8"));
   }
   mkdirSync(dir, { recursive: true });
@@ -95,10 +120,17 @@ export function initProject(o: InitOptions): string[] {
   const shown = relative(cwd, dir) || ".";
   say(`created ${shown}/ (template ${o.template}): ${Object.keys(files).join(" ")}`);
   say(`dash-devices dependency: ${dep.spec} (${dep.why})`);
-  say(`\nnext:\n  cd ${shown}\n  bun install\n  bun run dev          # http://localhost:5000, restarts on save\n  bun run build        # dist/${name}-linux-x64 (add -- --target all for arm64 too)`);
+  say(
+    `\nnext:\n  cd ${shown}\n  bun install\n  bun run dev          # http://localhost:5000, restarts on save\n  bun run build        # dist/${name}-linux-x64 (add -- --target all for arm64 too)`,
+  );
   return Object.keys(files);
 }
 
 function notEmpty(dir: string, found: string): DashDevicesError {
-  return new DashDevicesError("DD_DIR_NOT_EMPTY", { what: `${dir} is not an empty folder; init writes a new project only into an empty or new one.`, expected: "a new or empty folder", found, fix: `pick another name (dash-devices init my-gadget), or empty ${dir}` });
+  return new DashDevicesError("DD_DIR_NOT_EMPTY", {
+    what: `${dir} is not an empty folder; init writes a new project only into an empty or new one.`,
+    expected: "a new or empty folder",
+    found,
+    fix: `pick another name (dash-devices init my-gadget), or empty ${dir}`,
+  });
 }

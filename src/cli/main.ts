@@ -26,7 +26,11 @@ Usage:
 `;
 
 /** Splits `--flag value` / `--flag=value` options from positionals; `--` (from `bun run x --`) is dropped. */
-export function parseFlags(argv: readonly string[], valued: readonly string[], bool: readonly string[]): { flags: Map<string, string | true>; positional: string[] } {
+export function parseFlags(
+  argv: readonly string[],
+  valued: readonly string[],
+  bool: readonly string[],
+): { flags: Map<string, string | true>; positional: string[] } {
   const flags = new Map<string, string | true>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -40,7 +44,8 @@ export function parseFlags(argv: readonly string[], valued: readonly string[], b
     const name = eq > 0 ? a.slice(0, eq) : a;
     if (valued.includes(name)) {
       const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined || v.startsWith("--")) throw badOption(`${name} needs a value.`, `${name} VALUE`, `${name} with nothing after it`);
+      if (v === undefined || v.startsWith("--"))
+        throw badOption(`${name} needs a value.`, `${name} VALUE`, `${name} with nothing after it`);
       flags.set(name, v);
     } else if (bool.includes(name)) flags.set(name, true);
     else throw badOption(`unknown option ${name}.`, [...valued, ...bool].join(", ") || "no options", name);
@@ -53,7 +58,12 @@ function badOption(what: string, expected: string, found: string): DashDevicesEr
 }
 
 function one(positional: string[], what: string, example: string): string {
-  if (positional.length !== 1) throw badOption(positional.length ? `one ${what} expected.` : `${what} missing.`, `one ${what}, e.g. ${example}`, positional.length ? positional.join(" ") : "nothing");
+  if (positional.length !== 1)
+    throw badOption(
+      positional.length ? `one ${what} expected.` : `${what} missing.`,
+      `one ${what}, e.g. ${example}`,
+      positional.length ? positional.join(" ") : "nothing",
+    );
   return positional[0]!;
 }
 
@@ -62,17 +72,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
-      case undefined: case "--help": case "-h": case "help":
+      case undefined:
+      case "--help":
+      case "-h":
+      case "help":
         process.stdout.write(USAGE);
         return cmd === undefined ? 2 : 0;
-      case "--version": case "-v":
+      case "--version":
+      case "-v":
         process.stdout.write(`dash-devices ${pkg.version}\n`);
         return 0;
       case "init": {
         const { flags, positional } = parseFlags(rest, ["--template", "--from"], []);
         const dir = one(positional, "folder", "gadget");
         const template = (flags.get("--template") as string | undefined) ?? "minimal";
-        if (!TEMPLATES.includes(template)) throw badOption(`unknown template "${template}".`, TEMPLATES.join(" or "), JSON.stringify(template));
+        if (!TEMPLATES.includes(template))
+          throw badOption(`unknown template "${template}".`, TEMPLATES.join(" or "), JSON.stringify(template));
         initProject({ dir, template, from: flags.get("--from") as string | undefined });
         return 0;
       }
@@ -80,12 +95,20 @@ export async function main(argv: readonly string[]): Promise<number> {
         const { flags, positional } = parseFlags(rest, ["--target", "--outfile", "--outdir", "--name"], ["--no-bytecode"]);
         const entry = one(positional, "app file", "app.ts");
         const targets: Target[] = parseTargets((flags.get("--target") as string | undefined) ?? "x64");
-        buildApp({ entry, targets, outfile: flags.get("--outfile") as string | undefined, outdir: flags.get("--outdir") as string | undefined, name: flags.get("--name") as string | undefined, bytecode: !flags.has("--no-bytecode") });
+        buildApp({
+          entry,
+          targets,
+          outfile: flags.get("--outfile") as string | undefined,
+          outdir: flags.get("--outdir") as string | undefined,
+          name: flags.get("--name") as string | undefined,
+          bytecode: !flags.has("--no-bytecode"),
+        });
         return 0;
       }
       case "dev": {
         const [file, ...appArgs] = rest.filter((a) => a !== "--");
-        if (!file || file.startsWith("--")) throw badOption("the app file is missing.", "dash-devices dev FILE [app options]", file ?? "nothing");
+        if (!file || file.startsWith("--"))
+          throw badOption("the app file is missing.", "dash-devices dev FILE [app options]", file ?? "nothing");
         const child = Bun.spawn([process.execPath, "--watch", file, ...appArgs], { stdio: ["inherit", "inherit", "inherit"] });
         for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
         return await child.exited;

@@ -59,7 +59,7 @@ export function budgetError(kind: BudgetKind, b: Budgets, found: string): DashDe
     },
     queued: {
       expected: `at most ${b.maxQueued} messages waiting in one tab's queue`,
-      fix: "the tab sends faster than its callbacks run: send less often (updatemode \"mouseup\", debounce) or raise budgets.maxQueued",
+      fix: 'the tab sends faster than its callbacks run: send less often (updatemode "mouseup", debounce) or raise budgets.maxQueued',
     },
     pending: {
       expected: `at most ${b.maxPendingBytes} bytes waiting for one tab`,
@@ -70,7 +70,12 @@ export function budgetError(kind: BudgetKind, b: Budgets, found: string): DashDe
       fix: "check the tab's network; raise budgets.maxBlockedSeconds for very slow links",
     },
   }[kind];
-  return new DashDevicesError("DD_BUDGET", { what: `a tab was closed (WebSocket code ${BUDGET_CLOSE_CODE}): ${BUDGET_REASON[kind]}.`, expected: d.expected, found, fix: d.fix });
+  return new DashDevicesError("DD_BUDGET", {
+    what: `a tab was closed (WebSocket code ${BUDGET_CLOSE_CODE}): ${BUDGET_REASON[kind]}.`,
+    expected: d.expected,
+    found,
+    fix: d.fix,
+  });
 }
 
 /** The app's budgets over the defaults; a budget that is not a positive number is refused. */
@@ -78,10 +83,20 @@ export function resolveBudgets(given: Partial<Budgets> | undefined): Budgets {
   const b = { ...DEFAULT_BUDGETS, ...(given ?? {}) };
   for (const [k, v] of Object.entries(b)) {
     if (!(k in DEFAULT_BUDGETS)) {
-      throw new DashDevicesError("DD_BAD_OPTION", { what: `budgets has no "${k}".`, expected: Object.keys(DEFAULT_BUDGETS).join(", "), found: JSON.stringify(k), fix: "check the spelling" });
+      throw new DashDevicesError("DD_BAD_OPTION", {
+        what: `budgets has no "${k}".`,
+        expected: Object.keys(DEFAULT_BUDGETS).join(", "),
+        found: JSON.stringify(k),
+        fix: "check the spelling",
+      });
     }
     if (typeof v !== "number" || !(v > 0)) {
-      throw new DashDevicesError("DD_BAD_OPTION", { what: `budgets.${k} must be a positive number.`, expected: `a number > 0 (Infinity turns it off; default ${DEFAULT_BUDGETS[k as keyof Budgets]})`, found: JSON.stringify(v) ?? String(v), fix: `leave budgets.${k} out for the default` });
+      throw new DashDevicesError("DD_BAD_OPTION", {
+        what: `budgets.${k} must be a positive number.`,
+        expected: `a number > 0 (Infinity turns it off; default ${DEFAULT_BUDGETS[k as keyof Budgets]})`,
+        found: JSON.stringify(v) ?? String(v),
+        fix: `leave budgets.${k} out for the default`,
+      });
     }
   }
   return b;
@@ -95,7 +110,9 @@ export interface InvalidBucket {
 
 /** Spends one token for a refused message; false when the bucket is empty (close the tab). */
 export function takeInvalidToken(c: InvalidBucket, b: Budgets, now: number): boolean {
-  const tokens = c.invalidAt ? Math.min(b.invalidBurst, c.invalidTokens + ((now - c.invalidAt) / 1000) * b.invalidPerSecond) : b.invalidBurst;
+  const tokens = c.invalidAt
+    ? Math.min(b.invalidBurst, c.invalidTokens + ((now - c.invalidAt) / 1000) * b.invalidPerSecond)
+    : b.invalidBurst;
   c.invalidAt = now;
   if (tokens < 1) {
     c.invalidTokens = tokens;

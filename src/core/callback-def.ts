@@ -111,7 +111,8 @@ export function parseCallbackArgs(args: unknown[], index: number, defaultService
     }
   }
   for (let i = 1; i < deps.length; i++) {
-    const prev = deps[i - 1]!, cur = deps[i]!;
+    const prev = deps[i - 1]!,
+      cur = deps[i]!;
     if (ORDER[cur.kind] < ORDER[prev.kind]) {
       throw new DashDevicesError("DD_ARG_ORDER", {
         what: `callback "${name}" mixes the order of its dependencies.`,
@@ -125,7 +126,10 @@ export function parseCallbackArgs(args: unknown[], index: number, defaultService
     throw new DashDevicesError("DD_ARG_ORDER", {
       what: `callback "${name}" passes null for "no output" and then an Output.`,
       expected: "either null (no output) or Outputs, not both",
-      found: deps.filter((d) => d instanceof OutputDep).map(String).join(", "),
+      found: deps
+        .filter((d) => d instanceof OutputDep)
+        .map(String)
+        .join(", "),
       fix: "remove null or remove the Outputs",
     });
   }

@@ -107,7 +107,12 @@ export class Chains {
       if (!pending.size) return Promise.resolve();
       const batch = takeLowestRank(pending);
       const now = new Set(changed);
-      const runs = batch.map((cb) => this.d.callbacks.runner(cb).call(this.makeCall(cb, origin, now)).then((o) => ({ cb, o })));
+      const runs = batch.map((cb) =>
+        this.d.callbacks
+          .runner(cb)
+          .call(this.makeCall(cb, origin, now))
+          .then((o) => ({ cb, o })),
+      );
       return Promise.all(runs).then(async (results) => {
         for (const { cb, o } of results) {
           const { shared, own } = this.settle(cb, o, origin);
@@ -146,7 +151,12 @@ export class Chains {
       const batch = takeLowestRank(pending);
       const now = new Set(changed);
       const results = await Promise.all(
-        batch.map((cb) => this.d.callbacks.runner(cb).call(this.makeCall(cb, client, initial ? undefined : now)).then((o) => ({ cb, o }))),
+        batch.map((cb) =>
+          this.d.callbacks
+            .runner(cb)
+            .call(this.makeCall(cb, client, initial ? undefined : now))
+            .then((o) => ({ cb, o })),
+        ),
       );
       for (const { cb, o } of results) {
         const { shared, own } = this.settle(cb, o, client);
@@ -161,10 +171,19 @@ export class Chains {
 
   /** First calls of shared callbacks, once, at server start, in rank order. */
   async initialShared(): Promise<void> {
-    const pending = new Set(this.graph.callbacks.filter((cb) => cb.service.shared && cb.service.initialCall === "server" && !cb.preventInitialCall));
+    const pending = new Set(
+      this.graph.callbacks.filter((cb) => cb.service.shared && cb.service.initialCall === "server" && !cb.preventInitialCall),
+    );
     while (pending.size) {
       const batch = takeLowestRank(pending);
-      const results = await Promise.all(batch.map((cb) => this.d.callbacks.runner(cb).call(this.makeCall(cb, undefined, undefined)).then((o) => ({ cb, o }))));
+      const results = await Promise.all(
+        batch.map((cb) =>
+          this.d.callbacks
+            .runner(cb)
+            .call(this.makeCall(cb, undefined, undefined))
+            .then((o) => ({ cb, o })),
+        ),
+      );
       for (const { cb, o } of results) this.settle(cb, o, undefined);
     }
   }

@@ -82,7 +82,11 @@ export class Client {
   /** @internal set by the runtime when the tab connects: what closes a tab over a budget (one function for all its tabs). */
   budgetCloser: ((client: Client, kind: BudgetKind) => void) | undefined = undefined;
 
-  constructor(readonly transport: Transport, info: ClientInfo, onError: (e: unknown) => void) {
+  constructor(
+    readonly transport: Transport,
+    info: ClientInfo,
+    onError: (e: unknown) => void,
+  ) {
     this.id = `${Date.now().toString(36).slice(-5)}-${++counter}`;
     this.ip = info.ip;
     this.userAgent = info.userAgent ?? "";

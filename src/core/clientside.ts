@@ -25,7 +25,7 @@ export function parseClientside(args: unknown[]): ClientsideDef {
   if (at < 0) {
     throw new DashDevicesError("DD_BAD_DEPENDENCY", {
       what: "clientsideCallback was registered without a function.",
-      expected: 'clientsideCallback("(value) => value + \' °F\'", Output(...), Input(...))',
+      expected: "clientsideCallback(\"(value) => value + ' °F'\", Output(...), Input(...))",
       found: args.map((a) => describe(a, 40)).join(", "),
       fix: "pass the function (or its source text) first",
     });
@@ -58,5 +58,8 @@ export function clientsideJson(defs: readonly ClientsideDef[]): string {
     m: d.multi,
     f: d.source,
   }));
-  return JSON.stringify(plain).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(plain)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }

@@ -7,7 +7,10 @@
 
 abstract class Dependency {
   abstract readonly kind: "Input" | "Output" | "State";
-  constructor(readonly id: string, readonly prop: string) {}
+  constructor(
+    readonly id: string,
+    readonly prop: string,
+  ) {}
   /** "id.prop", the key used everywhere inside. */
   get key(): string {
     return `${this.id}.${this.prop}`;
@@ -25,7 +28,12 @@ export class StateDep extends Dependency {
 }
 export class OutputDep extends Dependency {
   readonly kind = "Output" as const;
-  constructor(id: string, prop: string, readonly value?: unknown, readonly hasValue = false) {
+  constructor(
+    id: string,
+    prop: string,
+    readonly value?: unknown,
+    readonly hasValue = false,
+  ) {
     super(id, prop);
   }
   override toString(): string {

@@ -111,7 +111,14 @@ export function describe(value: unknown, max = 80): string {
   try {
     if (typeof value === "string") s = JSON.stringify(value);
     else if (typeof value === "function") s = `function ${value.name || "(anonymous)"}`;
-    else if (value && typeof value === "object" && "toString" in value && (value as object).toString !== Object.prototype.toString && !Array.isArray(value)) s = String(value);
+    else if (
+      value &&
+      typeof value === "object" &&
+      "toString" in value &&
+      (value as object).toString !== Object.prototype.toString &&
+      !Array.isArray(value)
+    )
+      s = String(value);
     else s = JSON.stringify(value) ?? String(value);
   } catch {
     s = Object.prototype.toString.call(value);

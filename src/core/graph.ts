@@ -13,7 +13,14 @@ import { Services } from "./services.ts";
 import { roleRank } from "./roles.ts";
 import type { CallbackDef } from "./callback-def.ts";
 
-export { parseCallbackArgs, type CallbackArgs, type CallbackDef, type CallbackFn, type CallbackOptions, type DepArg } from "./callback-def.ts";
+export {
+  parseCallbackArgs,
+  type CallbackArgs,
+  type CallbackDef,
+  type CallbackFn,
+  type CallbackOptions,
+  type DepArg,
+} from "./callback-def.ts";
 
 /** Where a value written by a tab can go (see {@link CallbackGraph.reach}). */
 export interface Reach {

@@ -6,7 +6,20 @@
  */
 
 import { DashDevicesError } from "./errors.ts";
-import { attrs, commonAttrs, isComponent, makeComponent, renderChild, safeUrl, type Child, type Component, type ComponentSpec, type InputSpec, type Props, type RenderContext } from "./component.ts";
+import {
+  attrs,
+  commonAttrs,
+  isComponent,
+  makeComponent,
+  renderChild,
+  safeUrl,
+  type Child,
+  type Component,
+  type ComponentSpec,
+  type InputSpec,
+  type Props,
+  type RenderContext,
+} from "./component.ts";
 
 /**
  * Input spec for clicks. Buttons (`always`) accept them; other elements only when given
@@ -83,7 +96,54 @@ function isPropsObject(a: unknown): a is Props {
   return typeof a === "object" && a !== null && !Array.isArray(a) && !isComponent(a);
 }
 
-const plain = ["Div", "Span", "P", "H1", "H2", "H3", "H4", "H5", "H6", "Ul", "Ol", "Li", "Table", "Thead", "Tbody", "Tfoot", "Tr", "Pre", "Code", "Section", "Article", "Header", "Footer", "Main", "Nav", "Aside", "Strong", "Em", "B", "I", "U", "Small", "Sub", "Sup", "Blockquote", "Figure", "Figcaption", "Summary", "Legend", "Caption", "Dl", "Dt", "Dd", "Mark", "Hr", "Br"] as const;
+const plain = [
+  "Div",
+  "Span",
+  "P",
+  "H1",
+  "H2",
+  "H3",
+  "H4",
+  "H5",
+  "H6",
+  "Ul",
+  "Ol",
+  "Li",
+  "Table",
+  "Thead",
+  "Tbody",
+  "Tfoot",
+  "Tr",
+  "Pre",
+  "Code",
+  "Section",
+  "Article",
+  "Header",
+  "Footer",
+  "Main",
+  "Nav",
+  "Aside",
+  "Strong",
+  "Em",
+  "B",
+  "I",
+  "U",
+  "Small",
+  "Sub",
+  "Sup",
+  "Blockquote",
+  "Figure",
+  "Figcaption",
+  "Summary",
+  "Legend",
+  "Caption",
+  "Dl",
+  "Dt",
+  "Dd",
+  "Mark",
+  "Hr",
+  "Br",
+] as const;
 
 function build() {
   const out: Record<string, ElementFactory> = {};
@@ -97,7 +157,10 @@ function build() {
   out.Progress = factory(elementSpec("Progress", "progress", { attrs: { value: "value", max: "max" } }));
   out.Details = factory(elementSpec("Details", "details", { attrs: { open: "open" } }));
   out.Fieldset = factory(elementSpec("Fieldset", "fieldset"));
-  return out as Record<(typeof plain)[number] | "Button" | "Label" | "A" | "Img" | "Td" | "Th" | "Progress" | "Details" | "Fieldset", ElementFactory>;
+  return out as Record<
+    (typeof plain)[number] | "Button" | "Label" | "A" | "Img" | "Td" | "Th" | "Progress" | "Details" | "Fieldset",
+    ElementFactory
+  >;
 }
 
 /** HTML elements as components: `html.Div([...], { id: "main" })`. */

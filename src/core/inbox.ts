@@ -67,17 +67,47 @@ export class Inbox {
     const { id, values, seq } = parsed;
     const comp = d.components.get(id);
     if (!comp?.spec.input) {
-      const what = comp ? `${comp.spec.type} "${id}" does not send values.` : `a message named the component "${id}", which does not exist.`;
+      const what = comp
+        ? `${comp.spec.type} "${id}" does not send values.`
+        : `a message named the component "${id}", which does not exist.`;
       const fix = "reload the page: it may be older than the server's layout";
-      return this.refuse(client, new DashDevicesError(comp ? "DD_BAD_MESSAGE" : "DD_UNKNOWN_ID", { what, expected: `${HEADER.source} naming a control of this page`, found: describe(id), fix }), seq);
+      return this.refuse(
+        client,
+        new DashDevicesError(comp ? "DD_BAD_MESSAGE" : "DD_UNKNOWN_ID", {
+          what,
+          expected: `${HEADER.source} naming a control of this page`,
+          found: describe(id),
+          fix,
+        }),
+        seq,
+      );
     }
     const current = d.currentProps(id, client);
     if (current.disabled) {
-      return this.refuse(client, new DashDevicesError("DD_DISABLED", { what: `"${id}" is disabled.`, expected: "changes to enabled controls only", found: describe(values), fix: "enable the control first" }), seq);
+      return this.refuse(
+        client,
+        new DashDevicesError("DD_DISABLED", {
+          what: `"${id}" is disabled.`,
+          expected: "changes to enabled controls only",
+          found: describe(values),
+          fix: "enable the control first",
+        }),
+        seq,
+      );
     }
     if (client.inflight >= d.maxInflight) {
       // Not an invalid message: a fast tab recovers once its backlog is served (maxQueued bounds it).
-      return this.refuse(client, new DashDevicesError("DD_FLOOD", { what: "too many messages are waiting for this tab.", expected: `at most ${d.maxInflight} unanswered messages`, found: `${client.inflight}`, fix: "slow down; the message was dropped" }), seq, false);
+      return this.refuse(
+        client,
+        new DashDevicesError("DD_FLOOD", {
+          what: "too many messages are waiting for this tab.",
+          expected: `at most ${d.maxInflight} unanswered messages`,
+          found: `${client.inflight}`,
+          fix: "slow down; the message was dropped",
+        }),
+        seq,
+        false,
+      );
     }
     let changed: Props;
     try {

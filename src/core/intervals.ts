@@ -62,7 +62,11 @@ export function startIntervals(rt: Runtime): () => void {
   const stopShared = shared.map((id) => loop(id, undefined));
   if (regular.length) {
     rt.connectHandlers.unshift((client, connected) => {
-      if (connected) perClient.set(client, regular.map((id) => loop(id, client)));
+      if (connected)
+        perClient.set(
+          client,
+          regular.map((id) => loop(id, client)),
+        );
       else {
         for (const stop of perClient.get(client) ?? []) stop();
         perClient.delete(client);

@@ -80,7 +80,11 @@ export class CallbackRunner {
   private waiting = 0;
   private newest: Waiting | undefined;
 
-  constructor(readonly cb: CallbackDef, maxWaiting = Infinity, private readonly watch?: BlockingWatch) {
+  constructor(
+    readonly cb: CallbackDef,
+    maxWaiting = Infinity,
+    private readonly watch?: BlockingWatch,
+  ) {
     if (cb.service.serialized) this.lock = new SerialQueue();
     const own = cb.service.maxWaiting;
     this.cap = cb.service.mostRecent ? 1 : cb.service.shared ? Math.max(1, own ?? maxWaiting) : Infinity;

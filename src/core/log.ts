@@ -112,7 +112,11 @@ export class LogLimiter {
   private suppressed = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly log: () => Logger, private readonly event: string, private readonly perSecond = 20) {}
+  constructor(
+    private readonly log: () => Logger,
+    private readonly event: string,
+    private readonly perSecond = 20,
+  ) {}
 
   /** True if a line may be written now; otherwise it is counted as suppressed. */
   allow(now = performance.now()): boolean {

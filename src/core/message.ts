@@ -13,7 +13,15 @@ export type Parsed = { id: string; values: Record<string, unknown>; seq: number 
 const SOURCE_RE = /^[a-z][a-z0-9-]*#(.+)$/;
 
 function bad(what: string, expected: string, found: unknown, seq = 0): Parsed {
-  return { error: new DashDevicesError("DD_BAD_MESSAGE", { what, expected, found: describe(found), fix: "send what htmx's hx-ws:send sends; reload the page if it is stale" }), seq };
+  return {
+    error: new DashDevicesError("DD_BAD_MESSAGE", {
+      what,
+      expected,
+      found: describe(found),
+      fix: "send what htmx's hx-ws:send sends; reload the page if it is stale",
+    }),
+    seq,
+  };
 }
 
 export function parseMessage(raw: unknown, maxBytes: number): Parsed {
@@ -44,14 +52,16 @@ export function parseMessage(raw: unknown, maxBytes: number): Parsed {
   // no copy per message.
   const values = msg as Record<string, unknown>;
   const headers = values.headers;
-  if (!headers || typeof headers !== "object" || Array.isArray(headers)) return bad("a message had no headers object.", `{ ..., "headers": { "${HEADER.source}": "tag#id" } }`, msg);
+  if (!headers || typeof headers !== "object" || Array.isArray(headers))
+    return bad("a message had no headers object.", `{ ..., "headers": { "${HEADER.source}": "tag#id" } }`, msg);
   const h = headers as Record<string, unknown>;
   const rawSeq = h[HEADER.seq];
   const seq = typeof rawSeq === "number" || typeof rawSeq === "string" ? Number(rawSeq) : 0;
   const okSeq = Number.isSafeInteger(seq) && seq > 0 ? seq : 0;
   const source = h[HEADER.source];
   const m = typeof source === "string" ? SOURCE_RE.exec(source) : null;
-  if (!m) return bad(`a message had no usable ${HEADER.source} header.`, `"${HEADER.source}": "tag#id" (the element that sent)`, source, okSeq);
+  if (!m)
+    return bad(`a message had no usable ${HEADER.source} header.`, `"${HEADER.source}": "tag#id" (the element that sent)`, source, okSeq);
   let id: string;
   try {
     id = decodeURI(m[1]!);

@@ -175,7 +175,6 @@ export class Outbox {
     return this.blocked;
   }
 
-
   /**
    * Frames go out once the current burst of work is done (setImmediate runs after every pending
    * microtask): a message's echo, its synchronous callbacks' outputs and its ack leave as one frame.

@@ -86,14 +86,20 @@ export class CallbackRegistry implements Callbacks {
   validate(): void {
     const known = this.components.scan();
     // A shared dcc.Store is one copy for every tab, whichever callback writes it.
-    for (const [id, c] of this.components.map) if (c.spec.type === "dcc.Store" && c.props.storage_type === "shared") this.graph.sharedKeys.add(`${id}.data`);
+    for (const [id, c] of this.components.map)
+      if (c.spec.type === "dcc.Store" && c.props.storage_type === "shared") this.graph.sharedKeys.add(`${id}.data`);
     if (this.suppressCallbackExceptions) return;
     const lookup = (id: string) => known.get(id) ?? this.components.get(id)?.spec;
     this.graph.validateIds(lookup);
     for (const d of this.clientside) {
       for (const dep of [...d.outputs, ...d.inputs, ...d.states]) {
         if (!lookup(dep.id)) {
-          throw new DashDevicesError("DD_UNKNOWN_ID", { what: `a clientside callback uses ${dep}, but no component has the id "${dep.id}".`, expected: "an id that appears in app.layout", found: `"${dep.id}"`, fix: "check the spelling, or add the component to app.validationLayout" });
+          throw new DashDevicesError("DD_UNKNOWN_ID", {
+            what: `a clientside callback uses ${dep}, but no component has the id "${dep.id}".`,
+            expected: "an id that appears in app.layout",
+            found: `"${dep.id}"`,
+            fix: "check the spelling, or add the component to app.validationLayout",
+          });
         }
       }
     }

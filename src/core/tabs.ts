@@ -44,7 +44,8 @@ export class Tabs {
   /** The outbox budgets, one object shared by the tabs (a new one if the budgets were changed). */
   private outboxLimits(b: Budgets): { pendingBytes: number; blockedMs: number } {
     const blockedMs = b.maxBlockedSeconds * 1000;
-    if (this.limits.pendingBytes !== b.maxPendingBytes || this.limits.blockedMs !== blockedMs) this.limits = { pendingBytes: b.maxPendingBytes, blockedMs };
+    if (this.limits.pendingBytes !== b.maxPendingBytes || this.limits.blockedMs !== blockedMs)
+      this.limits = { pendingBytes: b.maxPendingBytes, blockedMs };
     return this.limits;
   }
 
@@ -55,7 +56,12 @@ export class Tabs {
     client.budgetCloser = this.closeOver;
     client.outbox.limits = this.outboxLimits(budgets);
     client.outbox.flusher = fanOut.flusher;
-    this.d.log.info("client.connect", { client: client.id, ip: client.ip, clients: fanOut.clients.size, reconnect: reconnect || undefined });
+    this.d.log.info("client.connect", {
+      client: client.id,
+      ip: client.ip,
+      clients: fanOut.clients.size,
+      reconnect: reconnect || undefined,
+    });
     const version = this.d.version();
     if (reconnect || pageVersion !== version) client.outbox.put(SHELL_ID.root, fanOut.renderRootFragment(client));
     client.outbox.putVersion(version);
@@ -80,7 +86,13 @@ export class Tabs {
     const reason = BUDGET_REASON[kind];
     client.closedReason = reason;
     const found = `${client.messagesIn} messages received, ${client.queue.waiting} waiting, ${client.transport.buffered()} bytes waiting to be sent`;
-    this.d.log.warn("client.closed", { code: "DD_BUDGET", client: client.id, ip: client.ip, reason, error: budgetError(kind, this.d.budgets, found).message });
+    this.d.log.warn("client.closed", {
+      code: "DD_BUDGET",
+      client: client.id,
+      ip: client.ip,
+      reason,
+      error: budgetError(kind, this.d.budgets, found).message,
+    });
     for (const l of this.budgetListeners) {
       try {
         l(client, reason);

@@ -127,8 +127,14 @@ export interface RetentionLog {
 /** Entries in the log, estimated from its ids in two b-tree seeks (exact while nothing was deleted in the middle). */
 export function estimateAuditRows(db: Db): number {
   // Two single-aggregate queries, each one seek down the table's b-tree (min and max in one query would scan).
-  const lo = db.select({ id: sql<number | null>`min(${auditLog.id})` }).from(auditLog).get()?.id;
-  const hi = db.select({ id: sql<number | null>`max(${auditLog.id})` }).from(auditLog).get()?.id;
+  const lo = db
+    .select({ id: sql<number | null>`min(${auditLog.id})` })
+    .from(auditLog)
+    .get()?.id;
+  const hi = db
+    .select({ id: sql<number | null>`max(${auditLog.id})` })
+    .from(auditLog)
+    .get()?.id;
   return lo == null || hi == null ? 0 : hi - lo + 1;
 }
 
@@ -142,7 +148,11 @@ const ROWS_SLACK = 0.1;
  * minute) the log's size is estimated (two index seeks) and a pass runs early when it is more than
  * 10% over `maxRows`.
  */
-export function startAuditRetention(db: Db, r: AuditRetention, o: { log?: RetentionLog; everyMs?: number; checkMs?: number } = {}): () => void {
+export function startAuditRetention(
+  db: Db,
+  r: AuditRetention,
+  o: { log?: RetentionLog; everyMs?: number; checkMs?: number } = {},
+): () => void {
   if (r.maxAgeDays === 0 && r.maxRows === 0) return () => {};
   let stopped = false;
   let running = false;
@@ -151,7 +161,8 @@ export function startAuditRetention(db: Db, r: AuditRetention, o: { log?: Retent
     running = true;
     try {
       const { byAge, byRows } = await applyAuditRetention(db, r, { cancelled: () => stopped });
-      if (byAge + byRows > 0) o.log?.info("audit.retention", { deleted: byAge + byRows, byAge, byRows, maxAgeDays: r.maxAgeDays, maxRows: r.maxRows });
+      if (byAge + byRows > 0)
+        o.log?.info("audit.retention", { deleted: byAge + byRows, byAge, byRows, maxAgeDays: r.maxAgeDays, maxRows: r.maxRows });
     } catch (e) {
       if (!stopped) o.log?.error("audit.retention.error", { error: e as Error });
     } finally {

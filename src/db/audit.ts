@@ -142,7 +142,17 @@ export function auditMany(db: Db, entries: readonly AuditEntry[]): void {
   client.transaction(() => {
     for (const e of entries) {
       const r = rowOf(e);
-      stmt.run(r.time.getTime(), r.action, r.actorUserId, r.actorUsername, r.sessionId, r.clientId, r.ip, r.target, r.detail === null ? null : JSON.stringify(r.detail));
+      stmt.run(
+        r.time.getTime(),
+        r.action,
+        r.actorUserId,
+        r.actorUsername,
+        r.sessionId,
+        r.clientId,
+        r.ip,
+        r.target,
+        r.detail === null ? null : JSON.stringify(r.detail),
+      );
     }
   })();
 }
@@ -189,8 +199,19 @@ function actorCondition(actor: number | string | undefined): SQL | undefined {
 
 function textCondition(text: string): SQL {
   const p = likePattern(text);
-  const cols = [auditLog.action, auditLog.actorUsername, auditLog.target, auditLog.ip, auditLog.clientId, auditLog.sessionId, auditLog.detail];
-  return sql`(${sql.join(cols.map((c) => sql`${c} LIKE ${p} ESCAPE '\\'`), sql` OR `)})`;
+  const cols = [
+    auditLog.action,
+    auditLog.actorUsername,
+    auditLog.target,
+    auditLog.ip,
+    auditLog.clientId,
+    auditLog.sessionId,
+    auditLog.detail,
+  ];
+  return sql`(${sql.join(
+    cols.map((c) => sql`${c} LIKE ${p} ESCAPE '\\'`),
+    sql` OR `,
+  )})`;
 }
 
 const newestFirst = [desc(auditLog.time), desc(auditLog.id)];
@@ -211,7 +232,14 @@ function conditions(db: Db, q: AuditQuery): { where: SQL | undefined; searched?:
   const where = [...range, ...[action, actor].filter((c): c is SQL => !!c)];
   let searched: number | undefined;
   if (wide) {
-    const edge = db.select({ time: auditLog.time }).from(auditLog).where(and(...range)).orderBy(...newestFirst).limit(1).offset(AUDIT_SCAN_ROWS - 1).get();
+    const edge = db
+      .select({ time: auditLog.time })
+      .from(auditLog)
+      .where(and(...range))
+      .orderBy(...newestFirst)
+      .limit(1)
+      .offset(AUDIT_SCAN_ROWS - 1)
+      .get();
     if (edge) {
       where.push(gte(auditLog.time, edge.time));
       searched = AUDIT_SCAN_ROWS;
@@ -226,7 +254,12 @@ function conditions(db: Db, q: AuditQuery): { where: SQL | undefined; searched?:
  * unfiltered total is estimated from the ids (entries go oldest first, so the ids have few gaps).
  */
 function countMatches(db: Db, where: SQL | undefined): { total: number; totalIs: AuditPage["totalIs"] } {
-  const capped = db.select({ one: sql`1` }).from(auditLog).where(where).limit(AUDIT_COUNT_CAP + 1).as("capped");
+  const capped = db
+    .select({ one: sql`1` })
+    .from(auditLog)
+    .where(where)
+    .limit(AUDIT_COUNT_CAP + 1)
+    .as("capped");
   const n = db.select({ n: count() }).from(capped).get()?.n ?? 0;
   if (n <= AUDIT_COUNT_CAP) return { total: n, totalIs: "exact" };
   if (where) return { total: AUDIT_COUNT_CAP, totalIs: "more" };

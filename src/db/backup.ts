@@ -43,10 +43,20 @@ export interface BackupResult {
 /** Checks before a copy: `dest` is new, `source` exists. Returns where the copy is written first. */
 function prepare(source: string, to: string): string {
   if (existsSync(to)) {
-    throw new DashDevicesError("DD_BACKUP_FAILED", { what: `the backup file ${to} exists already.`, expected: "a new file name", found: `a ${statSync(to).isDirectory() ? "directory" : "file"} at that path`, fix: "choose another name, or delete the old file first" });
+    throw new DashDevicesError("DD_BACKUP_FAILED", {
+      what: `the backup file ${to} exists already.`,
+      expected: "a new file name",
+      found: `a ${statSync(to).isDirectory() ? "directory" : "file"} at that path`,
+      fix: "choose another name, or delete the old file first",
+    });
   }
   if (!existsSync(source)) {
-    throw new DashDevicesError("DD_BACKUP_FAILED", { what: `there is no database to back up at ${source}.`, expected: "the data directory of an app that has run once", found: "no such file", fix: "pass the app's --data-dir (the default is data/ beside the executable)" });
+    throw new DashDevicesError("DD_BACKUP_FAILED", {
+      what: `there is no database to back up at ${source}.`,
+      expected: "the data directory of an app that has run once",
+      found: "no such file",
+      fix: "pass the app's --data-dir (the default is data/ beside the executable)",
+    });
   }
   const partial = join(dirname(to), `.${basename(to)}.partial-${process.pid}-${Date.now()}`);
   try {
@@ -59,7 +69,12 @@ function prepare(source: string, to: string): string {
 
 function failed(source: string, to: string, e: Error): DashDevicesError {
   if (e instanceof DashDevicesError) return e;
-  return new DashDevicesError("DD_BACKUP_FAILED", { what: `the backup of ${source} to ${to} failed.`, expected: "a readable database and a writable directory with room for a copy", found: e.message, fix: "check the directory exists, is writable and has free space" });
+  return new DashDevicesError("DD_BACKUP_FAILED", {
+    what: `the backup of ${source} to ${to} failed.`,
+    expected: "a readable database and a writable directory with room for a copy",
+    found: e.message,
+    fix: "check the directory exists, is writable and has free space",
+  });
 }
 
 /** After the copy: 0600, on disk, then under its name (a power cut leaves no half backup under it). */
@@ -182,11 +197,25 @@ export function databaseInUse(path: string): boolean {
 }
 
 function notSqlite(file: string, found: string): DashDevicesError {
-  return new DashDevicesError("DD_RESTORE_NOT_SQLITE", { what: `${file} is not a SQLite database.`, expected: "a backup made with --backup or the Backup button of /admin (a .sqlite file)", found, fix: "check the file name; a download that failed may have saved an error page instead" });
+  return new DashDevicesError("DD_RESTORE_NOT_SQLITE", {
+    what: `${file} is not a SQLite database.`,
+    expected: "a backup made with --backup or the Backup button of /admin (a .sqlite file)",
+    found,
+    fix: "check the file name; a download that failed may have saved an error page instead",
+  });
 }
 
-function wrongSchema(file: string, found: string, fix = "restore a backup of this app's database (dash-devices.sqlite), made with --backup or /admin"): DashDevicesError {
-  return new DashDevicesError("DD_RESTORE_SCHEMA", { what: `${file} is not a dash-devices database this version can use.`, expected: `the tables ${MIGRATIONS_TABLE}, ${TABLES.join(", ")} and a clean integrity check`, found, fix });
+function wrongSchema(
+  file: string,
+  found: string,
+  fix = "restore a backup of this app's database (dash-devices.sqlite), made with --backup or /admin",
+): DashDevicesError {
+  return new DashDevicesError("DD_RESTORE_SCHEMA", {
+    what: `${file} is not a dash-devices database this version can use.`,
+    expected: `the tables ${MIGRATIONS_TABLE}, ${TABLES.join(", ")} and a clean integrity check`,
+    found,
+    fix,
+  });
 }
 
 /** Checks the first bytes of `file` (a clear answer for a text file, an HTML page, an empty file). */
@@ -235,7 +264,8 @@ export function checkRestorable(file: string, shown = file): Record<string, numb
     } catch (e) {
       throw notSqlite(shown, `SQLite cannot read it (${(e as Error).message})`);
     }
-    if (result !== "ok") throw wrongSchema(shown, `integrity_check: ${result.slice(0, 300)}`, "the file is damaged: restore another backup");
+    if (result !== "ok")
+      throw wrongSchema(shown, `integrity_check: ${result.slice(0, 300)}`, "the file is damaged: restore another backup");
     const have = new Set((db.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
     const missing = [MIGRATIONS_TABLE, ...TABLES].filter((t) => !have.has(t));
     if (missing.length) throw wrongSchema(shown, `no table ${missing.join(", ")} (tables: ${[...have].slice(0, 8).join(", ") || "none"})`);

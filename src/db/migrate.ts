@@ -50,7 +50,10 @@ export function toMigration(entry: JournalEntry, sqlText: string): Migration {
     tag: entry.tag,
     when: entry.when,
     hash: new Bun.CryptoHasher("sha256").update(sqlText).digest("hex"),
-    statements: sqlText.split(BREAKPOINT).map((s) => s.trim()).filter((s) => s.length > 0),
+    statements: sqlText
+      .split(BREAKPOINT)
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
   };
 }
 
@@ -73,9 +76,7 @@ export function embeddedMigrations(): Migration[] {
 
 /** Applied migrations recorded in the database: created_at → hash. */
 function recorded(sqlite: Database): Map<number, string> {
-  const rows = sqlite
-    .query(`SELECT hash, created_at FROM "${MIGRATIONS_TABLE}"`)
-    .all() as { hash: string; created_at: number | string }[];
+  const rows = sqlite.query(`SELECT hash, created_at FROM "${MIGRATIONS_TABLE}"`).all() as { hash: string; created_at: number | string }[];
   return new Map(rows.map((r) => [Number(r.created_at), r.hash]));
 }
 
@@ -94,7 +95,10 @@ function upToDate(sqlite: Database, migrations: readonly Migration[]): boolean {
   try {
     const v = (sqlite.query("PRAGMA user_version").get() as { user_version: number }).user_version;
     if (v !== migrationsStamp(migrations)) return false;
-    const t = sqlite.query(`SELECT count(*) AS n, max(created_at) AS newest FROM "${MIGRATIONS_TABLE}"`).get() as { n: number; newest: number | string | null };
+    const t = sqlite.query(`SELECT count(*) AS n, max(created_at) AS newest FROM "${MIGRATIONS_TABLE}"`).get() as {
+      n: number;
+      newest: number | string | null;
+    };
     return t.n === migrations.length && Number(t.newest ?? 0) === Math.max(0, ...migrations.map((m) => m.when));
   } catch {
     return false; // no migrations table yet
@@ -104,9 +108,7 @@ function upToDate(sqlite: Database, migrations: readonly Migration[]): boolean {
 export function applyMigrations(sqlite: Database, migrations: Migration[] = embeddedMigrations()): string[] {
   if (upToDate(sqlite, migrations)) return [];
   // Same DDL as drizzle's migrator, so both can share the table.
-  sqlite.run(
-    `CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`,
-  );
+  sqlite.run(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
   const fkWasOn = (sqlite.query("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys === 1;
   // PRAGMA foreign_keys is a no-op inside a transaction: switch it off before BEGIN.
   if (fkWasOn) sqlite.run("PRAGMA foreign_keys = OFF");

@@ -15,6 +15,4 @@ export interface EmbeddedSql {
 
 export { journal };
 
-export const embeddedSql: readonly EmbeddedSql[] = [
-  { tag: "0000_init", sql: m0000 },
-];
+export const embeddedSql: readonly EmbeddedSql[] = [{ tag: "0000_init", sql: m0000 }];

@@ -87,8 +87,11 @@ function restrict(path: string, dbPath: string, mode: number, open: number): voi
     chmodSync(path, mode);
   } catch (e) {
     if ((before & open) === 0) return;
-    throw openError(dbPath, `${path} has mode ${before.toString(8).padStart(4, "0")} (others may read it) and it cannot be changed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      `run as the owner of ${path}, or chmod ${mode.toString(8)} it, or choose a data directory of your own (--data-dir)`);
+    throw openError(
+      dbPath,
+      `${path} has mode ${before.toString(8).padStart(4, "0")} (others may read it) and it cannot be changed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      `run as the owner of ${path}, or chmod ${mode.toString(8)} it, or choose a data directory of your own (--data-dir)`,
+    );
   }
 }
 
@@ -105,8 +108,11 @@ function ensureWritable(path: string): void {
     // 0700: the file holds password hashes and the server secret (restrictModes fixes an existing one).
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
-    throw openError(path, `the directory ${dir} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      "choose another data directory (--data-dir) or create this one with write permission for this user");
+    throw openError(
+      path,
+      `the directory ${dir} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      "choose another data directory (--data-dir) or create this one with write permission for this user",
+    );
   }
   if (!statSync(dir).isDirectory()) throw openError(path, `${dir} is not a directory`, "choose another data directory");
   if (existsSync(path) && statSync(path).isDirectory()) {
@@ -116,8 +122,11 @@ function ensureWritable(path: string): void {
     accessSync(dir, constants.W_OK | constants.X_OK);
     if (existsSync(path)) accessSync(path, constants.R_OK | constants.W_OK);
   } catch (e) {
-    throw openError(path, `no write permission (${(e as NodeJS.ErrnoException).code ?? "EACCES"})`,
-      `give this user write access to ${dir} and the files in it, or choose another data directory`);
+    throw openError(
+      path,
+      `no write permission (${(e as NodeJS.ErrnoException).code ?? "EACCES"})`,
+      `give this user write access to ${dir} and the files in it, or choose another data directory`,
+    );
   }
 }
 

@@ -65,7 +65,13 @@ function safeString(v: unknown): string {
 
 export function checkInt(name: string, value: unknown, min: number, max: number, ctx: DeviceErrorContext = {}, fix?: string): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw badArg(`invalid ${name}`, `an integer from ${min} to ${max} (${hex(min)}..${hex(max)})`, value, fix ?? `pass a ${name} in range`, ctx);
+    throw badArg(
+      `invalid ${name}`,
+      `an integer from ${min} to ${max} (${hex(min)}..${hex(max)})`,
+      value,
+      fix ?? `pass a ${name} in range`,
+      ctx,
+    );
   }
   return value;
 }

@@ -78,7 +78,10 @@ export function describeErrno(errno: number): string {
  * a {@link DeviceError} with the context (bus, address, operation) a person needs.
  */
 export class ErrnoFault extends Error {
-  constructor(readonly errno: number, readonly call: string) {
+  constructor(
+    readonly errno: number,
+    readonly call: string,
+  ) {
     super(`${call}: ${describeErrno(errno)}`);
     this.name = "ErrnoFault";
   }

@@ -41,7 +41,12 @@ const provided = new Map<number, I2CBusBase>();
 export function provideBus(busNumber: number, bus: I2CBusBase | undefined): I2CBusBase | undefined {
   checkBusNumber(busNumber);
   if (bus !== undefined && !(bus instanceof I2CBusBase)) {
-    throw badArg("invalid bus", "a bus from openBus() or new SimI2CBus()", bus, "pass a dash-devices bus, or undefined to forget the provided one");
+    throw badArg(
+      "invalid bus",
+      "a bus from openBus() or new SimI2CBus()",
+      bus,
+      "pass a dash-devices bus, or undefined to forget the provided one",
+    );
   }
   const before = provided.get(busNumber);
   if (bus) provided.set(busNumber, bus);
@@ -74,9 +79,14 @@ export function openSync(busNumber: number, options?: OpenBusOptions): CallbackI
  */
 export function open(busNumber: number, callback: CompletionCallback): CallbackI2CBus;
 export function open(busNumber: number, options: OpenBusOptions | undefined, callback: CompletionCallback): CallbackI2CBus;
-export function open(busNumber: number, optionsOrCallback: OpenBusOptions | CompletionCallback | undefined, callback?: CompletionCallback): CallbackI2CBus {
+export function open(
+  busNumber: number,
+  optionsOrCallback: OpenBusOptions | CompletionCallback | undefined,
+  callback?: CompletionCallback,
+): CallbackI2CBus {
   const [options, done] = typeof optionsOrCallback === "function" ? [undefined, optionsOrCallback] : [optionsOrCallback, callback];
-  if (typeof done !== "function") throw badArg("invalid callback", "a function (err) => ...", done, "pass a callback, or use openSync / openPromisified");
+  if (typeof done !== "function")
+    throw badArg("invalid callback", "a function (err) => ...", done, "pass a callback, or use openSync / openPromisified");
   checkBusNumber(busNumber);
   let bus: I2CBusBase;
   let error: unknown = null;
@@ -113,24 +123,40 @@ function handle(bus: I2CBusBase | undefined, failure?: unknown): I2CBusBase {
   let closed = false;
   let callbackBus: CallbackI2CBus | undefined;
   const bound = new Map<PropertyKey, unknown>();
-  const refuse = (name: string) => failure ?? new DeviceError("DD_DEVICE_CLOSED", {
-    what: `${name} on ${bus!.path} after this handle was closed`,
-    expected: "an open bus",
-    found: "close() was called on the bus that open/openSync/openPromisified returned",
-    fix: "open the bus again, or keep it open for the life of the app",
-  }, { device: bus!.path, operation: name });
+  const refuse = (name: string) =>
+    failure ??
+    new DeviceError(
+      "DD_DEVICE_CLOSED",
+      {
+        what: `${name} on ${bus!.path} after this handle was closed`,
+        expected: "an open bus",
+        found: "close() was called on the bus that open/openSync/openPromisified returned",
+        fix: "open the bus again, or keep it open for the life of the app",
+      },
+      { device: bus!.path, operation: name },
+    );
   const target = bus ?? (Object.create(I2CBusBase.prototype) as I2CBusBase);
   const self: I2CBusBase = new Proxy(target, {
     get(t, prop) {
-      if (prop === "close") return async () => { closed = true; };
-      if (prop === "closeSync") return () => { closed = true; };
+      if (prop === "close")
+        return async () => {
+          closed = true;
+        };
+      if (prop === "closeSync")
+        return () => {
+          closed = true;
+        };
       if (prop === "isClosed") return closed || failure !== undefined || t.isClosed;
       if (prop === "bus") return () => (callbackBus ??= new CallbackI2CBus(self));
       const v: unknown = Reflect.get(t, prop, t);
       if (typeof v !== "function" || ALWAYS.has(prop)) return v;
       if (closed || failure !== undefined) {
         const name = String(prop);
-        return name.endsWith("Sync") ? () => { throw refuse(name); } : () => Promise.reject(refuse(name));
+        return name.endsWith("Sync")
+          ? () => {
+              throw refuse(name);
+            }
+          : () => Promise.reject(refuse(name));
       }
       let f = bound.get(prop);
       if (!f) bound.set(prop, (f = (v as (...a: unknown[]) => unknown).bind(t)));

@@ -19,7 +19,21 @@ export type { SimBusSpec, SimChipSpec } from "./thread/sim-spec.ts";
 export { I2C_FUNCS_FULL, I2C_FUNCS_SMBUS_ONLY, type I2CMessage } from "./i2c/uapi.ts";
 export type { PromisifiedBus, I2CBus, I2CFuncs, I2CDeviceId, BytesRead, BytesWritten } from "i2c-bus";
 
-export type { Bit, Bias, Direction, Drive, EdgeDetection, EdgeEvent, OverflowEvent, GpioChip, GpioChipInfo, GpioLineInfo, GpioLines, LineRequest, LineSettings } from "./gpio/types.ts";
+export type {
+  Bit,
+  Bias,
+  Direction,
+  Drive,
+  EdgeDetection,
+  EdgeEvent,
+  OverflowEvent,
+  GpioChip,
+  GpioChipInfo,
+  GpioLineInfo,
+  GpioLines,
+  LineRequest,
+  LineSettings,
+} from "./gpio/types.ts";
 export { LinuxGpioChip, type LinuxGpioOptions } from "./gpio/linux.ts";
 export { SimGpioChip, SimGpioLines, type SimGpioChipOptions } from "./gpio/sim.ts";
 export { openGpioChip, type OpenGpioOptions } from "./gpio/open.ts";
@@ -27,8 +41,24 @@ export { ManualClock, realClock, type SimClock } from "./sim-clock.ts";
 
 export { SafeState, type SafeAction, type SafeStateOptions, type SafeStateReport } from "./safe-state.ts";
 
-export { BME280, BME280_REG, BME280_CHIP_ID, BMP280_CHIP_IDS, type BME280Options, type BME280Reading, type Oversampling, type IirFilter, type Standby } from "./drivers/bme280.ts";
-export { parseCalibration, compensateTemperature, compensatePressure, compensateHumidity, type BME280Calibration } from "./drivers/bme280-compensate.ts";
+export {
+  BME280,
+  BME280_REG,
+  BME280_CHIP_ID,
+  BMP280_CHIP_IDS,
+  type BME280Options,
+  type BME280Reading,
+  type Oversampling,
+  type IirFilter,
+  type Standby,
+} from "./drivers/bme280.ts";
+export {
+  parseCalibration,
+  compensateTemperature,
+  compensatePressure,
+  compensateHumidity,
+  type BME280Calibration,
+} from "./drivers/bme280-compensate.ts";
 export { ADS1115, ADS1115_REG, adsToVolts, type ADS1115Options, type AdsChannel, type AdsRange, type AdsRate } from "./drivers/ads1115.ts";
 export { PCA9685, PCA9685_REG, PCA9685_OSC_HZ, prescaleFor, type PCA9685Options } from "./drivers/pca9685.ts";
 export { MCP23017, MCP23017_REG, type PinMode, type Port } from "./drivers/mcp23017.ts";

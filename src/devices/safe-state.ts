@@ -63,14 +63,21 @@ export class SafeState {
     this.timeoutMs = options.actionTimeoutMs ?? 2000;
     this.maxFailures = options.maxFailures ?? 3;
     this.exitOnSignal = options.exitOnSignal ?? true;
-    for (const s of options.signals === false ? [] : options.signals ?? ["SIGTERM", "SIGINT"]) this.listen(s);
+    for (const s of options.signals === false ? [] : (options.signals ?? ["SIGTERM", "SIGINT"])) this.listen(s);
   }
 
   /** Declare an action. Names are for the log and must be unique. */
   add(name: string, action: SafeAction): this {
-    if (typeof name !== "string" || !name) throw badArg("invalid safe-state action name", "a non-empty string", name, "name the action, e.g. \"pwm off\"");
+    if (typeof name !== "string" || !name)
+      throw badArg("invalid safe-state action name", "a non-empty string", name, 'name the action, e.g. "pwm off"');
     if (typeof action !== "function") throw badArg(`invalid safe-state action "${name}"`, "a function", action, "pass () => device.off()");
-    if (this.actions.has(name)) throw badArg(`duplicate safe-state action "${name}"`, "each name once", name, "give the action another name, or remove() the old one first");
+    if (this.actions.has(name))
+      throw badArg(
+        `duplicate safe-state action "${name}"`,
+        "each name once",
+        name,
+        "give the action another name, or remove() the old one first",
+      );
     this.actions.set(name, action);
     return this;
   }
@@ -107,7 +114,9 @@ export class SafeState {
       let timer: ReturnType<typeof setTimeout> | undefined;
       try {
         const outcome = await Promise.race([
-          Promise.resolve(reason).then(action).then(() => "ok" as const),
+          Promise.resolve(reason)
+            .then(action)
+            .then(() => "ok" as const),
           new Promise<"timeout">((res) => {
             timer = setTimeout(() => res("timeout"), this.timeoutMs);
           }),

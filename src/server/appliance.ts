@@ -81,9 +81,20 @@ const VALUE_AUDIT_MS = 2000;
  * disconnect and value rows, the shortest time between two redraws of /admin, and the period of
  * the round-trip pings while a console tab is open.
  */
-export const applianceTimings = { sessionSweepMs: 20_000, auditFlushMs: 250, auditBatchRows: 100, consoleRedrawMs: REDRAW_MS, pingMs: 5000 };
+export const applianceTimings = {
+  sessionSweepMs: 20_000,
+  auditFlushMs: 250,
+  auditBatchRows: 100,
+  consoleRedrawMs: REDRAW_MS,
+  pingMs: 5000,
+};
 
-export async function startAppliance(app: AppSurface, where: ListenConfig, o: ApplianceOptions, makeApp: (title: string) => AppSurface): Promise<Appliance> {
+export async function startAppliance(
+  app: AppSurface,
+  where: ListenConfig,
+  o: ApplianceOptions,
+  makeApp: (title: string) => AppSurface,
+): Promise<Appliance> {
   const rt = app.runtime;
   const log = rt.log;
   const mounts: Mount[] = [{ prefix: "", runtime: rt, title: o.title, serverService: o.serverService }];
@@ -115,7 +126,11 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
     access = new Access(db.db, o.access);
     mounts[0]!.gate = access.appGate;
     guardInputs(rt, access, o.access);
-    auditBuffer = new AuditBuffer(db.db, log, { flushMs: applianceTimings.auditFlushMs, maxRows: applianceTimings.auditBatchRows, onWritten: () => consoleHandle?.auditChanged() });
+    auditBuffer = new AuditBuffer(db.db, log, {
+      flushMs: applianceTimings.auditFlushMs,
+      maxRows: applianceTimings.auditBatchRows,
+      onWritten: () => consoleHandle?.auditChanged(),
+    });
     auditClients(rt, auditBuffer, "app");
 
     // Backups (a one-time link per click) and updates (staged for the installer's updater).
@@ -123,7 +138,12 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
     const updates = updatePaths();
     const dbPath = db.path;
     maintenance = maintenanceRoutes({
-      access, db: db.db, dbPath, name: appInfo()?.name ?? o.title, links, log,
+      access,
+      db: db.db,
+      dbPath,
+      name: appInfo()?.name ?? o.title,
+      links,
+      log,
       stageUpdate: updates ? (body) => stageUpdate(body, { paths: updates }) : undefined,
       audited: () => consoleHandle?.auditChanged(),
     });
@@ -141,13 +161,35 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
       gate: access.adminGate,
       build: () => {
         const { buildAdminConsole } = require("../admin/console.ts") as typeof import("../admin/console.ts");
-        consoleHandle = buildAdminConsole(adminApp, { app, db: consoleDb, log, closeSession, disconnect: (c, why) => c.transport.close(4001, why), notify: (text, c) => rt.notify(text, c), redrawMs: applianceTimings.consoleRedrawMs,
-          maintenance: { dbPath, backupLink: (sessionId) => links.issue(sessionId), linkSeconds: BACKUP_LINK_MS / 1000, updates: !!updates, lastUpdate }, tls: tls && { fingerprint: tls.fingerprint, source: tls.source } });
+        consoleHandle = buildAdminConsole(adminApp, {
+          app,
+          db: consoleDb,
+          log,
+          closeSession,
+          disconnect: (c, why) => c.transport.close(4001, why),
+          notify: (text, c) => rt.notify(text, c),
+          redrawMs: applianceTimings.consoleRedrawMs,
+          maintenance: {
+            dbPath,
+            backupLink: (sessionId) => links.issue(sessionId),
+            linkSeconds: BACKUP_LINK_MS / 1000,
+            updates: !!updates,
+            lastUpdate,
+          },
+          tls: tls && { fingerprint: tls.fingerprint, source: tls.source },
+        });
         stops.push(consoleHandle.stop);
       },
     });
     stops.push(pingWhileWatched(adminApp.runtime, runtimes, applianceTimings.pingMs));
-    stops.push(startSessionSweep(db.db, () => mounts.map((m) => ({ clients: m.runtime.clients, adminOnly: m.runtime === adminApp.runtime })), log, applianceTimings.sessionSweepMs));
+    stops.push(
+      startSessionSweep(
+        db.db,
+        () => mounts.map((m) => ({ clients: m.runtime.clients, adminOnly: m.runtime === adminApp.runtime })),
+        log,
+        applianceTimings.sessionSweepMs,
+      ),
+    );
 
     const setup = ensureSetup(db.db);
     if (setup.needed) setupToken = setup.token;
@@ -192,7 +234,11 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
       await server.stop();
       for (const s of stops) s();
       db?.close();
-      throw new DashDevicesError("DD_BAD_OPTION", { what: `--http-redirect ${o.httpRedirect}: that port on ${where.host} cannot be opened.`, found: String((e as Error).message ?? e), fix: "stop the other program or pick another port for --http-redirect (not the --port)" });
+      throw new DashDevicesError("DD_BAD_OPTION", {
+        what: `--http-redirect ${o.httpRedirect}: that port on ${where.host} cannot be opened.`,
+        found: String((e as Error).message ?? e),
+        fix: "stop the other program or pick another port for --http-redirect (not the --port)",
+      });
     }
     log.info("http.redirect", { port: redirect.port, to: `https port ${server.port}` });
   }
@@ -200,13 +246,25 @@ export async function startAppliance(app: AppSurface, where: ListenConfig, o: Ap
   if (o.mdns) {
     // Avahi (Raspberry Pi OS) already answers the host name: a second answer would look like a conflict to it.
     const avahi = existsSync(AVAHI_SOCKET) && mdnsName === deviceName();
-    if (avahi) log.info("mdns.avahi", { host: `${mdnsName}.local`, note: "avahi-daemon answers the host name; only the service records are ours" });
-    mdns = (await import("./mdns.ts")).startMdns({ name: mdnsName, port: server.port, scheme: tls ? "https" : "http", instance: o.title, log, answerHost: !avahi, interfaces: where.interfaces });
+    if (avahi)
+      log.info("mdns.avahi", { host: `${mdnsName}.local`, note: "avahi-daemon answers the host name; only the service records are ours" });
+    mdns = (await import("./mdns.ts")).startMdns({
+      name: mdnsName,
+      port: server.port,
+      scheme: tls ? "https" : "http",
+      instance: o.title,
+      log,
+      answerHost: !avahi,
+      interfaces: where.interfaces,
+    });
   }
 
   if (setupToken) {
     // The one time a secret is printed: the owner needs this link to create the first admin.
-    log.warn("setup.needed", { message: "no admin exists yet: open this link once to create one", url: `${server.url}/setup?token=${setupToken}` });
+    log.warn("setup.needed", {
+      message: "no admin exists yet: open this link once to create one",
+      url: `${server.url}/setup?token=${setupToken}`,
+    });
   }
 
   return {
@@ -231,7 +289,12 @@ function auditClients(rt: Runtime, buffer: AuditBuffer, where: string): void {
   const actor = (c: Client) => ({ userId: c.user?.id, username: c.user?.username, sessionId: c.sessionId, clientId: c.id, ip: c.ip });
   const write = (entry: AuditEntry) => buffer.add(entry);
   rt.connectHandlers.push((c, connected) => {
-    write({ action: connected ? "client.connect" : "client.disconnect", actor: actor(c), target: where, detail: connected ? { userAgent: c.userAgent.slice(0, 200) } : { messagesIn: c.messagesIn, messagesOut: c.messagesOut } });
+    write({
+      action: connected ? "client.connect" : "client.disconnect",
+      actor: actor(c),
+      target: where,
+      detail: connected ? { userAgent: c.userAgent.slice(0, 200) } : { messagesIn: c.messagesIn, messagesOut: c.messagesOut },
+    });
   });
   // A tab closed over a budget (flooding, not reading): one entry with the reason, before its disconnect.
   rt.budgetListeners.push((c, reason) => {
@@ -240,7 +303,11 @@ function auditClients(rt: Runtime, buffer: AuditBuffer, where: string): void {
   // A drag sends many values: the first is written at once, the latest when the tab pauses.
   const pending = new WeakMap<Client, Map<string, { value: string; timer: ReturnType<typeof setTimeout> | undefined }>>();
   // Who drove the device is committed at once (throttled below, so this costs a commit per drag).
-  const entry = (c: Client, id: string, value: string) => buffer.add({ action: "value.change", actor: actor(c), target: id, detail: { value: value.length > 200 ? `${value.slice(0, 200)}…` : value } }, true);
+  const entry = (c: Client, id: string, value: string) =>
+    buffer.add(
+      { action: "value.change", actor: actor(c), target: id, detail: { value: value.length > 200 ? `${value.slice(0, 200)}…` : value } },
+      true,
+    );
   rt.inputListeners.push((c, id, changed, shared) => {
     if (!shared) return;
     let m = pending.get(c);

@@ -48,7 +48,14 @@ export async function loadAssets(): Promise<Map<string, Asset>> {
     const body = await Bun.file(path).bytes();
     const etag = `"${Bun.hash(body).toString(36)}"`;
     let gzip: Uint8Array | undefined;
-    m.set(name, { body, type, etag, get gzip() { return (gzip ??= Bun.gzipSync(body)); } });
+    m.set(name, {
+      body,
+      type,
+      etag,
+      get gzip() {
+        return (gzip ??= Bun.gzipSync(body));
+      },
+    });
   }
   return (loaded = m);
 }
@@ -61,7 +68,12 @@ export function assetUrl(assets: Map<string, Asset>, name: string): string {
 export function serveAsset(assets: Map<string, Asset>, name: string, req: Request): Response {
   const a = assets.get(name);
   if (!a) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
-  const headers: Record<string, string> = { "content-type": a.type, etag: a.etag, "cache-control": "public, max-age=3600", vary: "accept-encoding" };
+  const headers: Record<string, string> = {
+    "content-type": a.type,
+    etag: a.etag,
+    "cache-control": "public, max-age=3600",
+    vary: "accept-encoding",
+  };
   if (req.headers.get("if-none-match") === a.etag) return new Response(null, { status: 304, headers });
   if (/\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
     headers["content-encoding"] = "gzip";

@@ -60,7 +60,8 @@ ${field("Password", "password", "password", 'autocomplete="current-password" req
   };
 
   return (app: Elysia, edge: Edge) => {
-    const cookie = (request: Request, token: string, expires: Date) => sessionCookie(token, { port: requestPort(request), secure: edge.https(request), expires });
+    const cookie = (request: Request, token: string, expires: Date) =>
+      sessionCookie(token, { port: requestPort(request), secure: edge.https(request), expires });
     return app
       .get("/login", ({ request }) => {
         const url = new URL(request.url);
@@ -83,7 +84,13 @@ ${field("Password", "password", "password", 'autocomplete="current-password" req
           const next = safeNext(f.next);
           const ip = edge.ip(request, server);
           try {
-            const r = await login(db, { username: f.username ?? "", password: f.password ?? "", ip, userAgent: request.headers.get("user-agent"), replaceToken: readSessionToken(request) });
+            const r = await login(db, {
+              username: f.username ?? "",
+              password: f.password ?? "",
+              ip,
+              userAgent: request.headers.get("user-agent"),
+              replaceToken: readSessionToken(request),
+            });
             if (r.replacedSessionId) o.closeSession(r.replacedSessionId, "session replaced by a login");
             o.log.info("login.ok", { user: r.user.username, role: r.user.role });
             return redirect(next, { "set-cookie": cookie(request, r.token, r.session.expiresAt) });
@@ -91,7 +98,12 @@ ${field("Password", "password", "password", 'autocomplete="current-password" req
             if (e instanceof DashDevicesError) {
               o.log.warn("login.refused", { code: e.code, ip });
               const limited = e.code === "DD_RATE_LIMITED";
-              const res = loginPage(next, e.detail.what + (e.detail.fix && limited ? ` ${e.detail.fix}` : ""), limited ? 429 : 401, f.username ?? "");
+              const res = loginPage(
+                next,
+                e.detail.what + (e.detail.fix && limited ? ` ${e.detail.fix}` : ""),
+                limited ? 429 : 401,
+                f.username ?? "",
+              );
               const wait = (e as { retryAfterMs?: number }).retryAfterMs;
               if (limited && wait) res.headers.set("retry-after", String(Math.ceil(wait / 1000)));
               return res;
@@ -114,7 +126,11 @@ ${field("Password", "password", "password", 'autocomplete="current-password" req
       .get("/setup", ({ request }) => {
         const token = new URL(request.url).searchParams.get("token") ?? "";
         if (!checkSetupToken(db, token)) {
-          return page("Setup", "<h1>Setup link not valid</h1><p>This setup link is unknown, used or expired. Restart the server to get a new one, or create an admin from the command line (<code>--create-admin</code>).</p>", 410);
+          return page(
+            "Setup",
+            "<h1>Setup link not valid</h1><p>This setup link is unknown, used or expired. Restart the server to get a new one, or create an admin from the command line (<code>--create-admin</code>).</p>",
+            410,
+          );
         }
         return page(
           `Setup · ${o.title}`,
@@ -134,11 +150,21 @@ ${field("Password (at least 8 characters)", "password", "password", 'autocomplet
           const ip = edge.ip(request, server);
           try {
             await completeSetup(db, { token: f.token ?? "", username: f.username ?? "", password: f.password ?? "", ip });
-            const r = await login(db, { username: f.username ?? "", password: f.password ?? "", ip, userAgent: request.headers.get("user-agent") });
+            const r = await login(db, {
+              username: f.username ?? "",
+              password: f.password ?? "",
+              ip,
+              userAgent: request.headers.get("user-agent"),
+            });
             o.log.info("setup.done", { user: r.user.username });
             return redirect("/admin/", { "set-cookie": cookie(request, r.token, r.session.expiresAt) });
           } catch (e) {
-            if (e instanceof DashDevicesError) return page("Setup", `<h1>Setup</h1><p class="dd-auth-error" role="alert">${escapeHtml(e.detail.what)} ${escapeHtml(e.detail.fix ?? "")}</p><p><a href="/setup?token=${encodeURIComponent(f.token ?? "")}">Try again</a></p>`, 400);
+            if (e instanceof DashDevicesError)
+              return page(
+                "Setup",
+                `<h1>Setup</h1><p class="dd-auth-error" role="alert">${escapeHtml(e.detail.what)} ${escapeHtml(e.detail.fix ?? "")}</p><p><a href="/setup?token=${encodeURIComponent(f.token ?? "")}">Try again</a></p>`,
+                400,
+              );
             throw e;
           }
         },

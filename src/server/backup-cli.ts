@@ -41,7 +41,12 @@ export function backupFromCli(cli: CliOptions, dataDir: string | undefined): num
   const path = dataDir ? databasePathIn(dataDir) : defaultDatabasePath();
   try {
     if (cli.backup !== undefined && cli.restore !== undefined) {
-      throw new DashDevicesError("DD_BAD_OPTION", { what: "--backup and --restore exclude each other.", expected: "one of them", found: "both", fix: "run the two one after the other" });
+      throw new DashDevicesError("DD_BAD_OPTION", {
+        what: "--backup and --restore exclude each other.",
+        expected: "one of them",
+        found: "both",
+        fix: "run the two one after the other",
+      });
     }
     if (cli.backup !== undefined) {
       const r = backupDatabase(path, cli.backup);
@@ -51,8 +56,12 @@ export function backupFromCli(cli: CliOptions, dataDir: string | undefined): num
     }
     const r = restoreDatabase(path, cli.restore!);
     record(r.path, "admin.restore", r.path, { from: cli.restore, previous: r.previous ?? null, rows: r.counts });
-    const rows = Object.entries(r.counts).map(([t, n]) => `${t} ${n}`).join(", ");
-    process.stdout.write(`restored ${r.path} from ${cli.restore} (${rows})${r.previous ? `; the replaced database is kept as ${r.previous}` : ""}\n`);
+    const rows = Object.entries(r.counts)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(", ");
+    process.stdout.write(
+      `restored ${r.path} from ${cli.restore} (${rows})${r.previous ? `; the replaced database is kept as ${r.previous}` : ""}\n`,
+    );
     return 0;
   } catch (e) {
     if (!(e instanceof DashDevicesError)) throw e;

@@ -52,7 +52,9 @@ export async function readForm(req: Request, limit = FORM_LIMIT): Promise<Record
   if (body instanceof Response) return body;
   const out: Record<string, string> = {};
   try {
-    const form = await new Response(body as unknown as BodyInit, { headers: { "content-type": req.headers.get("content-type") ?? "" } }).formData();
+    const form = await new Response(body as unknown as BodyInit, {
+      headers: { "content-type": req.headers.get("content-type") ?? "" },
+    }).formData();
     for (const [k, v] of form.entries()) if (typeof v === "string") out[k] = v.slice(0, 1024);
   } catch {
     // not a form: no fields

@@ -96,20 +96,41 @@ Open http://<device address>:<port>/ in a browser. /admin manages clients, users
 function value(argv: readonly string[], i: number, flag: string): string {
   const v = argv[i + 1];
   if (v === undefined || v.startsWith("--")) {
-    throw new DashDevicesError("DD_BAD_OPTION", { what: `${flag} needs a value.`, expected: `${flag} VALUE`, found: `${flag} with nothing after it`, fix: `see --help` });
+    throw new DashDevicesError("DD_BAD_OPTION", {
+      what: `${flag} needs a value.`,
+      expected: `${flag} VALUE`,
+      found: `${flag} with nothing after it`,
+      fix: `see --help`,
+    });
   }
   return v;
 }
 
 function nonNegativeInt(raw: string, flag: string): number {
   if (!/^\d+$/.test(raw.trim())) {
-    throw new DashDevicesError("DD_BAD_OPTION", { what: `${flag} is not a number.`, expected: "a whole number such as 1", found: JSON.stringify(raw), fix: `e.g. ${flag} 1` });
+    throw new DashDevicesError("DD_BAD_OPTION", {
+      what: `${flag} is not a number.`,
+      expected: "a whole number such as 1",
+      found: JSON.stringify(raw),
+      fix: `e.g. ${flag} 1`,
+    });
   }
   return Number(raw);
 }
 
-export function parseCli(argv: readonly string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): CliOptions {
-  const o: CliOptions = { mdns: env.MDNS === "1" || env.MDNS === "true", sim: env.DD_SIM === "1" || env.DD_SIM === "true", resetAdmin: false, logFormat: "text", help: false, version: false, trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true" };
+export function parseCli(
+  argv: readonly string[] = process.argv.slice(2),
+  env: Record<string, string | undefined> = process.env,
+): CliOptions {
+  const o: CliOptions = {
+    mdns: env.MDNS === "1" || env.MDNS === "true",
+    sim: env.DD_SIM === "1" || env.DD_SIM === "true",
+    resetAdmin: false,
+    logFormat: "text",
+    help: false,
+    version: false,
+    trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true",
+  };
   if (env.ALLOWED_HOSTS) o.allowedHosts = parseAllowedHosts(env.ALLOWED_HOSTS, "ALLOWED_HOSTS");
   if (env.PORT) o.port = parsePort(env.PORT, "PORT");
   if (env.HOST) o.host = env.HOST;
@@ -139,57 +160,134 @@ export function parseCli(argv: readonly string[] = process.argv.slice(2), env: R
       return v;
     };
     switch (a) {
-      case "--port": o.port = parsePort(take(), "--port"); break;
-      case "--host": o.host = take(); break;
-      case "--data-dir": o.dataDir = take(); break;
-      case "--i2c-bus": o.i2cBus = nonNegativeInt(take(), "--i2c-bus"); break;
-      case "--gpiochip": o.gpiochip = nonNegativeInt(take(), "--gpiochip"); break;
-      case "--sim": o.sim = true; break;
-      case "--log-format": o.logFormat = logFormat(take(), "--log-format"); break;
-      case "--allowed-hosts": o.allowedHosts = [...(o.allowedHosts ?? []), ...parseAllowedHosts(take(), "--allowed-hosts")]; break;
-      case "--trust-proxy": o.trustProxy = true; break;
-      case "--audit-max-age-days": o.auditMaxAgeDays = nonNegativeInt(take(), "--audit-max-age-days"); break;
-      case "--audit-max-rows": o.auditMaxRows = nonNegativeInt(take(), "--audit-max-rows"); break;
-      case "--tls": tlsMode = take(); break;
-      case "--tls-cert": tlsCert = take(); break;
-      case "--tls-key": tlsKey = take(); break;
-      case "--http-redirect": o.httpRedirect = parsePort(take(), "--http-redirect"); break;
-      case "--mdns": o.mdns = true; break;
-      case "--mdns-name": o.mdnsName = mdnsName(take(), "--mdns-name"); break;
-      case "--create-admin": o.createAdmin = take(); break;
-      case "--reset": o.resetAdmin = true; break;
-      case "--backup": o.backup = take(); break;
-      case "--restore": o.restore = take(); break;
-      case "--help": case "-h": o.help = true; break;
-      case "--version": case "-v": o.version = true; break;
-      default: break; // the app's own flags
+      case "--port":
+        o.port = parsePort(take(), "--port");
+        break;
+      case "--host":
+        o.host = take();
+        break;
+      case "--data-dir":
+        o.dataDir = take();
+        break;
+      case "--i2c-bus":
+        o.i2cBus = nonNegativeInt(take(), "--i2c-bus");
+        break;
+      case "--gpiochip":
+        o.gpiochip = nonNegativeInt(take(), "--gpiochip");
+        break;
+      case "--sim":
+        o.sim = true;
+        break;
+      case "--log-format":
+        o.logFormat = logFormat(take(), "--log-format");
+        break;
+      case "--allowed-hosts":
+        o.allowedHosts = [...(o.allowedHosts ?? []), ...parseAllowedHosts(take(), "--allowed-hosts")];
+        break;
+      case "--trust-proxy":
+        o.trustProxy = true;
+        break;
+      case "--audit-max-age-days":
+        o.auditMaxAgeDays = nonNegativeInt(take(), "--audit-max-age-days");
+        break;
+      case "--audit-max-rows":
+        o.auditMaxRows = nonNegativeInt(take(), "--audit-max-rows");
+        break;
+      case "--tls":
+        tlsMode = take();
+        break;
+      case "--tls-cert":
+        tlsCert = take();
+        break;
+      case "--tls-key":
+        tlsKey = take();
+        break;
+      case "--http-redirect":
+        o.httpRedirect = parsePort(take(), "--http-redirect");
+        break;
+      case "--mdns":
+        o.mdns = true;
+        break;
+      case "--mdns-name":
+        o.mdnsName = mdnsName(take(), "--mdns-name");
+        break;
+      case "--create-admin":
+        o.createAdmin = take();
+        break;
+      case "--reset":
+        o.resetAdmin = true;
+        break;
+      case "--backup":
+        o.backup = take();
+        break;
+      case "--restore":
+        o.restore = take();
+        break;
+      case "--help":
+      case "-h":
+        o.help = true;
+        break;
+      case "--version":
+      case "-v":
+        o.version = true;
+        break;
+      default:
+        break; // the app's own flags
     }
   }
   o.tls = tlsOption(tlsMode, tlsCert, tlsKey);
   if (o.httpRedirect !== undefined && !o.tls) {
-    throw new DashDevicesError("DD_BAD_OPTION", { what: "--http-redirect needs TLS.", expected: "--http-redirect N with --tls self-signed or --tls-cert/--tls-key", found: `--http-redirect ${o.httpRedirect} without TLS`, fix: "add --tls self-signed, or leave --http-redirect out" });
+    throw new DashDevicesError("DD_BAD_OPTION", {
+      what: "--http-redirect needs TLS.",
+      expected: "--http-redirect N with --tls self-signed or --tls-cert/--tls-key",
+      found: `--http-redirect ${o.httpRedirect} without TLS`,
+      fix: "add --tls self-signed, or leave --http-redirect out",
+    });
   }
   return o;
 }
 
 function tlsOption(mode: string | undefined, cert: string | undefined, key: string | undefined): CliOptions["tls"] {
   if (mode !== undefined && mode !== "self-signed") {
-    throw new DashDevicesError("DD_BAD_OPTION", { what: '--tls takes "self-signed".', expected: '--tls self-signed, or --tls-cert FILE --tls-key FILE', found: JSON.stringify(mode), fix: "for your own certificate use --tls-cert and --tls-key" });
+    throw new DashDevicesError("DD_BAD_OPTION", {
+      what: '--tls takes "self-signed".',
+      expected: "--tls self-signed, or --tls-cert FILE --tls-key FILE",
+      found: JSON.stringify(mode),
+      fix: "for your own certificate use --tls-cert and --tls-key",
+    });
   }
   if (mode && (cert || key)) {
-    throw new DashDevicesError("DD_BAD_OPTION", { what: "--tls self-signed and --tls-cert/--tls-key exclude each other.", expected: "one of them", found: "both", fix: "keep --tls-cert and --tls-key to use your certificate, or --tls self-signed alone" });
+    throw new DashDevicesError("DD_BAD_OPTION", {
+      what: "--tls self-signed and --tls-cert/--tls-key exclude each other.",
+      expected: "one of them",
+      found: "both",
+      fix: "keep --tls-cert and --tls-key to use your certificate, or --tls self-signed alone",
+    });
   }
   if (mode) return { selfSigned: true };
   if (!cert !== !key) {
-    throw new DashDevicesError("DD_BAD_OPTION", { what: `${cert ? "--tls-cert" : "--tls-key"} needs ${cert ? "--tls-key" : "--tls-cert"}.`, expected: "--tls-cert FILE --tls-key FILE (PEM)", found: cert ? `a certificate (${cert}) without a key` : `a key (${key}) without a certificate`, fix: `add ${cert ? "--tls-key KEY.pem" : "--tls-cert CERT.pem"}` });
+    throw new DashDevicesError("DD_BAD_OPTION", {
+      what: `${cert ? "--tls-cert" : "--tls-key"} needs ${cert ? "--tls-key" : "--tls-cert"}.`,
+      expected: "--tls-cert FILE --tls-key FILE (PEM)",
+      found: cert ? `a certificate (${cert}) without a key` : `a key (${key}) without a certificate`,
+      fix: `add ${cert ? "--tls-key KEY.pem" : "--tls-cert CERT.pem"}`,
+    });
   }
   return cert && key ? { cert, key } : undefined;
 }
 
 function mdnsName(v: string, flag: string): string {
-  const name = v.trim().toLowerCase().replace(/\.local\.?$/, "");
+  const name = v
+    .trim()
+    .toLowerCase()
+    .replace(/\.local\.?$/, "");
   if (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) return name;
-  throw new DashDevicesError("DD_BAD_OPTION", { what: `${flag} is not a host name label.`, expected: "letters, digits and inner hyphens, at most 63, e.g. gadget", found: JSON.stringify(v), fix: `e.g. ${flag} gadget (answered as gadget.local)` });
+  throw new DashDevicesError("DD_BAD_OPTION", {
+    what: `${flag} is not a host name label.`,
+    expected: "letters, digits and inner hyphens, at most 63, e.g. gadget",
+    found: JSON.stringify(v),
+    fix: `e.g. ${flag} gadget (answered as gadget.local)`,
+  });
 }
 
 /**
@@ -197,7 +295,10 @@ function mdnsName(v: string, flag: string): string {
  * with status 2, as command-line tools do, instead of a stack trace (and, from a compiled
  * executable, kilobytes of its minified source).
  */
-export function parseCliOrExit(argv: readonly string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): CliOptions {
+export function parseCliOrExit(
+  argv: readonly string[] = process.argv.slice(2),
+  env: Record<string, string | undefined> = process.env,
+): CliOptions {
   try {
     return parseCli(argv, env);
   } catch (e) {
@@ -216,7 +317,9 @@ export function parseCliOrExit(argv: readonly string[] = process.argv.slice(2), 
 export function exitWithError(e: DashDevicesError, format = processLogFormat()): never {
   const d = e.detail;
   if (format === "json") {
-    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: "error", event: "start.failed", code: e.code, ...d }) + "\n");
+    process.stderr.write(
+      JSON.stringify({ time: new Date().toISOString(), level: "error", event: "start.failed", code: e.code, ...d }) + "\n",
+    );
     process.exit(2);
   }
   process.stderr.write(`error: [${e.code}] ${d.what}${d.found ? ` (found ${d.found})` : ""}\n${d.fix ? `  fix: ${d.fix}\n` : ""}`);
@@ -225,7 +328,12 @@ export function exitWithError(e: DashDevicesError, format = processLogFormat()):
 
 function logFormat(v: string, flag: string): "text" | "json" {
   if (v === "text" || v === "json") return v;
-  throw new DashDevicesError("DD_BAD_OPTION", { what: `${flag} must be "text" or "json".`, expected: '"text" or "json"', found: JSON.stringify(v), fix: `e.g. ${flag} json` });
+  throw new DashDevicesError("DD_BAD_OPTION", {
+    what: `${flag} must be "text" or "json".`,
+    expected: '"text" or "json"',
+    found: JSON.stringify(v),
+    fix: `e.g. ${flag} json`,
+  });
 }
 
 /** Reads a password: from stdin when piped, else prompted twice without echo. */
@@ -248,6 +356,12 @@ export async function readPassword(prompt = "Password: "): Promise<string> {
   };
   const a = await ask(prompt);
   const b = await ask("Again: ");
-  if (a !== b) throw new DashDevicesError("DD_BAD_PASSWORD", { what: "the two passwords differ.", expected: "the same password twice", found: "two different entries", fix: "try again" });
+  if (a !== b)
+    throw new DashDevicesError("DD_BAD_PASSWORD", {
+      what: "the two passwords differ.",
+      expected: "the same password twice",
+      found: "two different entries",
+      fix: "try again",
+    });
   return a;
 }

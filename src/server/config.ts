@@ -35,7 +35,9 @@ export function parseAllowedHosts(raw: string | readonly string[], source: strin
       what: `${source} has an entry that is not a host name.`,
       expected: 'names or addresses, comma-separated, maybe with a port: "gadget.example.org,gadget:8080", ".example.org", or "*"',
       found: JSON.stringify(h),
-      fix: /^[a-z]+:\/\//i.test(h) ? `give the name without the scheme: ${h.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "")}` : "e.g. --allowed-hosts gadget.example.org",
+      fix: /^[a-z]+:\/\//i.test(h)
+        ? `give the name without the scheme: ${h.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "")}`
+        : "e.g. --allowed-hosts gadget.example.org",
     });
   }
   return list;
@@ -59,8 +61,21 @@ export function parsePort(raw: string | number, source: string): number {
  * what the app passed to run(), else 0.0.0.0:5000. Allowed hosts add up (the app's, run()'s, the
  * command line's); a proxy is trusted if any of them says so.
  */
-export function listenConfig(given: Partial<ListenConfig>, cli: { port?: number; host?: string; allowedHosts?: readonly string[]; trustProxy?: boolean }, app: EdgeOptions = {}): ListenConfig {
+export function listenConfig(
+  given: Partial<ListenConfig>,
+  cli: { port?: number; host?: string; allowedHosts?: readonly string[]; trustProxy?: boolean },
+  app: EdgeOptions = {},
+): ListenConfig {
   const port = cli.port ?? (given.port !== undefined ? parsePort(given.port, "run({ port })") : 5000);
-  const allowedHosts = [...parseAllowedHosts(app.allowedHosts ?? [], "allowedHosts"), ...parseAllowedHosts(given.edge?.allowedHosts ?? [], "run({ edge })"), ...(cli.allowedHosts ?? [])];
-  return { host: cli.host ?? given.host ?? "0.0.0.0", port, edge: { allowedHosts, trustProxy: !!(cli.trustProxy || given.edge?.trustProxy || app.trustProxy) }, interfaces: given.interfaces };
+  const allowedHosts = [
+    ...parseAllowedHosts(app.allowedHosts ?? [], "allowedHosts"),
+    ...parseAllowedHosts(given.edge?.allowedHosts ?? [], "run({ edge })"),
+    ...(cli.allowedHosts ?? []),
+  ];
+  return {
+    host: cli.host ?? given.host ?? "0.0.0.0",
+    port,
+    edge: { allowedHosts, trustProxy: !!(cli.trustProxy || given.edge?.trustProxy || app.trustProxy) },
+    interfaces: given.interfaces,
+  };
 }

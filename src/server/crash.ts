@@ -50,9 +50,17 @@ export function installCrashHandlers(o: CrashHandlerOptions): boolean {
     crashing = true;
     const log = o.logger();
     const message = error instanceof Error ? error.message : String(error);
-    log.error("process.crash", { kind, error: error instanceof Error ? error : message, action: "running the safe state, then exiting", exitCode });
+    log.error("process.crash", {
+      kind,
+      error: error instanceof Error ? error : message,
+      action: "running the safe state, then exiting",
+      exitCode,
+    });
     const deadline = setTimeout(() => {
-      log.error("process.crash-timeout", { timeoutMs, fix: "a safe-state action or onShutdown hook did not finish; bound it or make it synchronous" });
+      log.error("process.crash-timeout", {
+        timeoutMs,
+        fix: "a safe-state action or onShutdown hook did not finish; bound it or make it synchronous",
+      });
       process.exit(exitCode);
     }, timeoutMs);
     void Promise.resolve()

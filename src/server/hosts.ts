@@ -140,7 +140,9 @@ function hostOfUrl(url: string): string {
 function refusal(req: Request, host: string, proxied: boolean): Response {
   const seen = host.length > 200 ? `${host.slice(0, 200)}…` : host;
   const name = parseHost(host)?.name;
-  const add = name ? `--allowed-hosts ${name} (or ALLOWED_HOSTS=${name}, or new App({ allowedHosts: ["${name}"] }))` : "--allowed-hosts NAME with the name you open the device by";
+  const add = name
+    ? `--allowed-hosts ${name} (or ALLOWED_HOSTS=${name}, or new App({ allowedHosts: ["${name}"] }))`
+    : "--allowed-hosts NAME with the name you open the device by";
   const text = formatError("DD_BAD_HOST", {
     what: `this server does not answer to the host name ${JSON.stringify(seen)}.`,
     expected: "an IP address, localhost, this device's hostname or HOSTNAME.local, or a name given with --allowed-hosts",
@@ -148,7 +150,8 @@ function refusal(req: Request, host: string, proxied: boolean): Response {
     fix: `if that is a name of this device (a DNS name, a reverse proxy), start the server with ${add}${proxied ? "; behind a reverse proxy, also --trust-proxy" : ""}. Otherwise a page on another site tried to reach the device through its own name (DNS rebinding) and was stopped.`,
   });
   const headers = { "cache-control": "no-store" };
-  if (!/\btext\/html\b/.test(req.headers.get("accept") ?? "")) return new Response(text + "\n", { status: 421, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
+  if (!/\btext\/html\b/.test(req.headers.get("accept") ?? ""))
+    return new Response(text + "\n", { status: 421, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Unknown host name</title></head><body style="font:16px/1.5 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em"><h1>Unknown host name</h1><pre style="white-space:pre-wrap">${escapeHtml(text)}</pre></body></html>`;
   return new Response(html, { status: 421, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
 }

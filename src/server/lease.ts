@@ -71,9 +71,12 @@ export class ControlLease {
       if (client === this.holder) this.release(`${who(client)} left`);
       else this.refresh();
     });
-    this.timer = setInterval(() => {
-      if (this.holder && Date.now() - this.lastActivity > this.idleMs) this.release(`${who(this.holder)} was idle`);
-    }, Math.min(5000, this.idleMs));
+    this.timer = setInterval(
+      () => {
+        if (this.holder && Date.now() - this.lastActivity > this.idleMs) this.release(`${who(this.holder)} was idle`);
+      },
+      Math.min(5000, this.idleMs),
+    );
     (this.timer as { unref?: () => void }).unref?.();
   }
 
@@ -112,13 +115,14 @@ export class ControlLease {
       what: `${who(this.holder)} has control of the device.`,
       expected: "changes from the tab that holds control",
       found: `a change to "${id}" from ${who(client)}`,
-      fix: "press \"Request control\"; the holder can hand it over, or it returns when they are idle",
+      fix: 'press "Request control"; the holder can hand it over, or it returns when they are idle',
     });
   }
 
   take(client: Client): void {
     if (!this.holder) return this.give(client, `${who(client)} took control`);
-    if (hasRole(client.user?.role, "admin") && client !== this.holder) return this.give(client, `admin ${who(client)} took control from ${who(this.holder)}`);
+    if (hasRole(client.user?.role, "admin") && client !== this.holder)
+      return this.give(client, `admin ${who(client)} took control from ${who(this.holder)}`);
   }
 
   request(client: Client): void {
@@ -156,11 +160,21 @@ export class ControlLease {
       buttons.push(html.Button("Give control back", { id: LEASE_IDS.release }));
       if (this.requests.length) buttons.push(html.Button(`Hand over to ${who(this.requests[0]!)}`, { id: LEASE_IDS.handOver }));
     } else {
-      buttons.push(html.Button(this.requests.includes(client) ? "Requested…" : "Request control", { id: LEASE_IDS.request, disabled: this.requests.includes(client) }));
+      buttons.push(
+        html.Button(this.requests.includes(client) ? "Requested…" : "Request control", {
+          id: LEASE_IDS.request,
+          disabled: this.requests.includes(client),
+        }),
+      );
       if (hasRole(client.user?.role, "admin")) buttons.push(html.Button("Take control (admin)", { id: LEASE_IDS.take }));
     }
     const waiting = this.requests.length ? html.Small(` ${this.requests.length} waiting`) : null;
-    return { [LEASE_IDS.panel]: { children: [html.Span(status, { className: "dd-lease-status" }), waiting, html.Span(buttons, { className: "dd-lease-buttons" })], "data-holder": h === client ? "you" : h ? "other" : "none" } };
+    return {
+      [LEASE_IDS.panel]: {
+        children: [html.Span(status, { className: "dd-lease-status" }), waiting, html.Span(buttons, { className: "dd-lease-buttons" })],
+        "data-holder": h === client ? "you" : h ? "other" : "none",
+      },
+    };
   }
 
   /** Sends every tab its own view of the panel. */

@@ -80,7 +80,8 @@ export interface MaintenanceRouteOptions {
   audited(): void;
 }
 
-const text = (status: number, body: string, extra: Record<string, string> = {}) => new Response(`${body}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...extra } });
+const text = (status: number, body: string, extra: Record<string, string> = {}) =>
+  new Response(`${body}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...extra } });
 
 /** The outcome of the console's upload form, with the way back. */
 function resultPage(status: number, message: string, extra: Record<string, string>): Response {
@@ -93,7 +94,12 @@ function resultPage(status: number, message: string, extra: Record<string, strin
 /** `gadget-20261129-214500.sqlite` (server time). */
 export function backupFileName(name: string, d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, "0");
-  const slug = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "dash-devices";
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "dash-devices";
   return `${slug}-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}.sqlite`;
 }
 
@@ -134,7 +140,15 @@ export function maintenanceRoutes(o: MaintenanceRouteOptions): Routes {
       if (who instanceof Response) return who;
       const url = new URL(request.url);
       if (!o.links.take(url.searchParams.get("token"), who.sessionId)) {
-        return text(403, formatError("DD_NOT_AUTHORIZED", { what: "this backup link does not work (any more).", expected: `a link from the Back up button of /admin, used once within ${BACKUP_LINK_MS / 1000} s, in the same session`, found: "a used, expired or unknown link", fix: "press Back up in /admin again" }));
+        return text(
+          403,
+          formatError("DD_NOT_AUTHORIZED", {
+            what: "this backup link does not work (any more).",
+            expected: `a link from the Back up button of /admin, used once within ${BACKUP_LINK_MS / 1000} s, in the same session`,
+            found: "a used, expired or unknown link",
+            fix: "press Back up in /admin again",
+          }),
+        );
       }
       const when = new Date();
       const file = backupFileName(o.name, when);
@@ -151,7 +165,12 @@ export function maintenanceRoutes(o: MaintenanceRouteOptions): Routes {
       } finally {
         rmSync(tmp, { force: true }); // the open descriptor keeps the data until the download ends
       }
-      audit(o.db, { action: "admin.backup", actor: actorOf(who, edge.ip(request, server)), target: file, detail: { bytes, ms: Math.round(ms), via: "admin" } });
+      audit(o.db, {
+        action: "admin.backup",
+        actor: actorOf(who, edge.ip(request, server)),
+        target: file,
+        detail: { bytes, ms: Math.round(ms), via: "admin" },
+      });
       o.log.info("backup.download", { file, bytes, ms: Math.round(ms), user: who.user?.username });
       o.audited();
       return new Response(fileStream(fd), {
@@ -163,31 +182,56 @@ export function maintenanceRoutes(o: MaintenanceRouteOptions): Routes {
       });
     });
 
-    app.post(UPDATE_PATH, async ({ request, server }) => {
-      // The console's form wants a page to land on; curl wants one line.
-      const page = /\btext\/html\b/.test(request.headers.get("accept") ?? "");
-      const answer = (status: number, body: string, extra: Record<string, string> = {}) => (page ? resultPage(status, body, extra) : text(status, body, extra));
-      if (!edge.sameOrigin(request)) return text(403, "Cross-origin request refused");
-      const who = o.access.adminGate(request, "post");
-      if (who instanceof Response) return who;
-      const actor = actorOf(who, edge.ip(request, server));
-      if (!o.stageUpdate) {
-        return answer(409, formatError("DD_BAD_UPDATE", { what: "this app cannot update itself from /admin.", expected: "an app installed with scripts/install-device.sh (its updater)", found: "no updater configured (DD_UPDATE_FILE is not set)", fix: "install it with scripts/install-device.sh, or copy the new binary by hand" }));
-      }
-      if (!request.body) return answer(400, formatError("DD_BAD_UPDATE", { what: "the upload is empty.", expected: "the new executable as the request body", found: "no body", fix: "curl --data-binary @dist/NAME-linux-ARCH -H 'content-type: application/octet-stream' ..." }));
-      try {
-        const boundary = boundaryOf(request.headers.get("content-type") ?? "");
-        const r = await o.stageUpdate(boundary ? multipartFile(request.body, boundary, "binary") : request.body);
-        audit(o.db, { action: "admin.update", actor, target: "staged", detail: { bytes: r.bytes, sha256: r.sha256 } });
-        o.log.info("update.staged", { bytes: r.bytes, sha256: r.sha256, user: who.user?.username });
-        o.audited();
-        return answer(202, `The new executable is staged (${r.bytes} bytes, sha256 ${r.sha256}). The updater swaps it, restarts the app, and puts the old one back if the new one fails its health check; the console shows the outcome under Maintenance once the app is back.`);
-      } catch (e) {
-        if (!(e instanceof DashDevicesError)) throw e;
-        audit(o.db, { action: "admin.update.refused", actor, target: "upload", detail: { code: e.code, found: e.detail.found ?? null } });
-        o.audited();
-        return answer(e.code === "DD_TOO_LARGE" ? 413 : 422, e.message, e.code === "DD_TOO_LARGE" ? { connection: "close" } : {});
-      }
-    }, { parse: "none" });
+    app.post(
+      UPDATE_PATH,
+      async ({ request, server }) => {
+        // The console's form wants a page to land on; curl wants one line.
+        const page = /\btext\/html\b/.test(request.headers.get("accept") ?? "");
+        const answer = (status: number, body: string, extra: Record<string, string> = {}) =>
+          page ? resultPage(status, body, extra) : text(status, body, extra);
+        if (!edge.sameOrigin(request)) return text(403, "Cross-origin request refused");
+        const who = o.access.adminGate(request, "post");
+        if (who instanceof Response) return who;
+        const actor = actorOf(who, edge.ip(request, server));
+        if (!o.stageUpdate) {
+          return answer(
+            409,
+            formatError("DD_BAD_UPDATE", {
+              what: "this app cannot update itself from /admin.",
+              expected: "an app installed with scripts/install-device.sh (its updater)",
+              found: "no updater configured (DD_UPDATE_FILE is not set)",
+              fix: "install it with scripts/install-device.sh, or copy the new binary by hand",
+            }),
+          );
+        }
+        if (!request.body)
+          return answer(
+            400,
+            formatError("DD_BAD_UPDATE", {
+              what: "the upload is empty.",
+              expected: "the new executable as the request body",
+              found: "no body",
+              fix: "curl --data-binary @dist/NAME-linux-ARCH -H 'content-type: application/octet-stream' ...",
+            }),
+          );
+        try {
+          const boundary = boundaryOf(request.headers.get("content-type") ?? "");
+          const r = await o.stageUpdate(boundary ? multipartFile(request.body, boundary, "binary") : request.body);
+          audit(o.db, { action: "admin.update", actor, target: "staged", detail: { bytes: r.bytes, sha256: r.sha256 } });
+          o.log.info("update.staged", { bytes: r.bytes, sha256: r.sha256, user: who.user?.username });
+          o.audited();
+          return answer(
+            202,
+            `The new executable is staged (${r.bytes} bytes, sha256 ${r.sha256}). The updater swaps it, restarts the app, and puts the old one back if the new one fails its health check; the console shows the outcome under Maintenance once the app is back.`,
+          );
+        } catch (e) {
+          if (!(e instanceof DashDevicesError)) throw e;
+          audit(o.db, { action: "admin.update.refused", actor, target: "upload", detail: { code: e.code, found: e.detail.found ?? null } });
+          o.audited();
+          return answer(e.code === "DD_TOO_LARGE" ? 413 : 422, e.message, e.code === "DD_TOO_LARGE" ? { connection: "close" } : {});
+        }
+      },
+      { parse: "none" },
+    );
   };
 }

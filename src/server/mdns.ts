@@ -78,11 +78,19 @@ export function startMdns(o: MdnsOptions): MdnsResponder {
     if (!answerHost) return [];
     const all = lanAddresses(o.interfaces);
     const out: Record_[] = [];
-    if (types.includes("A")) for (const a of addressesFor(all, from)) out.push({ name: host, type: "A", ttl: HOST_TTL, flush: true, data: a.address });
-    if (types.includes("AAAA")) for (const a of all) if (a.family === "IPv6") out.push({ name: host, type: "AAAA", ttl: HOST_TTL, flush: true, data: a.address });
+    if (types.includes("A"))
+      for (const a of addressesFor(all, from)) out.push({ name: host, type: "A", ttl: HOST_TTL, flush: true, data: a.address });
+    if (types.includes("AAAA"))
+      for (const a of all) if (a.family === "IPv6") out.push({ name: host, type: "AAAA", ttl: HOST_TTL, flush: true, data: a.address });
     return out;
   };
-  const srv = (): Record_ => ({ name: instance, type: "SRV", ttl: HOST_TTL, flush: true, data: { port: o.port, target: host, priority: 0, weight: 0 } });
+  const srv = (): Record_ => ({
+    name: instance,
+    type: "SRV",
+    ttl: HOST_TTL,
+    flush: true,
+    data: { port: o.port, target: host, priority: 0, weight: 0 },
+  });
   const txt = (): Record_ => ({ name: instance, type: "TXT", ttl: SERVICE_TTL, flush: true, data: ["path=/"] });
   const ptr = (): Record_ => ({ name: service, type: "PTR", ttl: SERVICE_TTL, data: instance });
   const enumeration = (): Record_ => ({ name: SERVICES, type: "PTR", ttl: SERVICE_TTL, data: service });
@@ -91,8 +99,10 @@ export function startMdns(o: MdnsOptions): MdnsResponder {
   const answer = (q: Question, from: RemoteInfo): { answers: Record_[]; additionals: Record_[] } => {
     const name = q.name.toLowerCase();
     const any = q.type === "ANY";
-    if (name === host.toLowerCase() && (any || q.type === "A" || q.type === "AAAA")) return { answers: hostRecords(from, any ? ["A", "AAAA"] : [q.type]), additionals: [] };
-    if (name === service.toLowerCase() && (any || q.type === "PTR")) return { answers: [ptr()], additionals: [srv(), txt(), ...hostRecords(from)] };
+    if (name === host.toLowerCase() && (any || q.type === "A" || q.type === "AAAA"))
+      return { answers: hostRecords(from, any ? ["A", "AAAA"] : [q.type]), additionals: [] };
+    if (name === service.toLowerCase() && (any || q.type === "PTR"))
+      return { answers: [ptr()], additionals: [srv(), txt(), ...hostRecords(from)] };
     if (name === instance.toLowerCase()) {
       const answers = [...(any || q.type === "SRV" ? [srv()] : []), ...(any || q.type === "TXT" ? [txt()] : [])];
       return { answers, additionals: answers.length ? hostRecords(from) : [] };
@@ -115,12 +125,17 @@ export function startMdns(o: MdnsOptions): MdnsResponder {
       // A one-shot ("legacy unicast") query from a plain resolver: answered to it alone, with its id
       // and questions, short TTLs and no cache-flush bit (RFC 6762 section 6.7).
       const legacy = (r: Record_) => ({ ...r, ttl: Math.min(r.ttl, 10), flush: false });
-      mdns.respond({ id: query.id, questions: query.questions, answers: answers.map(legacy), additionals: additionals.map(legacy) } as never, { port: from.port, address: from.address } as never);
+      mdns.respond(
+        { id: query.id, questions: query.questions, answers: answers.map(legacy), additionals: additionals.map(legacy) } as never,
+        { port: from.port, address: from.address } as never,
+      );
       return;
     }
     mdns.respond({ answers, additionals } as never);
   });
-  mdns.on("error", (e: Error) => o.log.warn("mdns.error", { error: e, fix: "another program holds UDP port 5353 without sharing it; stop it, or run without --mdns" }));
+  mdns.on("error", (e: Error) =>
+    o.log.warn("mdns.error", { error: e, fix: "another program holds UDP port 5353 without sharing it; stop it, or run without --mdns" }),
+  );
   mdns.on("warning", (e: Error) => o.log.debug("mdns.warning", { error: e }));
 
   // Announce at start, twice a second apart (RFC 6762 section 8.3), so browsers that listen see it.

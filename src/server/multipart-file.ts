@@ -17,7 +17,8 @@ const MAX_HEAD = 16 * 1024;
 function bad(found: string): DashDevicesError {
   return new DashDevicesError("DD_BAD_UPDATE", {
     what: "the upload is not one file in a multipart form.",
-    expected: 'multipart/form-data with one file field named "binary" (the console\'s form), or the executable itself as application/octet-stream',
+    expected:
+      'multipart/form-data with one file field named "binary" (the console\'s form), or the executable itself as application/octet-stream',
     found,
     fix: "use the Upload form of /admin, or: curl --data-binary @dist/APP-linux-ARCH -H 'content-type: application/octet-stream' ...",
   });
@@ -50,7 +51,8 @@ export function multipartFile(body: ReadableStream<Uint8Array>, boundary: string
     }
     const at = all.indexOf(closing);
     if (at >= 0 && all.length >= at + closing.length + 2) {
-      if (all.toString("latin1", at + closing.length, at + closing.length + 2) !== "--") return ctl.error(bad("more parts after the file (only the file may be sent)"));
+      if (all.toString("latin1", at + closing.length, at + closing.length + 2) !== "--")
+        return ctl.error(bad("more parts after the file (only the file may be sent)"));
       if (at > 0) ctl.enqueue(all.subarray(0, at));
       done = true;
       tail = Buffer.from(all.subarray(at + closing.length + 2));
@@ -75,7 +77,10 @@ export function multipartFile(body: ReadableStream<Uint8Array>, boundary: string
           if (!head.subarray(0, opening.length).equals(opening)) return ctl.error(bad("a body that does not start with its boundary"));
           const headers = head.toString("latin1", opening.length, end);
           const name = /content-disposition:\s*form-data;[^\r\n]*?\bname="([^"]*)"/i.exec(headers)?.[1];
-          if (name !== field || !/\bfilename="/i.test(headers)) return ctl.error(bad(name === undefined ? "a part without a name" : `the field "${name}"${name === field ? " without a file" : ""}`));
+          if (name !== field || !/\bfilename="/i.test(headers))
+            return ctl.error(
+              bad(name === undefined ? "a part without a name" : `the field "${name}"${name === field ? " without a file" : ""}`),
+            );
           data = head.subarray(end + CRLFCRLF.length);
           head = undefined;
         }

@@ -48,7 +48,7 @@ export function collectAssets(needs: Iterable<ComponentAssets | undefined>, embe
         what: `a component's assets name "${name}", which is not an embedded file.`,
         expected: `one of: ${[...embedded.keys()].join(", ")}`,
         found: JSON.stringify(name),
-        fix: "add the file to SOURCES in src/server/assets.ts (imported with { type: \"file\" } so builds embed it), or fix the name",
+        fix: 'add the file to SOURCES in src/server/assets.ts (imported with { type: "file" } so builds embed it), or fix the name',
       });
     }
   }
@@ -72,8 +72,13 @@ export interface PageOptions {
 export function renderPage(o: PageOptions): string {
   const a = (n: string) => escapeHtml(assetUrl(o.assets, n));
   const scripts = (names: readonly string[], extra = "") => names.map((n) => `<script src="${a(n)}"${extra}></script>`).join("");
-  const body = Object.entries(o.transport.bodyAttrs).map(([k, v]) => ` ${k}="${escapeHtml(v)}"`).join("");
-  const extras = o.extras && (o.extras.styles.length || o.extras.scripts.length) ? `\n${o.extras.styles.map((n) => `<link rel="stylesheet" href="${a(n)}">`).join("")}${scripts(o.extras.scripts, " defer")}` : "";
+  const body = Object.entries(o.transport.bodyAttrs)
+    .map(([k, v]) => ` ${k}="${escapeHtml(v)}"`)
+    .join("");
+  const extras =
+    o.extras && (o.extras.styles.length || o.extras.scripts.length)
+      ? `\n${o.extras.styles.map((n) => `<link rel="stylesheet" href="${a(n)}">`).join("")}${scripts(o.extras.scripts, " defer")}`
+      : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 ${o.base ? `<base href="${escapeHtml(o.base)}">` : ""}<title>${escapeHtml(o.title)}</title><link rel="icon" href="data:,">

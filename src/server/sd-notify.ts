@@ -51,7 +51,8 @@ export function sockaddrUn(name: string): { addr: Uint8Array; length: number } |
 /** Opens a unix datagram socket aimed at `name` (NOTIFY_SOCKET); throws when libc cannot be loaded. */
 export function openNotifySocket(name: string): NotifySocket {
   const to = sockaddrUn(name);
-  if (!to) throw new Error(`NOTIFY_SOCKET ${JSON.stringify(name)} is not an absolute path or @abstract name of at most ${SUN_PATH - 1} bytes`);
+  if (!to)
+    throw new Error(`NOTIFY_SOCKET ${JSON.stringify(name)} is not an absolute path or @abstract name of at most ${SUN_PATH - 1} bytes`);
   const lib = dlopen("libc.so.6", {
     socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
     sendto: { args: [FFIType.i32, FFIType.ptr, FFIType.u64, FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i64_fast },

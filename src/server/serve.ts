@@ -66,7 +66,10 @@ export async function serve(mounts: Mount[], o: ServeOptions): Promise<RunningSe
     ...transportServerConfig(),
   });
   const edge = new Edge({ ...o.edge, bound: o.host });
-  if (edge.anyHost) o.log.warn("host.check_off", { message: "--allowed-hosts * : any Host name is answered, so a web page can reach this device through DNS rebinding" });
+  if (edge.anyHost)
+    o.log.warn("host.check_off", {
+      message: "--allowed-hosts * : any Host name is answered, so a web page can reach this device through DNS rebinding",
+    });
   const headers = securityHeaders();
   app.onError(({ code, error, request }) => {
     if (code === "NOT_FOUND") return notFound();
@@ -83,7 +86,13 @@ export async function serve(mounts: Mount[], o: ServeOptions): Promise<RunningSe
 
   app.listen({ hostname: o.host, port: o.port, ...(o.tls ? { tls: o.tls } : {}) });
   const server = app.server!;
-  const shown = { scheme: o.tls ? "https" : "http", host: o.host, port: server.port!, mdnsName: o.mdnsName, interfaces: o.interfaces } as const;
+  const shown = {
+    scheme: o.tls ? "https" : "http",
+    host: o.host,
+    port: server.port!,
+    mdnsName: o.mdnsName,
+    interfaces: o.interfaces,
+  } as const;
   return {
     url: primaryUrl(shown),
     urls: shownUrls(shown),
@@ -96,7 +105,8 @@ export async function serve(mounts: Mount[], o: ServeOptions): Promise<RunningSe
   };
 }
 
-const html = (body: string, status = 200, extra: Record<string, string> = {}) => new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...extra } });
+const html = (body: string, status = 200, extra: Record<string, string> = {}) =>
+  new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...extra } });
 const plain = (status: number, body: string) => new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 
 function pathOf(req: Request): string {
@@ -110,7 +120,11 @@ function pathOf(req: Request): string {
 /** A 500 that says where the details are, never what they are. */
 function failed(req: Request): Response {
   const text = "The server failed on this request; the details are in its log.";
-  if (/\btext\/html\b/.test(req.headers.get("accept") ?? "")) return html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><h1>Error</h1><p>${text}</p></body></html>`, 500);
+  if (/\btext\/html\b/.test(req.headers.get("accept") ?? ""))
+    return html(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><h1>Error</h1><p>${text}</p></body></html>`,
+      500,
+    );
   return plain(500, `Internal error. ${text}`);
 }
 
@@ -135,7 +149,20 @@ function mount(app: Elysia, m: Mount, assets: Map<string, Asset>, edge: Edge): v
         const needs = [...rt.components.specsInUse()].map((s) => s.assets);
         if (clientside) needs.push(CLIENTSIDE_ASSETS);
         const extras = collectAssets(needs, assets);
-        return html(renderPage({ title: m.title, body, version: rt.version, assets, transport: transport.page(rt.version), extras, clientside, base: p ? `${p}/` : undefined }), 200, pageHeaders);
+        return html(
+          renderPage({
+            title: m.title,
+            body,
+            version: rt.version,
+            assets,
+            transport: transport.page(rt.version),
+            extras,
+            clientside,
+            base: p ? `${p}/` : undefined,
+          }),
+          200,
+          pageHeaders,
+        );
       } catch (e) {
         rt.log.error("page.error", { error: e as Error });
         return html(`<!doctype html><title>Error</title><pre>The page could not be rendered; see the server log.</pre>`, 500);

@@ -40,7 +40,12 @@ const VALID_DAYS = 825;
 const RENEW_DAYS = 30;
 const DAY = 86_400_000;
 
-function tlsError(what: string, found: string, fix: string, expected = "a PEM certificate (-----BEGIN CERTIFICATE-----) and its unencrypted PEM private key"): DashDevicesError {
+function tlsError(
+  what: string,
+  found: string,
+  fix: string,
+  expected = "a PEM certificate (-----BEGIN CERTIFICATE-----) and its unencrypted PEM private key",
+): DashDevicesError {
   return new DashDevicesError("DD_TLS", { what, expected, found, fix });
 }
 
@@ -50,14 +55,26 @@ function readPem(path: string, kind: "certificate" | "key", flag: string): strin
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw tlsError(`cannot read the TLS ${kind} file ${path}.`, code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String((e as Error).message), code === "EACCES" ? `let the service's user read it (chmod/chown), or copy it into the data directory` : `check the path given to ${flag}`);
+    throw tlsError(
+      `cannot read the TLS ${kind} file ${path}.`,
+      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String((e as Error).message),
+      code === "EACCES"
+        ? `let the service's user read it (chmod/chown), or copy it into the data directory`
+        : `check the path given to ${flag}`,
+    );
   }
   const label = kind === "certificate" ? /-----BEGIN CERTIFICATE-----/ : /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
   if (!label.test(text)) {
     const binary = /[\x00-\x08\x0e-\x1f]/.test(text.slice(0, 64));
     // Never echo a key file's contents: say only what kind of file it looks like.
     const other = /-----BEGIN ([A-Z ]+)-----/.exec(text)?.[1];
-    throw tlsError(`the TLS ${kind} file ${path} is not a PEM ${kind}.`, binary ? "a binary (DER) file" : other ? `a PEM "${other}" block` : "no -----BEGIN line", binary ? `convert it: openssl ${kind === "certificate" ? "x509" : "pkey"} -inform der -in ${path} -out ${path}.pem` : `give ${flag} the ${kind === "certificate" ? "certificate (fullchain.pem with Let's Encrypt)" : "private key (privkey.pem with Let's Encrypt)"}`);
+    throw tlsError(
+      `the TLS ${kind} file ${path} is not a PEM ${kind}.`,
+      binary ? "a binary (DER) file" : other ? `a PEM "${other}" block` : "no -----BEGIN line",
+      binary
+        ? `convert it: openssl ${kind === "certificate" ? "x509" : "pkey"} -inform der -in ${path} -out ${path}.pem`
+        : `give ${flag} the ${kind === "certificate" ? "certificate (fullchain.pem with Let's Encrypt)" : "private key (privkey.pem with Let's Encrypt)"}`,
+    );
   }
   return text;
 }
@@ -74,20 +91,44 @@ export function loadTlsFiles(certPath: string, keyPath: string, now = new Date()
   try {
     cert = new X509Certificate(certPem);
   } catch (e) {
-    throw tlsError(`the TLS certificate ${certPath} cannot be parsed.`, String((e as Error).message), "check that the file is a whole certificate (openssl x509 -in FILE -noout -text)");
+    throw tlsError(
+      `the TLS certificate ${certPath} cannot be parsed.`,
+      String((e as Error).message),
+      "check that the file is a whole certificate (openssl x509 -in FILE -noout -text)",
+    );
   }
   let key: KeyObject;
   try {
     key = createPrivateKey(keyPem);
   } catch {
     const encrypted = /ENCRYPTED/.test(keyPem);
-    throw tlsError(`the TLS key ${keyPath} cannot be read.`, encrypted ? "an encrypted (passphrase-protected) key" : "not a private key this server can read", encrypted ? `decrypt it once: openssl pkey -in ${keyPath} -out ${keyPath}.plain (keep it 0600)` : "give the private key that was made with this certificate");
+    throw tlsError(
+      `the TLS key ${keyPath} cannot be read.`,
+      encrypted ? "an encrypted (passphrase-protected) key" : "not a private key this server can read",
+      encrypted
+        ? `decrypt it once: openssl pkey -in ${keyPath} -out ${keyPath}.plain (keep it 0600)`
+        : "give the private key that was made with this certificate",
+    );
   }
   if (!cert.checkPrivateKey(key)) {
-    throw tlsError(`the TLS key ${keyPath} does not belong to the certificate ${certPath}.`, `a ${key.asymmetricKeyType} key that does not match the certificate's ${cert.publicKey.asymmetricKeyType} public key`, "give the key that was made with this certificate (Let's Encrypt: privkey.pem from the same directory as fullchain.pem)", "the private key of the certificate's public key");
+    throw tlsError(
+      `the TLS key ${keyPath} does not belong to the certificate ${certPath}.`,
+      `a ${key.asymmetricKeyType} key that does not match the certificate's ${cert.publicKey.asymmetricKeyType} public key`,
+      "give the key that was made with this certificate (Let's Encrypt: privkey.pem from the same directory as fullchain.pem)",
+      "the private key of the certificate's public key",
+    );
   }
   const notAfter = new Date(cert.validTo);
-  return { cert: certPem, key: keyPem, fingerprint: fingerprintOf(cert), source: "files", created: false, names: cert.subjectAltName ?? "", notAfter, expired: notAfter < now };
+  return {
+    cert: certPem,
+    key: keyPem,
+    fingerprint: fingerprintOf(cert),
+    source: "files",
+    created: false,
+    names: cert.subjectAltName ?? "",
+    notAfter,
+    expired: notAfter < now,
+  };
 }
 
 export interface SelfSignedOptions {
@@ -98,7 +139,11 @@ export interface SelfSignedOptions {
 }
 
 /** The DNS names and addresses a self-signed certificate covers. */
-export function selfSignedNames(o: { hostname?: string; interfaces?: InterfaceList } = {}): { name: string; dnsNames: string[]; ips: string[] } {
+export function selfSignedNames(o: { hostname?: string; interfaces?: InterfaceList } = {}): {
+  name: string;
+  dnsNames: string[];
+  ips: string[];
+} {
   const name = deviceName(o.hostname);
   const dnsNames = [...new Set([name, `${name}.local`, "localhost"])];
   const ips = [...new Set([...lanAddresses(o.interfaces).map((a) => a.address), "127.0.0.1", "::1"])];
@@ -127,7 +172,13 @@ export function selfSignedTls(o: SelfSignedOptions): TlsMaterial {
     }
   }
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  const made = createSelfSigned({ commonName: want.name, dnsNames: want.dnsNames, ips: want.ips, notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + VALID_DAYS * DAY) });
+  const made = createSelfSigned({
+    commonName: want.name,
+    dnsNames: want.dnsNames,
+    ips: want.ips,
+    notBefore: new Date(now.getTime() - DAY),
+    notAfter: new Date(now.getTime() + VALID_DAYS * DAY),
+  });
   const write = (path: string, text: string, mode: number) => {
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, text, { mode });
@@ -137,14 +188,29 @@ export function selfSignedTls(o: SelfSignedOptions): TlsMaterial {
   write(keyPath, made.key, 0o600);
   write(certPath, made.cert, 0o644);
   const cert = new X509Certificate(made.cert);
-  return { ...made, fingerprint: fingerprintOf(cert), source: "self-signed", created: true, names: cert.subjectAltName ?? "", notAfter: new Date(cert.validTo) };
+  return {
+    ...made,
+    fingerprint: fingerprintOf(cert),
+    source: "self-signed",
+    created: true,
+    names: cert.subjectAltName ?? "",
+    notAfter: new Date(cert.validTo),
+  };
 }
 
 /** The material for a setting, logged once (`tls.certificate` with the fingerprint). */
 export function resolveTls(setting: TlsSetting, o: SelfSignedOptions & { log: Logger }): TlsMaterial {
   const m = setting.selfSigned ? selfSignedTls(o) : loadTlsFiles(setting.cert, setting.key, o.now);
-  const fields = { source: m.source, fingerprint: m.fingerprint, names: m.names, notAfter: m.notAfter.toISOString(), created: m.created || undefined, dir: setting.selfSigned ? o.dataDir : undefined };
-  if ("expired" in m && m.expired) o.log.warn("tls.expired", { ...fields, fix: "renew the certificate and restart; browsers refuse an expired one" });
+  const fields = {
+    source: m.source,
+    fingerprint: m.fingerprint,
+    names: m.names,
+    notAfter: m.notAfter.toISOString(),
+    created: m.created || undefined,
+    dir: setting.selfSigned ? o.dataDir : undefined,
+  };
+  if ("expired" in m && m.expired)
+    o.log.warn("tls.expired", { ...fields, fix: "renew the certificate and restart; browsers refuse an expired one" });
   else o.log.info("tls.certificate", fields);
   return m;
 }

@@ -88,16 +88,39 @@ export function inspectBinary(path: string, options: { arch?: Arch; maxBytes?: n
   const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
-    if (size > max) throw new DashDevicesError("DD_TOO_LARGE", { what: "the new binary is too large.", expected: `at most ${max} bytes`, found: `${size} bytes`, fix: "upload the executable from `bun run build` (about 110 MB)" });
+    if (size > max)
+      throw new DashDevicesError("DD_TOO_LARGE", {
+        what: "the new binary is too large.",
+        expected: `at most ${max} bytes`,
+        found: `${size} bytes`,
+        fix: "upload the executable from `bun run build` (about 110 MB)",
+      });
     const h = Buffer.alloc(64);
     const n = readSync(fd, h, 0, 64, 0);
     const fix = `upload dist/NAME-linux-${arch} from \`bun run build -- --target ${arch}\``;
-    if (n < 64 || h.readUInt32BE(0) !== 0x7f454c46) throw bad("the new binary is not an executable.", "an ELF file (\\x7fELF)", n < 4 ? `${n} bytes` : `starts with ${JSON.stringify(h.subarray(0, 4).toString("latin1"))}`, fix);
-    if (h[4] !== 2 || h[5] !== 1) throw bad("the new binary is not a 64-bit little-endian executable.", "ELFCLASS64, little-endian", `class ${h[4]}, data ${h[5]}`, fix);
+    if (n < 64 || h.readUInt32BE(0) !== 0x7f454c46)
+      throw bad(
+        "the new binary is not an executable.",
+        "an ELF file (\\x7fELF)",
+        n < 4 ? `${n} bytes` : `starts with ${JSON.stringify(h.subarray(0, 4).toString("latin1"))}`,
+        fix,
+      );
+    if (h[4] !== 2 || h[5] !== 1)
+      throw bad(
+        "the new binary is not a 64-bit little-endian executable.",
+        "ELFCLASS64, little-endian",
+        `class ${h[4]}, data ${h[5]}`,
+        fix,
+      );
     const machine = h.readUInt16LE(18);
     if (machine !== EM[arch]) {
       const other = (Object.keys(EM) as Arch[]).find((a) => EM[a] === machine);
-      throw bad(`the new binary is for another CPU.`, `${arch} (e_machine ${EM[arch]})`, other ? `${other} (e_machine ${machine})` : `e_machine ${machine}`, fix);
+      throw bad(
+        `the new binary is for another CPU.`,
+        `${arch} (e_machine ${EM[arch]})`,
+        other ? `${other} (e_machine ${machine})` : `e_machine ${machine}`,
+        fix,
+      );
     }
     const type = h.readUInt16LE(16);
     if (type !== 2 && type !== 3) throw bad("the new binary is not an executable.", "ELF type EXEC or DYN", `type ${type}`, fix);
@@ -121,7 +144,13 @@ export function inspectBinary(path: string, options: { arch?: Arch; maxBytes?: n
         }
       }
     }
-    if (!bun) throw bad("the new binary is not a dash-devices app.", "an executable from `bun build --compile` (a .bun section)", "an ELF without a .bun section", fix);
+    if (!bun)
+      throw bad(
+        "the new binary is not a dash-devices app.",
+        "an executable from `bun build --compile` (a .bun section)",
+        "an ELF without a .bun section",
+        fix,
+      );
     return { arch, bytes: size };
   } finally {
     closeSync(fd);
@@ -138,7 +167,13 @@ export async function stageUpdate(
   options: { paths?: UpdatePaths; arch?: Arch; maxBytes?: number } = {},
 ): Promise<{ path: string; bytes: number; sha256: string }> {
   const paths = options.paths ?? updatePaths();
-  if (!paths) throw bad("this app was not installed with an updater.", "DD_UPDATE_FILE set by scripts/install-device.sh", "no DD_UPDATE_FILE", "install it with scripts/install-device.sh, or update from the console: sudo ./install-device.sh NEW-BINARY");
+  if (!paths)
+    throw bad(
+      "this app was not installed with an updater.",
+      "DD_UPDATE_FILE set by scripts/install-device.sh",
+      "no DD_UPDATE_FILE",
+      "install it with scripts/install-device.sh, or update from the console: sudo ./install-device.sh NEW-BINARY",
+    );
   const max = options.maxBytes ?? MAX_UPDATE_BYTES;
   const part = `${paths.staged}.part`;
   const hash = new Bun.CryptoHasher("sha256");
@@ -147,10 +182,17 @@ export async function stageUpdate(
   let open = true;
   let bytes = 0;
   try {
-    const stream: AsyncIterable<Uint8Array> | Uint8Array[] = body instanceof Uint8Array ? [body] : body instanceof Blob ? body.stream() : body;
+    const stream: AsyncIterable<Uint8Array> | Uint8Array[] =
+      body instanceof Uint8Array ? [body] : body instanceof Blob ? body.stream() : body;
     for await (const chunk of stream) {
       bytes += chunk.byteLength;
-      if (bytes > max) throw new DashDevicesError("DD_TOO_LARGE", { what: "the new binary is too large.", expected: `at most ${max} bytes`, found: `more than ${max} bytes`, fix: "upload the executable from `bun run build` (about 110 MB)" });
+      if (bytes > max)
+        throw new DashDevicesError("DD_TOO_LARGE", {
+          what: "the new binary is too large.",
+          expected: `at most ${max} bytes`,
+          found: `more than ${max} bytes`,
+          fix: "upload the executable from `bun run build` (about 110 MB)",
+        });
       hash.update(chunk);
       for (let off = 0; off < chunk.byteLength; ) off += writeSync(fd, chunk, off);
     }

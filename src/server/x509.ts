@@ -128,7 +128,8 @@ export function selfSignedDer(o: SelfSignedOptions, privateKey: KeyObject, publi
   return seq(tbs, ECDSA_SHA256, bitString(signature));
 }
 
-const pem = (label: string, der: Buffer) => `-----BEGIN ${label}-----\n${der.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "")}\n-----END ${label}-----\n`;
+const pem = (label: string, der: Buffer) =>
+  `-----BEGIN ${label}-----\n${der.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "")}\n-----END ${label}-----\n`;
 
 /** A new ECDSA P-256 key and a self-signed certificate for it, both PEM. */
 export function createSelfSigned(o: SelfSignedOptions): KeyAndCertificate {

@@ -87,7 +87,12 @@ export class HttpService {
             close();
           },
         };
-        client = newTab(rt, transport, { ip, userAgent: req.headers.get("user-agent") ?? "", origin: req.headers.get("origin") ?? "" }, who);
+        client = newTab(
+          rt,
+          transport,
+          { ip, userAgent: req.headers.get("user-agent") ?? "", origin: req.headers.get("origin") ?? "" },
+          who,
+        );
         this.bySecret.set(secret, client);
         write(sseEvent(JSON.stringify({ [FRAME.hello]: { id: client.id, secret } }), "dd"));
         rt.connect(client, version, reconnect);
@@ -98,7 +103,12 @@ export class HttpService {
     });
     req.signal?.addEventListener("abort", close);
     return new Response(stream, {
-      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no", connection: "keep-alive" },
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        "x-accel-buffering": "no",
+        connection: "keep-alive",
+      },
     });
   }
 
@@ -116,8 +126,12 @@ export class HttpService {
     let form: [string, unknown][];
     try {
       const parsed: unknown = ctype.includes("application/json") ? JSON.parse(new TextDecoder().decode(body)) : undefined;
-      if (parsed !== undefined && (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))) throw new TypeError("not an object");
-      form = parsed !== undefined ? Object.entries(parsed) : [...(await new Response(body as unknown as BodyInit, { headers: { "content-type": ctype } }).formData()).entries()];
+      if (parsed !== undefined && (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)))
+        throw new TypeError("not an object");
+      form =
+        parsed !== undefined
+          ? Object.entries(parsed)
+          : [...(await new Response(body as unknown as BodyInit, { headers: { "content-type": ctype } }).formData()).entries()];
     } catch {
       return text(400, "[DD_BAD_MESSAGE] the body is neither a form nor a JSON object of control values");
     }
@@ -151,18 +165,26 @@ function mount({ app, prefix, runtime, edge, gate }: TransportMount): void {
       if (who instanceof Response) return who;
       return http.events(request, edge.ip(request, server), who);
     })
-    .post(`${prefix}${UPDATE_PATH}`, ({ request }) => {
-      if (!edge.sameOrigin(request, true)) return text(403, "Cross-origin request refused");
-      const who = gate(request, "post");
-      if (who instanceof Response) return who;
-      return http.update(request);
-    }, { parse: "none" });
+    .post(
+      `${prefix}${UPDATE_PATH}`,
+      ({ request }) => {
+        if (!edge.sameOrigin(request, true)) return text(403, "Cross-origin request refused");
+        const who = gate(request, "post");
+        if (who instanceof Response) return who;
+        return http.update(request);
+      },
+      { parse: "none" },
+    );
 }
 
 export const httpSse: TransportAdapter = {
   name: "http",
   sendAttrs: (trigger) => ({ "hx-post": UPDATE_PATH.slice(1), "hx-trigger": trigger, "hx-sync": "body:queue all", "hx-swap": "none" }),
-  page: (version) => ({ scripts: ["hx-sse.js", "transport-sse.js"], bodyAttrs: { "hx-sse:connect": `${EVENTS_PATH.slice(1)}?v=${version}` }, htmxConfig: HTMX_SSE }),
+  page: (version) => ({
+    scripts: ["hx-sse.js", "transport-sse.js"],
+    bodyAttrs: { "hx-sse:connect": `${EVENTS_PATH.slice(1)}?v=${version}` },
+    htmxConfig: HTMX_SSE,
+  }),
   mount,
   files: { "hx-sse.js": [hxSseJs, "text/javascript; charset=utf-8"], "transport-sse.js": [glueJs, "text/javascript; charset=utf-8"] },
 };

@@ -110,7 +110,11 @@ function mount({ app, prefix, runtime: rt, edge, gate }: TransportMount): void {
     const url = new URL(request.url);
     const version = Number(url.searchParams.get(QUERY.version)) || 0;
     const reconnect = url.searchParams.get(QUERY.reconnect) === "1";
-    const info = { ip: edge.ip(request, server), userAgent: request.headers.get("user-agent") ?? "", origin: request.headers.get("origin") ?? "" };
+    const info = {
+      ip: edge.ip(request, server),
+      userAgent: request.headers.get("user-agent") ?? "",
+      origin: request.headers.get("origin") ?? "",
+    };
     const data = new SocketEvents(rt, version, reconnect, info, who);
     if (server?.upgrade(request, { data })) return undefined;
     return new Response("Expected a WebSocket upgrade", { status: 400 });
@@ -120,7 +124,11 @@ function mount({ app, prefix, runtime: rt, edge, gate }: TransportMount): void {
 export const websocket: TransportAdapter = {
   name: "websocket",
   sendAttrs: (trigger) => ({ "hx-ws:send": true, "hx-trigger": trigger }),
-  page: (version) => ({ scripts: ["hx-ws.js", "transport-ws.js"], bodyAttrs: { "hx-ws:connect": `${WS_PATH.slice(1)}?v=${version}` }, htmxConfig: HTMX_WS }),
+  page: (version) => ({
+    scripts: ["hx-ws.js", "transport-ws.js"],
+    bodyAttrs: { "hx-ws:connect": `${WS_PATH.slice(1)}?v=${version}` },
+    htmxConfig: HTMX_WS,
+  }),
   mount,
   files: { "hx-ws.js": [hxWsJs, "text/javascript; charset=utf-8"], "transport-ws.js": [glueJs, "text/javascript; charset=utf-8"] },
   serverConfig: { websocket: { maxPayloadLength: SOCKET_MAX_PAYLOAD, idleTimeout: 120, perMessageDeflate: false, sendPings: true } },

@@ -23,7 +23,12 @@ test("moving the slider runs the callback (the PCA9685 is set) and its text come
   const ws = await connect(url);
   const reply = nextFrameWith(ws, "40%");
   // What htmx sends when the slider moves: its value, and headers naming the control.
-  ws.send(JSON.stringify({ brightness: "40", headers: { "HX-Request": "true", "HX-Source": "div#brightness", "HX-Target": "div#brightness", "HX-Current-URL": url, "DD-Seq": "1" } }));
+  ws.send(
+    JSON.stringify({
+      brightness: "40",
+      headers: { "HX-Request": "true", "HX-Source": "div#brightness", "HX-Target": "div#brightness", "HX-Current-URL": url, "DD-Seq": "1" },
+    }),
+  );
   expect(await reply).toMatch(/id="brightness_out"[^>]*>40%</);
   ws.close();
 });
@@ -38,7 +43,9 @@ async function listeningUrl(stderr: ReadableStream<Uint8Array>): Promise<string>
     text += new TextDecoder().decode(value);
     const m = /server\.listening url=(\S+)/.exec(text);
     if (m) {
-      void (async () => { while (!(await reader.read()).done); })(); // keep the pipe drained
+      void (async () => {
+        while (!(await reader.read()).done);
+      })(); // keep the pipe drained
       return m[1]!.replace(/\/?$/, "/");
     }
   }

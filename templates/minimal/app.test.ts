@@ -21,7 +21,12 @@ test("moving the slider reaches the server and the text follows", async () => {
   const ws = await connect(url);
   const reply = nextFrameWith(ws, "72 °F");
   // What htmx sends when the slider moves: its value, and headers naming the control.
-  ws.send(JSON.stringify({ setpoint: "72", headers: { "HX-Request": "true", "HX-Source": "div#setpoint", "HX-Target": "div#setpoint", "HX-Current-URL": url, "DD-Seq": "1" } }));
+  ws.send(
+    JSON.stringify({
+      setpoint: "72",
+      headers: { "HX-Request": "true", "HX-Source": "div#setpoint", "HX-Target": "div#setpoint", "HX-Current-URL": url, "DD-Seq": "1" },
+    }),
+  );
   expect(await reply).toMatch(/id="shown"[^>]*>72 °F</);
   ws.close();
 });
@@ -36,7 +41,9 @@ async function listeningUrl(stderr: ReadableStream<Uint8Array>): Promise<string>
     text += new TextDecoder().decode(value);
     const m = /server\.listening url=(\S+)/.exec(text);
     if (m) {
-      void (async () => { while (!(await reader.read()).done); })(); // keep the pipe drained
+      void (async () => {
+        while (!(await reader.read()).done);
+      })(); // keep the pipe drained
       return m[1]!.replace(/\/?$/, "/");
     }
   }

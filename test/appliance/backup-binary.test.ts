@@ -18,11 +18,18 @@ let out = "";
 let base = "";
 
 beforeAll(() => {
-  const r = Bun.spawnSync(["bun", "run", "scripts/build.ts", "examples/example1.ts", "--outdir", home, "--name", "gadget"], { stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync(["bun", "run", "scripts/build.ts", "examples/example1.ts", "--outdir", home, "--name", "gadget"], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   if (r.exitCode !== 0) throw new Error(r.stderr.toString() + r.stdout.toString());
   Bun.spawnSync(["mv", join(home, "gadget-linux-x64"), bin]);
   chmodSync(bin, 0o755);
-  const admin = Bun.spawnSync([bin, "--data-dir", data, "--create-admin", "owner"], { stdin: new TextEncoder().encode("owner-password\n"), stdout: "pipe", stderr: "pipe" });
+  const admin = Bun.spawnSync([bin, "--data-dir", data, "--create-admin", "owner"], {
+    stdin: new TextEncoder().encode("owner-password\n"),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   if (admin.exitCode !== 0) throw new Error(admin.stderr.toString());
 }, 120000);
 afterAll(async () => {
@@ -31,12 +38,17 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-const run = (...args: string[]) => Bun.spawnSync([bin, "--data-dir", data, ...args], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
+const run = (...args: string[]) =>
+  Bun.spawnSync([bin, "--data-dir", data, ...args], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
 
 test("a compiled app backs up while it runs (console and /admin) and restores once stopped", async () => {
   const port = freePort();
   base = `http://127.0.0.1:${port}`;
-  proc = Bun.spawn([bin, "--data-dir", data, "--port", String(port), "--host", "127.0.0.1"], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
+  proc = Bun.spawn([bin, "--data-dir", data, "--port", String(port), "--host", "127.0.0.1"], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "" },
+  });
   void (async () => {
     for await (const c of proc!.stderr as ReadableStream<Uint8Array>) out += new TextDecoder().decode(c);
   })();

@@ -22,7 +22,12 @@ async function start() {
   port = freePort();
   base = `http://127.0.0.1:${port}`;
   out = "";
-  proc = Bun.spawn([bin, "--port", String(port), "--host", "127.0.0.1"], { cwd: home, stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
+  proc = Bun.spawn([bin, "--port", String(port), "--host", "127.0.0.1"], {
+    cwd: home,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "" },
+  });
   const pump = async (s: ReadableStream<Uint8Array>) => {
     for await (const c of s) out += new TextDecoder().decode(c);
   };
@@ -36,7 +41,10 @@ async function stop(signal: NodeJS.Signals = "SIGTERM") {
 }
 
 beforeAll(async () => {
-  const r = Bun.spawnSync(["bun", "run", "scripts/build.ts", "examples/example1.ts", "--target", "all", "--outdir", build], { stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync(["bun", "run", "scripts/build.ts", "examples/example1.ts", "--target", "all", "--outdir", build], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   if (r.exitCode !== 0) throw new Error(r.stderr.toString() + r.stdout.toString());
   copyFileSync(join(build, "example1-linux-x64"), bin);
   chmodSync(bin, 0o755);
@@ -96,7 +104,12 @@ test("alone in an empty directory: pages, assets, updates, setup, login, /admin;
   // first run: the setup link creates the admin, who is logged in
   const token = /setup\?token=([A-Za-z0-9_-]+)/.exec(out)![1]!;
   const origin = { origin: base };
-  const setup = await fetch(`${base}/setup`, { method: "POST", redirect: "manual", headers: { ...origin, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token, username: "owner", password: "correct horse battery" }) });
+  const setup = await fetch(`${base}/setup`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { ...origin, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token, username: "owner", password: "correct horse battery" }),
+  });
   if (setup.status !== 303) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
   const cookie = setup.headers.get("set-cookie")!.split(";")[0]!;
   expect((await fetch(`${base}/admin/`, { headers: { cookie } })).status).toBe(200);
@@ -108,7 +121,12 @@ test("alone in an empty directory: pages, assets, updates, setup, login, /admin;
   await start();
   expect(out).not.toContain("setup.needed");
   expect((await fetch(`${base}/admin/`, { headers: { cookie } })).status).toBe(200);
-  const login = await fetch(`${base}/login`, { method: "POST", redirect: "manual", headers: { origin: base, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ username: "owner", password: "correct horse battery", next: "/admin/" }) });
+  const login = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { origin: base, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username: "owner", password: "correct horse battery", next: "/admin/" }),
+  });
   expect(login.status).toBe(303);
   expect(login.headers.get("location")).toBe("/admin/");
 }, 60000);
@@ -120,7 +138,21 @@ test("the installer puts the binary, a user, a data dir and a systemd unit into 
   await Bun.write(join(root, "etc/group"), "root:x:0:\ni2c:x:998:\ngpio:x:997:\n");
   await Bun.write(join(root, "etc/shadow"), "root:*::0:::::\n");
   await Bun.write(join(root, "etc/gshadow"), "root:*::\ni2c:!::\ngpio:!::\n");
-  const r = Bun.spawnSync(["bash", "scripts/install-device.sh", join(build, "example1-linux-arm64"), "--name", "demo", "--port", "80", "--root", root, "--no-systemctl"], { stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync(
+    [
+      "bash",
+      "scripts/install-device.sh",
+      join(build, "example1-linux-arm64"),
+      "--name",
+      "demo",
+      "--port",
+      "80",
+      "--root",
+      root,
+      "--no-systemctl",
+    ],
+    { stdout: "pipe", stderr: "pipe" },
+  );
   expect(r.exitCode).toBe(0);
   expect(r.stdout.toString()).toContain(":80/");
   expect(existsSync(join(root, "opt/dash-devices/demo/demo"))).toBe(true);

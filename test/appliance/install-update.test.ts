@@ -40,7 +40,11 @@ function newRoot(groups = false): string {
 
 function install(root: string, args: string[]): { code: number; out: string; err: string } {
   // --root first: app flags after "--" would take it for theirs (and the install would go to /).
-  const r = Bun.spawnSync(["bash", SCRIPT, "--root", root, ...args], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "", FAKE_ROOT: root } });
+  const r = Bun.spawnSync(["bash", SCRIPT, "--root", root, ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "", FAKE_ROOT: root },
+  });
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
@@ -111,19 +115,36 @@ describe("first install", () => {
     expect(rules).toContain('SUBSYSTEM=="gpio", KERNEL=="gpiochip*", GROUP="gpio", MODE="0660"');
     const unit = readFileSync(join(root, "etc/systemd/system/dash-devices-demo.service"), "utf8");
     for (const line of [
-      "Type=notify", "WatchdogSec=10", "Restart=on-failure", "StartLimitIntervalSec=300", "StartLimitBurst=5",
+      "Type=notify",
+      "WatchdogSec=10",
+      "Restart=on-failure",
+      "StartLimitIntervalSec=300",
+      "StartLimitBurst=5",
       "ExecStart=/opt/dash-devices/demo/demo --port 80 --data-dir /var/lib/dash-devices/demo --i2c-bus 1 --gpiochip 0 --mdns",
       "Environment=DD_UPDATE_FILE=/var/lib/dash-devices/demo/update.bin",
-      "SupplementaryGroups=i2c gpio", "DevicePolicy=closed", "DeviceAllow=/dev/i2c-1 rw", "DeviceAllow=/dev/gpiochip0 rw",
-      "CapabilityBoundingSet=CAP_NET_BIND_SERVICE", "AmbientCapabilities=CAP_NET_BIND_SERVICE",
-      "ProtectSystem=strict", "ReadWritePaths=/var/lib/dash-devices/demo", "UMask=0077",
-      "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK", "SystemCallFilter=@system-service", "SystemCallArchitectures=native",
-    ]) expect(unit).toContain(`\n${line}\n`);
+      "SupplementaryGroups=i2c gpio",
+      "DevicePolicy=closed",
+      "DeviceAllow=/dev/i2c-1 rw",
+      "DeviceAllow=/dev/gpiochip0 rw",
+      "CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
+      "AmbientCapabilities=CAP_NET_BIND_SERVICE",
+      "ProtectSystem=strict",
+      "ReadWritePaths=/var/lib/dash-devices/demo",
+      "UMask=0077",
+      "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK",
+      "SystemCallFilter=@system-service",
+      "SystemCallArchitectures=native",
+    ])
+      expect(unit).toContain(`\n${line}\n`);
     expect(unit).not.toMatch(/^PrivateDevices=/m); // the devices must be reachable
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=/m); // JSC's JIT (see the unit's comment)
     // the updater's units and a copy of the installer they run
-    expect(readFileSync(join(root, "etc/systemd/system/dash-devices-demo-update.path"), "utf8")).toContain("PathExists=/var/lib/dash-devices/demo/update.bin");
-    expect(readFileSync(join(root, "etc/systemd/system/dash-devices-demo-update.service"), "utf8")).toContain("ExecStart=/opt/dash-devices/demo/install-device.sh --apply-staged demo");
+    expect(readFileSync(join(root, "etc/systemd/system/dash-devices-demo-update.path"), "utf8")).toContain(
+      "PathExists=/var/lib/dash-devices/demo/update.bin",
+    );
+    expect(readFileSync(join(root, "etc/systemd/system/dash-devices-demo-update.service"), "utf8")).toContain(
+      "ExecStart=/opt/dash-devices/demo/install-device.sh --apply-staged demo",
+    );
     expect(readFileSync(join(root, "opt/dash-devices/demo/install-device.sh"), "utf8")).toBe(readFileSync(SCRIPT, "utf8"));
     expect((statSync(join(root, "var/lib/dash-devices/demo")).mode & 0o777).toString(8)).toBe("700");
   });
@@ -131,7 +152,10 @@ describe("first install", () => {
   test("on a root that has the groups and a rule for each (Raspberry Pi OS), adds neither", () => {
     const root = newRoot(true);
     Bun.spawnSync(["mkdir", "-p", join(root, "usr/lib/udev/rules.d")]);
-    writeFileSync(join(root, "usr/lib/udev/rules.d/99-com.rules"), 'SUBSYSTEM=="i2c-dev", GROUP="i2c", MODE="0660"\nSUBSYSTEM=="gpio", KERNEL=="gpiochip*", GROUP="gpio", MODE="0660"\n');
+    writeFileSync(
+      join(root, "usr/lib/udev/rules.d/99-com.rules"),
+      'SUBSYSTEM=="i2c-dev", GROUP="i2c", MODE="0660"\nSUBSYSTEM=="gpio", KERNEL=="gpiochip*", GROUP="gpio", MODE="0660"\n',
+    );
     const r = install(root, [good, "--name", "demo", "--no-systemctl"]);
     expect(r.code).toBe(0);
     expect(r.out).not.toContain("created group");
@@ -147,17 +171,35 @@ describe("first install", () => {
 
   test("app flags go to ExecStart; a --http-redirect port below 1024 (TLS) gets CAP_NET_BIND_SERVICE, kept on an update", () => {
     const root = newRoot(true);
-    const r = install(root, [good, "--name", "demo", "--port", "8443", "--no-systemctl", "--", "--tls", "self-signed", "--http-redirect", "80", "--mdns"]);
+    const r = install(root, [
+      good,
+      "--name",
+      "demo",
+      "--port",
+      "8443",
+      "--no-systemctl",
+      "--",
+      "--tls",
+      "self-signed",
+      "--http-redirect",
+      "80",
+      "--mdns",
+    ]);
     expect(r.code).toBe(0);
     const unitFile = join(root, "etc/systemd/system/dash-devices-demo.service");
     const unit = readFileSync(unitFile, "utf8");
-    expect(unit).toContain("\nExecStart=/opt/dash-devices/demo/demo --port 8443 --data-dir /var/lib/dash-devices/demo --tls self-signed --http-redirect 80 --mdns\n");
+    expect(unit).toContain(
+      "\nExecStart=/opt/dash-devices/demo/demo --port 8443 --data-dir /var/lib/dash-devices/demo --tls self-signed --http-redirect 80 --mdns\n",
+    );
     expect(unit).toContain("\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n");
     // An update without the flags keeps them (install.conf).
     expect(install(root, [good2, "--name", "demo", "--no-systemctl"]).code).toBe(0);
     expect(readFileSync(unitFile, "utf8")).toBe(unit);
     const high = newRoot(true);
-    expect(install(high, [good, "--name", "demo", "--port", "8443", "--no-systemctl", "--", "--tls", "self-signed", "--http-redirect=8080"]).code).toBe(0);
+    expect(
+      install(high, [good, "--name", "demo", "--port", "8443", "--no-systemctl", "--", "--tls", "self-signed", "--http-redirect=8080"])
+        .code,
+    ).toBe(0);
     expect(readFileSync(join(high, "etc/systemd/system/dash-devices-demo.service"), "utf8")).toContain("\nCapabilityBoundingSet=\n");
   });
 
@@ -165,30 +207,40 @@ describe("first install", () => {
     const root = newRoot(true);
     expect(install(root, [good, "--name", "demo", "--no-systemctl"]).code).toBe(0);
     const unitFile = join(root, "etc/systemd/system/dash-devices-demo.service");
-    expect(readFileSync(unitFile, "utf8")).toContain("\nExecStart=/opt/dash-devices/demo/demo --port 5000 --data-dir /var/lib/dash-devices/demo --mdns\n");
+    expect(readFileSync(unitFile, "utf8")).toContain(
+      "\nExecStart=/opt/dash-devices/demo/demo --port 5000 --data-dir /var/lib/dash-devices/demo --mdns\n",
+    );
     const off = newRoot(true);
     expect(install(off, [good, "--name", "demo", "--no-mdns", "--no-systemctl"]).code).toBe(0);
     const offUnit = join(off, "etc/systemd/system/dash-devices-demo.service");
-    expect(readFileSync(offUnit, "utf8")).toContain("\nExecStart=/opt/dash-devices/demo/demo --port 5000 --data-dir /var/lib/dash-devices/demo\n");
+    expect(readFileSync(offUnit, "utf8")).toContain(
+      "\nExecStart=/opt/dash-devices/demo/demo --port 5000 --data-dir /var/lib/dash-devices/demo\n",
+    );
     expect(install(off, [good2, "--name", "demo", "--no-systemctl"]).code).toBe(0);
     expect(readFileSync(offUnit, "utf8")).not.toContain("--mdns");
   });
 
-  test.skipIf(!analyze.ok)(`the unit scores 2.0 or less in systemd-analyze security --offline${analyze.ok ? "" : ` (skipped: ${analyze.why})`}`, () => {
-    // The most exposed form: a port below 1024 (CAP_NET_BIND_SERVICE) and devices (no PrivateDevices).
-    const root = newRoot(true);
-    expect(install(root, [good, "--name", "demo", "--port", "80", "--i2c-bus", "1", "--gpiochip", "0", "--no-systemctl"]).code).toBe(0);
-    const worst = score(join(root, "etc/systemd/system/dash-devices-demo.service"));
-    const plain = newRoot(true);
-    expect(install(plain, [good, "--name", "demo", "--no-systemctl"]).code).toBe(0);
-    const best = score(join(plain, "etc/systemd/system/dash-devices-demo.service"));
-    expect(worst).toBeLessThanOrEqual(2.0);
-    expect(best).toBeLessThanOrEqual(worst);
-    // The unit this installer wrote before (issue 13: 8.6 EXPOSED), for scale: the analyzer is not lenient.
-    const before = join(work, "before.service");
-    writeFileSync(before, "[Service]\nUser=dashdev\nExecStart=/opt/dash-devices/demo/demo --port 80\nRestart=on-failure\nAmbientCapabilities=CAP_NET_BIND_SERVICE\nNoNewPrivileges=yes\nProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\nReadWritePaths=/var/lib/dash-devices/demo\n");
-    expect(score(before)).toBeGreaterThan(8);
-  });
+  test.skipIf(!analyze.ok)(
+    `the unit scores 2.0 or less in systemd-analyze security --offline${analyze.ok ? "" : ` (skipped: ${analyze.why})`}`,
+    () => {
+      // The most exposed form: a port below 1024 (CAP_NET_BIND_SERVICE) and devices (no PrivateDevices).
+      const root = newRoot(true);
+      expect(install(root, [good, "--name", "demo", "--port", "80", "--i2c-bus", "1", "--gpiochip", "0", "--no-systemctl"]).code).toBe(0);
+      const worst = score(join(root, "etc/systemd/system/dash-devices-demo.service"));
+      const plain = newRoot(true);
+      expect(install(plain, [good, "--name", "demo", "--no-systemctl"]).code).toBe(0);
+      const best = score(join(plain, "etc/systemd/system/dash-devices-demo.service"));
+      expect(worst).toBeLessThanOrEqual(2.0);
+      expect(best).toBeLessThanOrEqual(worst);
+      // The unit this installer wrote before (issue 13: 8.6 EXPOSED), for scale: the analyzer is not lenient.
+      const before = join(work, "before.service");
+      writeFileSync(
+        before,
+        "[Service]\nUser=dashdev\nExecStart=/opt/dash-devices/demo/demo --port 80\nRestart=on-failure\nAmbientCapabilities=CAP_NET_BIND_SERVICE\nNoNewPrivileges=yes\nProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\nReadWritePaths=/var/lib/dash-devices/demo\n",
+      );
+      expect(score(before)).toBeGreaterThan(8);
+    },
+  );
 
   test("stops with one clear line: a device number that is not one, an app flag a unit would mangle", () => {
     const root = newRoot(true);
@@ -204,7 +256,9 @@ describe("first install", () => {
     chmodSync(notElf, 0o755);
     const script = install(root, [notElf, "--no-systemctl"]);
     expect(script.code).toBe(1);
-    expect(script.err.trim()).toBe(`install-device: ${notElf} is not a 64-bit Linux executable (build it with: bun run build -- --target arm64)`);
+    expect(script.err.trim()).toBe(
+      `install-device: ${notElf} is not a 64-bit Linux executable (build it with: bun run build -- --target arm64)`,
+    );
   });
 });
 
@@ -245,7 +299,9 @@ describe("update on an installed name", () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain("did not answer on port");
     expect(r.out).toContain("rolling back");
-    expect(r.err.trim()).toBe(`install-device: the new binary did not answer on port ${port} within 4s; rolled back to the previous one, which serves (the new one is /opt/dash-devices/demo/demo.failed; journalctl -u dash-devices-demo.service)`);
+    expect(r.err.trim()).toBe(
+      `install-device: the new binary did not answer on port ${port} within 4s; rolled back to the previous one, which serves (the new one is /opt/dash-devices/demo/demo.failed; journalctl -u dash-devices-demo.service)`,
+    );
     expect(sha(join(dir, "demo"))).toBe(sha(good));
     expect(sha(join(dir, "demo.failed"))).toBe(sha(broken));
     expect(running(root)!.inode).toBe(statSync(join(dir, "demo")).ino);
@@ -288,7 +344,12 @@ describe("an update staged by the app (/admin upload), applied by the update uni
     const { r, result } = await stageAndApply(root, good2);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(result).toMatchObject({ ok: true, rolledBack: false, message: `updated: the new binary serves on port ${port}`, sha256: sha(good2) });
+    expect(result).toMatchObject({
+      ok: true,
+      rolledBack: false,
+      message: `updated: the new binary serves on port ${port}`,
+      sha256: sha(good2),
+    });
     expect(sha(join(root, "opt/dash-devices/demo/demo"))).toBe(sha(good2));
     expect(await page(port)).toContain("crash fixture");
   }, 120000);
@@ -315,6 +376,9 @@ describe("an update staged by the app (/admin upload), applied by the update uni
     expect(r.err.trim()).toBe("install-device: no staged update at /var/lib/dash-devices/demo/update.bin (or not a regular file)");
     expect(existsSync(staged)).toBe(false);
     expect(sha(join(root, "opt/dash-devices/demo/demo"))).toBe(sha(good));
-    expect(readUpdateResult({ staged, result: join(root, "var/lib/dash-devices/demo/update.json") })).toMatchObject({ ok: false, rolledBack: false });
+    expect(readUpdateResult({ staged, result: join(root, "var/lib/dash-devices/demo/update.json") })).toMatchObject({
+      ok: false,
+      rolledBack: false,
+    });
   });
 });

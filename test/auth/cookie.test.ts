@@ -1,5 +1,15 @@
 import { expect, test } from "bun:test";
-import { clearSessionCookie, forwardedHeader, isHttps, parseCookies, readSessionToken, requestPort, SESSION_COOKIE, sessionCookie, sessionCookieName } from "../../src/auth/cookie.ts";
+import {
+  clearSessionCookie,
+  forwardedHeader,
+  isHttps,
+  parseCookies,
+  readSessionToken,
+  requestPort,
+  SESSION_COOKIE,
+  sessionCookie,
+  sessionCookieName,
+} from "../../src/auth/cookie.ts";
 import { newToken } from "../../src/auth/tokens.ts";
 
 const attrs = (cookie: string) => cookie.split("; ").slice(1);
@@ -39,7 +49,9 @@ test("parseCookies reads names, values, quotes and %-escapes; the first of a nam
 
 test("readSessionToken takes a Request (the cookie of its port) or a header and a port", () => {
   const token = newToken();
-  expect(readSessionToken(new Request("http://x:5000/", { headers: { cookie: `theme=dark; ${SESSION_COOKIE}_5000=${token}` } }))).toBe(token);
+  expect(readSessionToken(new Request("http://x:5000/", { headers: { cookie: `theme=dark; ${SESSION_COOKIE}_5000=${token}` } }))).toBe(
+    token,
+  );
   expect(readSessionToken(new Request("http://x/", { headers: { cookie: `${SESSION_COOKIE}_80=${token}` } }))).toBe(token);
   expect(readSessionToken(`${SESSION_COOKIE}_5000=${token}`, 5000)).toBe(token);
   expect(readSessionToken("other=1", 5000)).toBeUndefined();

@@ -73,7 +73,9 @@ describe("isSameOrigin", () => {
   test("falls back to the Referer only when there is no Origin; neither is a refusal", () => {
     expect(isSameOrigin(req({ host: "gadget.local:5000", referer: "http://gadget.local:5000/admin?x=1" }))).toBe(true);
     expect(isSameOrigin(req({ host: "gadget.local:5000", referer: "http://evil.example/page" }))).toBe(false);
-    expect(isSameOrigin(req({ host: "gadget.local:5000", origin: "http://evil.example", referer: "http://gadget.local:5000/" }))).toBe(false);
+    expect(isSameOrigin(req({ host: "gadget.local:5000", origin: "http://evil.example", referer: "http://gadget.local:5000/" }))).toBe(
+      false,
+    );
     expect(isSameOrigin(req({ host: "gadget.local:5000" }))).toBe(false);
   });
 
@@ -89,11 +91,14 @@ describe("isSameOrigin", () => {
     const rebound = req({ host: "evil.example:5000", origin: "http://evil.example:5000" });
     expect(isSameOrigin(rebound)).toBe(true); // Origin == Host: only a host list can tell
     expect(isSameOrigin(rebound, { allowedHosts: ["gadget.local:5000", "192.168.1.20:5000"] })).toBe(false);
-    expect(isSameOrigin(req({ host: "gadget.local:5000", origin: "http://gadget.local:5000" }), { allowedHosts: ["Gadget.local:5000"] })).toBe(true);
+    expect(
+      isSameOrigin(req({ host: "gadget.local:5000", origin: "http://gadget.local:5000" }), { allowedHosts: ["Gadget.local:5000"] }),
+    ).toBe(true);
   });
 
   test("works on a WebSocket upgrade request", () => {
-    const up = (origin: string) => new Request("http://gadget.local:5000/ws", { headers: { host: "gadget.local:5000", origin, upgrade: "websocket" } });
+    const up = (origin: string) =>
+      new Request("http://gadget.local:5000/ws", { headers: { host: "gadget.local:5000", origin, upgrade: "websocket" } });
     expect(isSameOrigin(up("http://gadget.local:5000"))).toBe(true);
     expect(isSameOrigin(up("http://attacker.example"))).toBe(false);
   });

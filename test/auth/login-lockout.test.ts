@@ -23,7 +23,11 @@ const at = (s: number) => new Date(T0 + s * 1000);
 /** The documented limit of failed logins per username from one address (POLICY.loginPerUserIp). */
 const PER_USER_IP = 10;
 /** Small limits so a test needs few argon2 hashes; the three keys have distinct sizes. */
-const small: RateLimits = { perIp: { max: 6, windowMs: 60_000 }, perUserIp: { max: 3, windowMs: 60_000 }, perUsername: { max: 5, windowMs: 60_000 } };
+const small: RateLimits = {
+  perIp: { max: 6, windowMs: 60_000 },
+  perUserIp: { max: 3, windowMs: 60_000 },
+  perUsername: { max: 5, windowMs: 60_000 },
+};
 
 async function attempt(username: string, password: string, ip: string, now: Date, limits: RateLimits = small, db = t.db): Promise<string> {
   try {
@@ -41,7 +45,9 @@ const refusal = (p: Promise<unknown>) => rejected(p, RateLimitedError);
 test("H3: 60 parallel wrong passwords to login(): only the limit is hashed, the rest are refused before hashing", async () => {
   const verify = spyOn(Bun.password, "verify");
   try {
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => attempt("owner", `guess-${i}`, "6.6.6.6", at(0), DEFAULT_LIMITS)));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => attempt("owner", `guess-${i}`, "6.6.6.6", at(0), DEFAULT_LIMITS)),
+    );
     const max = PER_USER_IP;
     expect(results.filter((r) => r === "DD_LOGIN_FAILED").length).toBe(max);
     expect(results.filter((r) => r.startsWith("limited")).length).toBe(60 - max);
@@ -61,7 +67,9 @@ test("H3: a right password in a parallel burst gives its slot back; the wrong on
   // The right password took the first slot (it was first in), then gave it back.
   expect(results[0]).toBe("ok");
   expect(results.filter((r) => r === "DD_LOGIN_FAILED").length).toBe(small.perUserIp.max - 1);
-  expect((t.sqlite.query("SELECT count(*) AS n FROM login_failures WHERE username_key = 'owner'").get() as { n: number }).n).toBe(small.perUserIp.max - 1);
+  expect((t.sqlite.query("SELECT count(*) AS n FROM login_failures WHERE username_key = 'owner'").get() as { n: number }).n).toBe(
+    small.perUserIp.max - 1,
+  );
   expect(await attempt("owner", "guess-x", "6.6.6.6", at(1))).toBe("DD_LOGIN_FAILED"); // the slot is free again
   expect(await attempt("owner", "correct horse", "6.6.6.6", at(2))).toBe("limited user-ip");
 });
@@ -93,7 +101,8 @@ test("M1: one address spraying many usernames still meets the per-IP limit", asy
 
 test("M1: guesses from many addresses meet the per-username backstop; an admin's password reset lifts it, as the refusal says", async () => {
   // Two addresses stay under their own limits, but together fill the username's window.
-  for (let i = 0; i < small.perUsername.max; i++) expect(await attempt("owner", `guess-${i}`, `6.6.6.${i % 2}`, at(i))).toBe("DD_LOGIN_FAILED");
+  for (let i = 0; i < small.perUsername.max; i++)
+    expect(await attempt("owner", `guess-${i}`, `6.6.6.${i % 2}`, at(i))).toBe("DD_LOGIN_FAILED");
   const e = await refusal(login(t.db, { username: "owner", password: "correct horse", ip: "192.168.1.9", now: at(10), limits: small }));
   expect(e.scope).toBe("username");
 
@@ -120,7 +129,9 @@ test("M1: resetAdmin (what --create-admin NAME --reset runs) lifts the lock-out"
   await resetAdmin(t.db, { username: "OWNER", password: "another horse" });
   expect(await attempt("owner", "another horse", "6.6.6.9", at(11))).toBe("ok");
   // The failures still count against the addresses they came from.
-  expect((t.sqlite.query("SELECT count(*) AS n FROM login_failures WHERE ip LIKE '6.6.6.%'").get() as { n: number }).n).toBe(small.perUsername.max);
+  expect((t.sqlite.query("SELECT count(*) AS n FROM login_failures WHERE ip LIKE '6.6.6.%'").get() as { n: number }).n).toBe(
+    small.perUsername.max,
+  );
 });
 
 test("M1: --create-admin NAME --reset at the console lifts the lock-out (a real process on the same file)", async () => {
@@ -128,7 +139,11 @@ test("M1: --create-admin NAME --reset at the console lifts the lock-out (a real 
   expect(await attempt("owner", "correct horse", "6.6.6.6", new Date(), DEFAULT_LIMITS)).toStartWith("limited");
   t.close();
   const dataDir = t.path.replace(/\/dash-devices\.sqlite$/, "");
-  const p = Bun.spawn(["bun", "examples/example1.ts", "--create-admin", "owner", "--reset", "--data-dir", dataDir], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(["bun", "examples/example1.ts", "--create-admin", "owner", "--reset", "--data-dir", dataDir], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   p.stdin.write("another horse\n");
   p.stdin.end();
   expect(await p.exited, await new Response(p.stderr).text()).toBe(0);

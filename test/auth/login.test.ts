@@ -12,14 +12,18 @@ beforeEach(async () => {
 });
 
 const dump = () =>
-  ["users", "sessions", "audit_log", "setup_tokens", "login_failures", "secrets"].map((tb) => JSON.stringify(t.sqlite.query(`SELECT * FROM ${tb}`).all())).join("\n");
+  ["users", "sessions", "audit_log", "setup_tokens", "login_failures", "secrets"]
+    .map((tb) => JSON.stringify(t.sqlite.query(`SELECT * FROM ${tb}`).all()))
+    .join("\n");
 
 test("the right password gives a fresh session of that user, audited as login.ok", async () => {
   const r = await login(t.db, { username: "ana", password: "correct horse", ip: "192.168.1.9", userAgent: "Firefox" });
   expect(r.user).toMatchObject({ username: "Ana", role: "operator" });
   expect(r.session).toMatchObject({ userId: r.user.id, ip: "192.168.1.9", userAgent: "Firefox" });
   expect(lookupSession(t.db, r.token)?.user?.username).toBe("Ana");
-  expect(queryAudit(t.db, { action: "login.ok" }).rows).toMatchObject([{ actorUserId: r.user.id, actorUsername: "Ana", sessionId: r.session.id, ip: "192.168.1.9" }]);
+  expect(queryAudit(t.db, { action: "login.ok" }).rows).toMatchObject([
+    { actorUserId: r.user.id, actorUsername: "Ana", sessionId: r.session.id, ip: "192.168.1.9" },
+  ]);
 });
 
 test("a wrong password and an unknown user are refused with the very same message", async () => {

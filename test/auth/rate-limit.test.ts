@@ -14,8 +14,16 @@ beforeEach(async () => {
 
 const T0 = Date.UTC(2030, 0, 1);
 const at = (s: number) => new Date(T0 + s * 1000);
-const byUser: RateLimits = { perIp: { max: 100, windowMs: 60_000 }, perUserIp: { max: 100, windowMs: 60_000 }, perUsername: { max: 3, windowMs: 60_000 } };
-const byIp: RateLimits = { perIp: { max: 3, windowMs: 60_000 }, perUserIp: { max: 100, windowMs: 60_000 }, perUsername: { max: 100, windowMs: 60_000 } };
+const byUser: RateLimits = {
+  perIp: { max: 100, windowMs: 60_000 },
+  perUserIp: { max: 100, windowMs: 60_000 },
+  perUsername: { max: 3, windowMs: 60_000 },
+};
+const byIp: RateLimits = {
+  perIp: { max: 3, windowMs: 60_000 },
+  perUserIp: { max: 100, windowMs: 60_000 },
+  perUsername: { max: 100, windowMs: 60_000 },
+};
 const failures = () => (t.sqlite.query("SELECT count(*) AS n FROM login_failures").get() as { n: number }).n;
 
 async function attempt(username: string, password: string, ip: string, now: Date, limits: RateLimits, db = t.db): Promise<string> {

@@ -11,7 +11,8 @@ test("can(role, action): admin ⊃ operator ⊃ viewer; anonymous and unknown ro
     ["root", { view: false, operate: false, admin: false }],
   ];
   for (const [role, expected] of table) {
-    for (const action of ["view", "operate", "admin"] as Action[]) expect([role, action, can(role as Role, action)]).toEqual([role, action, expected[action]]);
+    for (const action of ["view", "operate", "admin"] as Action[])
+      expect([role, action, can(role as Role, action)]).toEqual([role, action, expected[action]]);
   }
 });
 

@@ -2,7 +2,13 @@ import { expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { POLICY } from "../../src/auth/policy.ts";
 import {
-  createSession, getSession, listSessions, lookupSession, pruneSessions, revokeSession, revokeUserSessions,
+  createSession,
+  getSession,
+  listSessions,
+  lookupSession,
+  pruneSessions,
+  revokeSession,
+  revokeUserSessions,
 } from "../../src/auth/sessions.ts";
 import { isTokenShaped } from "../../src/auth/tokens.ts";
 import { createUser } from "../../src/auth/users.ts";
@@ -15,7 +21,9 @@ const t = useTempDb();
 const T0 = new Date(Date.UTC(2030, 0, 1));
 const later = (ms: number) => new Date(T0.getTime() + ms);
 const dbText = () =>
-  ["users", "sessions", "audit_log", "setup_tokens", "login_failures"].map((tb) => JSON.stringify(t.sqlite.query(`SELECT * FROM ${tb}`).all())).join("\n");
+  ["users", "sessions", "audit_log", "setup_tokens", "login_failures"]
+    .map((tb) => JSON.stringify(t.sqlite.query(`SELECT * FROM ${tb}`).all()))
+    .join("\n");
 
 test("a session's token is 32 random bytes in base64url and only its SHA-256 is stored", () => {
   const { token, session } = createSession(t.db, { ip: "192.168.1.5", userAgent: "Firefox", now: T0 });
@@ -33,7 +41,8 @@ test("lookup finds a live session and refuses unknown, malformed and missing tok
   const { token, session } = createSession(t.db, { now: T0 });
   expect(lookupSession(t.db, token, { now: later(1) })?.id).toBe(session.id);
   const other = token.slice(0, -1) + (token.endsWith("A") ? "B" : "A");
-  for (const bad of [other, "", "x", token + "x", undefined, null, "'; DROP TABLE sessions; --"]) expect(lookupSession(t.db, bad as string)).toBeNull();
+  for (const bad of [other, "", "x", token + "x", undefined, null, "'; DROP TABLE sessions; --"])
+    expect(lookupSession(t.db, bad as string)).toBeNull();
 });
 
 test("default lifetimes: 30 days anonymous, 7 days logged in; expired sessions are refused", async () => {
@@ -51,12 +60,15 @@ test("default lifetimes: 30 days anonymous, 7 days logged in; expired sessions a
 
 test("last seen is written at most once per touch interval", () => {
   const { token, session } = createSession(t.db, { now: T0 });
-  const stored = () => (t.sqlite.query("SELECT last_seen_at FROM sessions WHERE id = ?").get(session.id) as { last_seen_at: number }).last_seen_at;
+  const stored = () =>
+    (t.sqlite.query("SELECT last_seen_at FROM sessions WHERE id = ?").get(session.id) as { last_seen_at: number }).last_seen_at;
   expect(lookupSession(t.db, token, { now: later(POLICY.touchIntervalMs - 1) })?.lastSeenAt).toEqual(T0);
   expect(stored()).toBe(T0.getTime());
   expect(lookupSession(t.db, token, { now: later(POLICY.touchIntervalMs) })?.lastSeenAt).toEqual(later(POLICY.touchIntervalMs));
   expect(stored()).toBe(later(POLICY.touchIntervalMs).getTime());
-  expect(lookupSession(t.db, token, { now: later(POLICY.touchIntervalMs + 5), touchIntervalMs: 1 })?.lastSeenAt).toEqual(later(POLICY.touchIntervalMs + 5));
+  expect(lookupSession(t.db, token, { now: later(POLICY.touchIntervalMs + 5), touchIntervalMs: 1 })?.lastSeenAt).toEqual(
+    later(POLICY.touchIntervalMs + 5),
+  );
 });
 
 test("revokeSession ends a session once, audited; revokeUserSessions ends only that user's", async () => {

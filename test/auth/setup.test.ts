@@ -12,7 +12,8 @@ const t = useTempDb();
 
 const codeOf = async (p: Promise<unknown>) => (await rejected(p)).code;
 const T0 = new Date(Date.UTC(2030, 0, 1));
-const dump = () => ["setup_tokens", "audit_log", "users"].map((tb) => JSON.stringify(t.sqlite.query(`SELECT * FROM ${tb}`).all())).join("\n");
+const dump = () =>
+  ["setup_tokens", "audit_log", "users"].map((tb) => JSON.stringify(t.sqlite.query(`SELECT * FROM ${tb}`).all())).join("\n");
 
 test("first run: a one-time token creates the admin, then setup is over", async () => {
   const s = ensureSetup(t.db);
@@ -41,8 +42,11 @@ test("each start issues a new token and retires the older one", async () => {
 test("an expired, unknown or malformed token is refused", async () => {
   const s = ensureSetup(t.db, { now: T0, ttlMs: 60_000 });
   if (!s.needed) throw new Error("setup should be needed");
-  expect(await codeOf(completeSetup(t.db, { token: s.token, username: "owner", password: "password-1", now: new Date(T0.getTime() + 60_000) }))).toBe("DD_SETUP_TOKEN");
-  for (const token of ["", "nope", "A".repeat(43)]) expect(await codeOf(completeSetup(t.db, { token, username: "owner", password: "password-1" }))).toBe("DD_SETUP_TOKEN");
+  expect(
+    await codeOf(completeSetup(t.db, { token: s.token, username: "owner", password: "password-1", now: new Date(T0.getTime() + 60_000) })),
+  ).toBe("DD_SETUP_TOKEN");
+  for (const token of ["", "nope", "A".repeat(43)])
+    expect(await codeOf(completeSetup(t.db, { token, username: "owner", password: "password-1" }))).toBe("DD_SETUP_TOKEN");
   expect(listUsers(t.db)).toEqual([]);
 });
 

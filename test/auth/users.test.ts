@@ -3,7 +3,16 @@ import type { DashDevicesError } from "../../src/core/errors.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { createSession, lookupSession } from "../../src/auth/sessions.ts";
 import {
-  countAdmins, createUser, deleteUser, findUserByUsername, listUsers, resetPassword, setDisabled, setRole, validateUsername, verifyPassword,
+  countAdmins,
+  createUser,
+  deleteUser,
+  findUserByUsername,
+  listUsers,
+  resetPassword,
+  setDisabled,
+  setRole,
+  validateUsername,
+  verifyPassword,
 } from "../../src/auth/users.ts";
 import { useTempDb } from "../db/temp-db.ts";
 import { rejected, thrown } from "../helpers/errors.ts";
@@ -16,7 +25,8 @@ const codeOfAsync = async (p: Promise<unknown>) => (await rejected(p)).code;
 describe("usernames", () => {
   test("accepts simple names and refuses the rest with DD_BAD_USERNAME", () => {
     for (const ok of ["ana", "Ana.B", "lab-pi_2", "x", "a".repeat(32)]) expect(validateUsername(ok)).toBe(ok);
-    for (const bad of ["", " ana", "ana ", "a b", "é", ".ana", "-x", "a".repeat(33), "a/b", 42, null]) expect(codeOf(() => validateUsername(bad))).toBe("DD_BAD_USERNAME");
+    for (const bad of ["", " ana", "ana ", "a b", "é", ".ana", "-x", "a".repeat(33), "a/b", 42, null])
+      expect(codeOf(() => validateUsername(bad))).toBe("DD_BAD_USERNAME");
   });
 
   test("are unique case-insensitively", async () => {

@@ -19,10 +19,17 @@ const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.
 let s: DbServer;
 beforeAll(async () => {
   if (!hasChromium) return;
-  s = await startDbApp((app) => {
-    app.layout = html.Div([html.H1("Thermostat"), dcc.Slider({ id: "setpoint", min: 50, max: 90, value: 70 }), html.Div({ id: "shown" })]);
-    app.callbackShared(Output("shown", "children"), Input("setpoint", "value"), (t) => `${t} °F`);
-  }, { title: "Thermostat" });
+  s = await startDbApp(
+    (app) => {
+      app.layout = html.Div([
+        html.H1("Thermostat"),
+        dcc.Slider({ id: "setpoint", min: 50, max: 90, value: 70 }),
+        html.Div({ id: "shown" }),
+      ]);
+      app.callbackShared(Output("shown", "children"), Input("setpoint", "value"), (t) => `${t} °F`);
+    },
+    { title: "Thermostat" },
+  );
   await addUser(s.db, "root", "admin", "root-password");
 });
 afterAll(async () => {
@@ -138,7 +145,9 @@ describe.skipIf(!hasChromium)("/admin console", () => {
     expect(list.indexOf("admin.user.delete")).toBeLessThan(list.indexOf("user.create"));
 
     await c.locator("#audit_action").fill("login.*");
-    await c.waitForFunction(() => [...document.querySelectorAll("#audit_table tbody tr")].every((tr) => tr.getAttribute("data-action")?.startsWith("login.")));
+    await c.waitForFunction(() =>
+      [...document.querySelectorAll("#audit_table tbody tr")].every((tr) => tr.getAttribute("data-action")?.startsWith("login.")),
+    );
     expect(await actions()).toEqual(["login.ok"]);
     expect(await c.locator("#audit_info").textContent()).toBe("Page 1 of 1 · 1 entry");
 

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { hasChromium, useBrowser, runExample, type ExampleProcess, openTab } from "../helpers/browser.ts";
 
-
 const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 let ex: ExampleProcess;
 let a: Page, b: Page;
@@ -63,10 +62,13 @@ describe.skipIf(!hasChromium)("controls in two tabs", () => {
   });
 
   test("RangeSlider, Number, Textarea, Button", async () => {
-    await a.locator("#range input").first().evaluate((el: HTMLInputElement) => {
-      el.value = "30";
-      el.dispatchEvent(new Event("change", { bubbles: true }));
-    });
+    await a
+      .locator("#range input")
+      .first()
+      .evaluate((el: HTMLInputElement) => {
+        el.value = "30";
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      });
     await both("range", "[30,80]");
     await a.locator("#number").fill("7");
     await both("number", "7");
@@ -101,7 +103,11 @@ describe.skipIf(!hasChromium)("controls in two tabs", () => {
         await new Promise((r) => setTimeout(r, 10));
       }
       await new Promise((r) => setTimeout(r, 50));
-      return { spinning, done: document.querySelector("#slow_out")?.textContent, after: !!document.querySelector(".dd-loading [data-dd-pending]") };
+      return {
+        spinning,
+        done: document.querySelector("#slow_out")?.textContent,
+        after: !!document.querySelector(".dd-loading [data-dd-pending]"),
+      };
     });
     expect(saw).toEqual({ spinning: true, done: "slow 5", after: false });
   });

@@ -8,10 +8,10 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { hasChromium, useBrowser, runExample, type ExampleProcess, openTab } from "../helpers/browser.ts";
 
-
 const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 let ex: ExampleProcess;
-const points = (p: Page) => p.evaluate(() => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0].y.length as number);
+const points = (p: Page) =>
+  p.evaluate(() => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0].y.length as number);
 
 describe.skipIf(!hasChromium)("device demo", () => {
   beforeAll(async () => {
@@ -26,7 +26,11 @@ describe.skipIf(!hasChromium)("device demo", () => {
     const b = await openTab(browser, ex.url);
     await a.waitForFunction(() => /°C/.test(document.querySelector("#reading")?.textContent ?? ""));
     const n = await points(b);
-    await b.waitForFunction((k) => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0].y.length > k + 2, n, { timeout: 5000 });
+    await b.waitForFunction(
+      (k) => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0].y.length > k + 2,
+      n,
+      { timeout: 5000 },
+    );
     expect(await b.locator("#temp_graph canvas").count()).toBeGreaterThan(0);
     await a.close();
     await b.close();

@@ -6,7 +6,6 @@ import { hasChromium, useBrowser, runExample, type ExampleProcess, openTab, slid
 
 const browser = useBrowser(); // this file's Chromium (see test/helpers/browser.ts)
 
-
 /** The last y value the chart in the page has drawn. */
 const lastPoint = (p: Page) =>
   p.evaluate(() => {
@@ -34,11 +33,16 @@ for (const file of ["examples/example2.ts", "examples/example2a.ts"]) {
       // the chart (drawn by uPlot: a canvas) reaches the new set point in both tabs
       for (const p of [a, b]) {
         await p.waitForFunction(() => document.querySelector("#temp_graph canvas") !== null);
-        await p.waitForFunction(() => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0]?.y.at(-1) === 60, undefined, { timeout: 5000 });
+        await p.waitForFunction(
+          () => JSON.parse(document.querySelector("#temp_graph")!.getAttribute("data-figure")!).data[0]?.y.at(-1) === 60,
+          undefined,
+          { timeout: 5000 },
+        );
       }
       expect(await lastPoint(a)).toBe(60);
       // lockstep: both tabs show the same progress value after the same push
-      const sample = () => Promise.all([a, b].map((p) => p.evaluate(() => (document.querySelector("#progress") as HTMLProgressElement).value)));
+      const sample = () =>
+        Promise.all([a, b].map((p) => p.evaluate(() => (document.querySelector("#progress") as HTMLProgressElement).value)));
       await a.waitForTimeout(600);
       let same = false;
       for (let i = 0; i < 10 && !same; i++) {

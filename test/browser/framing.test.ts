@@ -29,7 +29,9 @@ beforeAll(async () => {
     port: 0,
     fetch: (req) => {
       const src = new URL(req.url).searchParams.get("src") ?? "";
-      return new Response(`<!doctype html><title>another site</title><iframe id="f" src="${src}" width="600" height="400"></iframe>`, { headers: { "content-type": "text/html" } });
+      return new Response(`<!doctype html><title>another site</title><iframe id="f" src="${src}" width="600" height="400"></iframe>`, {
+        headers: { "content-type": "text/html" },
+      });
     },
   });
 });

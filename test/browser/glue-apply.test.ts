@@ -11,7 +11,9 @@ const browser = useBrowser();
 /** The page's state that a swap can change: the markup, and each control's live value. */
 async function snapshot(p: Page): Promise<string> {
   return p.evaluate(() => {
-    const live = [...document.querySelectorAll("input,textarea,select")].map((e) => `${e.getAttribute("name")}=${(e as HTMLInputElement).value}`);
+    const live = [...document.querySelectorAll("input,textarea,select")].map(
+      (e) => `${e.getAttribute("name")}=${(e as HTMLInputElement).value}`,
+    );
     return `${document.getElementById("dd-root")!.outerHTML}\n${document.getElementById("dd-toasts")!.innerHTML}\n${live.join(";")}`;
   });
 }
@@ -22,7 +24,14 @@ function applyOrSwap(p: Page, html: string, glue: boolean): Promise<boolean> {
     async ({ html, glue }) => {
       const w = window as unknown as { dashDevices: { apply(h: string): boolean }; htmx: { swap(ctx: object): Promise<void> } };
       const applied = glue && w.dashDevices.apply(html);
-      if (!applied) await w.htmx.swap({ sourceElement: document.body, target: document.body, swap: "none swapEmpty:false", text: html, transition: false });
+      if (!applied)
+        await w.htmx.swap({
+          sourceElement: document.body,
+          target: document.body,
+          swap: "none swapEmpty:false",
+          text: html,
+          transition: false,
+        });
       return applied;
     },
     { html, glue },
@@ -44,7 +53,11 @@ const CASES: [string, string, boolean][] = [
   ["a text back where the element was", out("plain"), false],
   ["an htmx attribute changed", slider("7", 'aria-label="shared_slider"', 'class="dd-slider" hx-ws:send hx-trigger="change"'), false],
   ["an id not on the page", `<div hx-swap-oob="outerMorph" id="nowhere">x</div>`, false],
-  ["a toast (beforeend)", `<div hx-swap-oob="beforeend:#dd-toasts"><div class="dd-toast" role="alert"><pre>oops &lt;3</pre></div></div>`, false],
+  [
+    "a toast (beforeend)",
+    `<div hx-swap-oob="beforeend:#dd-toasts"><div class="dd-toast" role="alert"><pre>oops &lt;3</pre></div></div>`,
+    false,
+  ],
   ["one applicable and one not: all to htmx", out("9") + `<div hx-swap-oob="outerMorph" id="regular_slider_output"><i>x</i></div>`, false],
 ];
 
@@ -85,7 +98,10 @@ describe.skipIf(!hasChromium)("the glue's in-place apply", () => {
           w.node = document.getElementById("shared_slider_output")!;
           document.addEventListener("htmx:after:swap", () => w.swaps++);
           document.addEventListener("dd:applied", () => w.applied++);
-          new MutationObserver(() => w.seen.push(document.getElementById("shared_slider_output")!.textContent ?? "")).observe(document.getElementById("dd-root")!, { subtree: true, childList: true, characterData: true });
+          new MutationObserver(() => w.seen.push(document.getElementById("shared_slider_output")!.textContent ?? "")).observe(
+            document.getElementById("dd-root")!,
+            { subtree: true, childList: true, characterData: true },
+          );
         });
         // ten changes as fast as the page sends them
         await a.evaluate(() => {
@@ -98,7 +114,13 @@ describe.skipIf(!hasChromium)("the glue's in-place apply", () => {
         await b.waitForFunction(() => document.querySelector("#shared_slider_output")?.textContent === "10");
         const r = await b.evaluate(() => {
           const w = window as unknown as { seen: string[]; swaps: number; applied: number; node: Element };
-          return { seen: w.seen, swaps: w.swaps, applied: w.applied > 0, sameNode: w.node === document.getElementById("shared_slider_output"), value: (document.querySelector("#shared_slider input") as HTMLInputElement).value };
+          return {
+            seen: w.seen,
+            swaps: w.swaps,
+            applied: w.applied > 0,
+            sameNode: w.node === document.getElementById("shared_slider_output"),
+            value: (document.querySelector("#shared_slider input") as HTMLInputElement).value,
+          };
         });
         const nums = r.seen.map(Number);
         expect(nums.every((n, i) => i === 0 || n > nums[i - 1]!)).toBe(true); // never back
@@ -120,7 +142,13 @@ describe.skipIf(!hasChromium)("the glue's in-place apply", () => {
     await box.press("X");
     await b.waitForFunction(() => document.querySelector("#shared_input_output")?.textContent === "heXllo");
     await a.waitForFunction(() => !document.querySelector("[data-dd-pending]"));
-    expect(await a.evaluate(() => [document.activeElement?.id, (document.activeElement as HTMLInputElement).value, (document.activeElement as HTMLInputElement).selectionStart])).toEqual(["shared_input", "heXllo", 3]);
+    expect(
+      await a.evaluate(() => [
+        document.activeElement?.id,
+        (document.activeElement as HTMLInputElement).value,
+        (document.activeElement as HTMLInputElement).selectionStart,
+      ]),
+    ).toEqual(["shared_input", "heXllo", 3]);
   });
 
   test("a slider held by the mouse keeps its live value while another tab moves it; it takes the shared value when let go", async () => {
@@ -134,10 +162,12 @@ describe.skipIf(!hasChromium)("the glue's in-place apply", () => {
     await slide(b, "shared_slider", 2);
     await a.waitForFunction(() => document.querySelector("#shared_slider_output")?.textContent === "2");
     // still held: the server's value is in the attribute, the thumb stays under the mouse
-    expect(await a.evaluate(() => {
-      const el = document.querySelector("#shared_slider input") as HTMLInputElement;
-      return [el.value, el.getAttribute("value")];
-    })).toEqual(["5", "2"]);
+    expect(
+      await a.evaluate(() => {
+        const el = document.querySelector("#shared_slider input") as HTMLInputElement;
+        return [el.value, el.getAttribute("value")];
+      }),
+    ).toEqual(["5", "2"]);
     await a.mouse.up();
     await a.waitForFunction(() => (document.querySelector("#shared_slider input") as HTMLInputElement).value === "2");
   });

@@ -18,33 +18,39 @@ afterAll(async () => {
   await srv?.stop();
 });
 
-test.skipIf(!hasChromium)("H1: a tab closed for too many invalid messages shows the reason and stays closed", async () => {
-  const page = await browser.newPage();
-  // Keep every WebSocket the page opens, so the test can send through htmx's own socket and count reconnects.
-  await page.addInitScript(() => {
-    const Native = window.WebSocket;
-    const opened: WebSocket[] = ((window as unknown as { __sockets: WebSocket[] }).__sockets = []);
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        opened.push(this);
-      }
-    } as typeof WebSocket;
-  });
-  await page.goto(srv.url);
-  await page.waitForSelector('#dd-status[data-state="connected"]');
-  const other = await openTab(browser, srv.url);
-  await page.evaluate(() => {
-    const ws = (window as unknown as { __sockets: WebSocket[] }).__sockets.at(-1)!;
-    for (let i = 0; i < 100; i++) ws.send("{not json");
-  });
-  await page.waitForFunction(() => document.getElementById("dd-status")?.textContent === "closed by the server: too many invalid messages");
-  expect(await page.getAttribute("#dd-status", "data-state")).toBe("lost");
-  // hx-ws would reconnect within ~250 ms (with jitter) for the codes it retries; 1008 is not one
-  await page.waitForTimeout(1500);
-  expect(await page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.length)).toBe(1);
-  expect(srv.app.clients.size).toBe(1); // only the other tab
-  expect(await other.getAttribute("#dd-status", "data-state")).toBe("connected");
-  await page.close();
-  await other.close();
-}, 30_000);
+test.skipIf(!hasChromium)(
+  "H1: a tab closed for too many invalid messages shows the reason and stays closed",
+  async () => {
+    const page = await browser.newPage();
+    // Keep every WebSocket the page opens, so the test can send through htmx's own socket and count reconnects.
+    await page.addInitScript(() => {
+      const Native = window.WebSocket;
+      const opened: WebSocket[] = ((window as unknown as { __sockets: WebSocket[] }).__sockets = []);
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          opened.push(this);
+        }
+      } as typeof WebSocket;
+    });
+    await page.goto(srv.url);
+    await page.waitForSelector('#dd-status[data-state="connected"]');
+    const other = await openTab(browser, srv.url);
+    await page.evaluate(() => {
+      const ws = (window as unknown as { __sockets: WebSocket[] }).__sockets.at(-1)!;
+      for (let i = 0; i < 100; i++) ws.send("{not json");
+    });
+    await page.waitForFunction(
+      () => document.getElementById("dd-status")?.textContent === "closed by the server: too many invalid messages",
+    );
+    expect(await page.getAttribute("#dd-status", "data-state")).toBe("lost");
+    // hx-ws would reconnect within ~250 ms (with jitter) for the codes it retries; 1008 is not one
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.length)).toBe(1);
+    expect(srv.app.clients.size).toBe(1); // only the other tab
+    expect(await other.getAttribute("#dd-status", "data-state")).toBe("connected");
+    await page.close();
+    await other.close();
+  },
+  30_000,
+);

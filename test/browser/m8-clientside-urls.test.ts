@@ -73,7 +73,11 @@ describe.skipIf(!hasChromium)("M8: clientside callbacks write attributes by the 
   let s: TestServer;
   beforeAll(async () => {
     s = await startApp((app) => {
-      app.layout = html.Div([dcc.Input({ id: "url", type: "text", value: "#start" }), html.A("the link", { id: "link", href: "#" }), html.Div({ id: "echo" })]);
+      app.layout = html.Div([
+        dcc.Input({ id: "url", type: "text", value: "#start" }),
+        html.A("the link", { id: "link", href: "#" }),
+        html.Div({ id: "echo" }),
+      ]);
       // "url" is shared: what one tab types, every tab gets, and their clientside callback runs.
       app.callbackShared(Output("echo", "children"), Input("url", "value"), (v: unknown) => `url: ${v}`);
       app.clientsideCallback(
@@ -87,9 +91,16 @@ describe.skipIf(!hasChromium)("M8: clientside callbacks write attributes by the 
 
   test("M8: the browser's filters agree with the server's on a table of tricky inputs", async () => {
     const page = await openTab(browser, s.url);
-    const browserUrls = await page.evaluate((xs) => xs.map((x) => (window as unknown as { dash_clientside: { safeUrl(u: unknown): unknown } }).dash_clientside.safeUrl(x) ?? null), URLS);
+    const browserUrls = await page.evaluate(
+      (xs) =>
+        xs.map((x) => (window as unknown as { dash_clientside: { safeUrl(u: unknown): unknown } }).dash_clientside.safeUrl(x) ?? null),
+      URLS,
+    );
     expect(browserUrls).toEqual(orNull(URLS.map(safeUrl)));
-    const browserStyles = await page.evaluate((xs) => xs.map((x) => (window as unknown as { dash_clientside: { safeStyle(s: unknown): unknown } }).dash_clientside.safeStyle(x)), STYLES);
+    const browserStyles = await page.evaluate(
+      (xs) => xs.map((x) => (window as unknown as { dash_clientside: { safeStyle(s: unknown): unknown } }).dash_clientside.safeStyle(x)),
+      STYLES,
+    );
     expect(browserStyles).toEqual(STYLES.map(styleToCss));
     // the table is not vacuous: both kinds of answer occur
     expect(browserUrls.filter((u) => u === null).length).toBeGreaterThan(10);
@@ -100,10 +111,16 @@ describe.skipIf(!hasChromium)("M8: clientside callbacks write attributes by the 
   test("M8: a javascript: value typed in one tab is no link in the other; on* attributes are refused", async () => {
     const a = await openTab(browser, s.url);
     const b = await openTab(browser, s.url);
-    const link = (p: Page) => p.evaluate(() => {
-      const el = document.getElementById("link")!;
-      return { href: el.getAttribute("href"), onclick: el.getAttribute("onclick"), onmouseover: el.getAttribute("onmouseover"), style: el.getAttribute("style") };
-    });
+    const link = (p: Page) =>
+      p.evaluate(() => {
+        const el = document.getElementById("link")!;
+        return {
+          href: el.getAttribute("href"),
+          onclick: el.getAttribute("onclick"),
+          onmouseover: el.getAttribute("onmouseover"),
+          style: el.getAttribute("style"),
+        };
+      });
 
     await a.fill("#url", "https://example.com/ok");
     await b.waitForFunction(() => document.getElementById("echo")?.textContent === "url: https://example.com/ok");

@@ -20,9 +20,20 @@ describe("dash-devices init", () => {
   test("writes the starter into a new folder; the device template too", () => {
     const r = cli(["init", "My Gadget", "--from", "/opt/dd.tgz"]);
     expect(r.code).toBe(0);
-    expect(readdirSync(join(tmp, "My Gadget")).sort()).toEqual([".gitignore", "README.md", "app.test.ts", "app.ts", "package.json", "tsconfig.json"]);
+    expect(readdirSync(join(tmp, "My Gadget")).sort()).toEqual([
+      ".gitignore",
+      "README.md",
+      "app.test.ts",
+      "app.ts",
+      "package.json",
+      "tsconfig.json",
+    ]);
     const p = JSON.parse(readFileSync(join(tmp, "My Gadget/package.json"), "utf8"));
-    expect(p).toMatchObject({ name: "my-gadget", dependencies: { "dash-devices": "/opt/dd.tgz" }, scripts: { build: "dash-devices build app.ts --name my-gadget" } });
+    expect(p).toMatchObject({
+      name: "my-gadget",
+      dependencies: { "dash-devices": "/opt/dd.tgz" },
+      scripts: { build: "dash-devices build app.ts --name my-gadget" },
+    });
     expect(readFileSync(join(tmp, "My Gadget/README.md"), "utf8")).toContain("dist/my-gadget-linux-arm64");
     expect(cli(["init", "sensor", "--template", "device"]).code).toBe(0);
     expect(readFileSync(join(tmp, "sensor/app.ts"), "utf8")).toContain('from "dash-devices/devices"');
@@ -56,8 +67,16 @@ describe("dash-devices init", () => {
 
 describe("dash-devices flags and errors", () => {
   test("options with values, booleans, `--` from bun run, unknown options", () => {
-    const f = parseFlags(["app.ts", "--", "--target=all", "--outfile", "out/x", "--no-bytecode"], ["--target", "--outfile"], ["--no-bytecode"]);
-    expect([...f.flags]).toEqual([["--target", "all"], ["--outfile", "out/x"], ["--no-bytecode", true]]);
+    const f = parseFlags(
+      ["app.ts", "--", "--target=all", "--outfile", "out/x", "--no-bytecode"],
+      ["--target", "--outfile"],
+      ["--no-bytecode"],
+    );
+    expect([...f.flags]).toEqual([
+      ["--target", "all"],
+      ["--outfile", "out/x"],
+      ["--no-bytecode", true],
+    ]);
     expect(f.positional).toEqual(["app.ts"]);
     expect(() => parseFlags(["--target"], ["--target"], [])).toThrow("--target needs a value.");
     expect(() => parseFlags(["--tagret", "all"], ["--target"], [])).toThrow("unknown option --tagret.");
@@ -66,7 +85,9 @@ describe("dash-devices flags and errors", () => {
   test("an unknown command or target: one message with the fix, exit 2", () => {
     const r = cli(["biuld", "app.ts"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('error: [DD_BAD_OPTION] unknown command "biuld".\n  expected: init, dev, build or i2c\n  found:    "biuld"\n  fix:      see dash-devices --help\n');
+    expect(r.err).toBe(
+      'error: [DD_BAD_OPTION] unknown command "biuld".\n  expected: init, dev, build or i2c\n  found:    "biuld"\n  fix:      see dash-devices --help\n',
+    );
     expect(cli(["build", "app.ts", "--target", "armv7"]).err).toContain('unknown target "armv7"');
     expect(cli(["--help"]).out).toContain("dash-devices build FILE [--target x64|arm64|all]");
   });
@@ -93,7 +114,11 @@ describe("i2c tools", () => {
   });
 
   test("an app run with `i2c ...` runs the tool and exits before the app's code (no server)", () => {
-    const r = Bun.spawnSync([process.execPath, join(repo, "examples/demo.ts"), "i2c", "scan", "--sim"], { cwd: tmp, stdout: "pipe", stderr: "pipe" });
+    const r = Bun.spawnSync([process.execPath, join(repo, "examples/demo.ts"), "i2c", "scan", "--sim"], {
+      cwd: tmp,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout.toString()).toContain("4 device(s): 0x20 0x40 0x48 0x76");
     expect(r.stderr.toString()).not.toContain("server.listening");
@@ -107,9 +132,14 @@ describe("--version", () => {
     const dir = join(tmp, "versioned");
     mkdirSync(dir);
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "greenhouse", version: "2.3.4" }));
-    writeFileSync(join(dir, "app.ts"), `import { App, html } from ${JSON.stringify(join(repo, "src/index.ts"))};\nconst app = new App();\napp.layout = html.Div("x");\napp.run();\n`);
+    writeFileSync(
+      join(dir, "app.ts"),
+      `import { App, html } from ${JSON.stringify(join(repo, "src/index.ts"))};\nconst app = new App();\napp.layout = html.Div("x");\napp.run();\n`,
+    );
     const r = Bun.spawnSync([process.execPath, "app.ts", "--version"], { cwd: dir, stdout: "pipe" });
     expect(r.stdout.toString()).toBe(`greenhouse 2.3.4 (dash-devices ${pkg.version})\n`);
-    expect(Bun.spawnSync([process.execPath, join(repo, "examples/example1.ts"), "--version"]).stdout.toString()).toBe(`dash-devices ${pkg.version}\n`);
+    expect(Bun.spawnSync([process.execPath, join(repo, "examples/example1.ts"), "--version"]).stdout.toString()).toBe(
+      `dash-devices ${pkg.version}\n`,
+    );
   });
 });

@@ -126,7 +126,10 @@ function runnerFor(service: Partial<Service>, cap: number) {
   return { runner: new CallbackRunner(def, cap), device, gates };
 }
 
-const call = (v: unknown): Call => ({ args: [v], ctx: { triggered: [], triggeredId: undefined, inputs: {}, states: {}, client: undefined, outputs: [] } });
+const call = (v: unknown): Call => ({
+  args: [v],
+  ctx: { triggered: [], triggeredId: undefined, inputs: {}, states: {}, client: undefined, outputs: [] },
+});
 
 /** Lets the device finish calls one by one until `done`. */
 async function runAll(gates: (() => void)[], done: () => boolean): Promise<void> {

@@ -26,7 +26,9 @@ function harness(register: (add: (args: unknown[], shared: boolean) => void) => 
   });
   const chains = new Chains({
     callbacks: { graph, runner: (cb) => runners.get(cb)! },
-    values: { value: (id, prop, c) => values.get(`${c ? `${(c as Client).id}:` : ""}${id}.${prop}`) ?? values.get(`${id}.${prop}`) ?? null },
+    values: {
+      value: (id, prop, c) => values.get(`${c ? `${(c as Client).id}:` : ""}${id}.${prop}`) ?? values.get(`${id}.${prop}`) ?? null,
+    },
     components: { get: (id) => (id === "ghost" ? undefined : html.Div({ id })), hasType: () => false },
     writer: {
       write: () => [],
@@ -51,7 +53,15 @@ test("a shared chain runs rank by rank: each callback once, after everything it 
     // a -> b -> d and a -> c -> d: d must run once, after b and c
     add([Output("b", "children"), Input("a", "value"), (a: number) => (h.log.push("call ab"), a + 1)], true);
     add([Output("c", "children"), Input("a", "value"), (a: number) => (h.log.push("call ac"), a * 10)], true);
-    add([Output("d", "children"), Input("b", "children"), Input("c", "children"), (b: number, c: number) => (h.log.push("call d"), `${b}/${c}`)], true);
+    add(
+      [
+        Output("d", "children"),
+        Input("b", "children"),
+        Input("c", "children"),
+        (b: number, c: number) => (h.log.push("call d"), `${b}/${c}`),
+      ],
+      true,
+    );
   });
   h.values.set("a.value", 2);
   await h.chains.shared(["a.value"], undefined);
@@ -71,7 +81,12 @@ test("the first round of a shared chain enters its lock before shared() returns,
 
 test("a regular callback fed by a shared key runs once per connected tab, in that tab's queue", async () => {
   const calls: string[] = [];
-  const h = harness((add) => add([Output("mine", "children"), Input("s", "value"), (v: number, ctx: { client?: Client }) => (calls.push(`${ctx.client!.id}:${v}`), v)], false));
+  const h = harness((add) =>
+    add(
+      [Output("mine", "children"), Input("s", "value"), (v: number, ctx: { client?: Client }) => (calls.push(`${ctx.client!.id}:${v}`), v)],
+      false,
+    ),
+  );
   const a = memoryTab().client;
   const b = memoryTab().client;
   h.clients.add(a).add(b);
@@ -97,7 +112,17 @@ test("a tab's chain: own outputs feed the next rank; a shared output starts a sh
 
 test("a callback that throws, or returns an output for a component that does not exist, is reported and writes nothing", async () => {
   const h = harness((add) => {
-    add([Output("o", "children"), Input("s", "value"), () => { throw new Error("sensor gone"); }, { name: "reader" }], true);
+    add(
+      [
+        Output("o", "children"),
+        Input("s", "value"),
+        () => {
+          throw new Error("sensor gone");
+        },
+        { name: "reader" },
+      ],
+      true,
+    );
     add([Output("p", "children"), Input("s", "value"), () => Output("ghost", "children", 1), { name: "alt" }], true);
   });
   await h.chains.shared(["s.value"], undefined);

@@ -25,7 +25,13 @@ function run(ops: [string, string | undefined][]): { f: Fragments; out: string[]
 }
 
 test("a key set again replaces the older entry and moves to the end; delete and clear", () => {
-  const { f, out } = run([["a", "<a1>"], ["b", "<b1>"], ["a", "<a2>"], ["c", "<c1>"], ["b", undefined]]);
+  const { f, out } = run([
+    ["a", "<a1>"],
+    ["b", "<b1>"],
+    ["a", "<a2>"],
+    ["c", "<c1>"],
+    ["b", undefined],
+  ]);
   expect(out).toEqual(["<a2>", "<c1>"]);
   expect(f.join()).toBe("<a2><c1>");
   expect(f.size).toBe(2);
@@ -39,7 +45,7 @@ test("a key set again replaces the older entry and moves to the end; delete and 
 
 test("random sets and deletes over few and over many keys give what a Map gives, holes compacted", () => {
   let seed = 7;
-  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
   for (const keys of [3, 12, 40, 300]) {
     const ops: [string, string | undefined][] = [];
     for (let i = 0; i < 5000; i++) ops.push([`k${rnd(keys)}`, rnd(5) === 0 ? undefined : `<${i}>`]);

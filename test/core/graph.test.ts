@@ -5,7 +5,13 @@ import { thrown } from "../helpers/errors.ts";
 
 function app() {
   const a = new App({ logger: memoryLogger() });
-  a.layout = html.Div([dcc.Slider({ id: "s" }), dcc.Input({ id: "i" }), html.Div({ id: "o" }), html.Div({ id: "p" }), html.Div({ id: "q" })]);
+  a.layout = html.Div([
+    dcc.Slider({ id: "s" }),
+    dcc.Input({ id: "i" }),
+    html.Div({ id: "o" }),
+    html.Div({ id: "p" }),
+    html.Div({ id: "q" }),
+  ]);
   return a;
 }
 
@@ -20,14 +26,20 @@ describe("registration errors say what was expected, what was found, and the fix
   });
 
   test("State before Input", () => {
-    expect(code(() => app().callback(Output("o", "children"), State("i", "value"), Input("s", "value"), (a: unknown) => a)).code).toBe("DD_ARG_ORDER");
+    expect(code(() => app().callback(Output("o", "children"), State("i", "value"), Input("s", "value"), (a: unknown) => a)).code).toBe(
+      "DD_ARG_ORDER",
+    );
   });
 
   test("no function, no input, no output, strings instead of dependencies", () => {
-    expect(code(() => app().callback(...([Output("o", "children"), Input("s", "value")] as never as [() => 1]))).message).toContain("without a function");
+    expect(code(() => app().callback(...([Output("o", "children"), Input("s", "value")] as never as [() => 1]))).message).toContain(
+      "without a function",
+    );
     expect(code(() => app().callback(Output("o", "children"), [], () => 1)).code).toBe("DD_BAD_DEPENDENCY");
     expect(code(() => app().callback(Input("s", "value"), () => 1)).message).toContain("has no Output");
-    expect(code(() => app().callback("o.children" as never, Input("s", "value"), () => 1)).message).toContain("not an Input, Output or State");
+    expect(code(() => app().callback("o.children" as never, Input("s", "value"), () => 1)).message).toContain(
+      "not an Input, Output or State",
+    );
   });
 
   test("too many parameters for the inputs and states", () => {
@@ -38,7 +50,9 @@ describe("registration errors say what was expected, what was found, and the fix
 
   test("duplicate outputs within and across callbacks", () => {
     const a = app();
-    expect(code(() => a.callback([Output("o", "children"), Output("o", "children")], Input("s", "value"), () => [1, 2])).code).toBe("DD_DUPLICATE_OUTPUT");
+    expect(code(() => a.callback([Output("o", "children"), Output("o", "children")], Input("s", "value"), () => [1, 2])).code).toBe(
+      "DD_DUPLICATE_OUTPUT",
+    );
     a.callback(Output("o", "children"), Input("s", "value"), function first() {
       return 1;
     });
@@ -65,7 +79,12 @@ describe("registration errors say what was expected, what was found, and the fix
 
   test("an output that feeds its own State is allowed and its first call terminates (the original's issue #5)", async () => {
     const a = app();
-    a.callbackShared(Output("o", "children"), Input("s", "value"), State("o", "children"), (v: number, prev: unknown) => `${prev ?? ""}${v}`);
+    a.callbackShared(
+      Output("o", "children"),
+      Input("s", "value"),
+      State("o", "children"),
+      (v: number, prev: unknown) => `${prev ?? ""}${v}`,
+    );
     a.runtime.validate();
     await a.runtime.initialShared();
     expect(a.runtime.value("o", "children")).toBe("null"); // the slider has no value yet
@@ -95,7 +114,9 @@ describe("registration errors say what was expected, what was found, and the fix
   });
 
   test("mostRecent requires serialized", () => {
-    const e = code(() => app().callback(Output("o", "children"), Input("s", "value"), (v: unknown) => v, { service: { serialized: false, mostRecent: true } }));
+    const e = code(() =>
+      app().callback(Output("o", "children"), Input("s", "value"), (v: unknown) => v, { service: { serialized: false, mostRecent: true } }),
+    );
     expect(e.code).toBe("DD_BAD_OPTION");
   });
 
@@ -132,9 +153,15 @@ describe("every control sends the way the app's service says", () => {
   test("with the HTTP service no control renders hx-ws:send", async () => {
     const { renderChild } = await import("../../src/core/component.ts");
     const controls = [
-      dcc.Slider({ id: "a" }), dcc.RangeSlider({ id: "b" }), dcc.Input({ id: "c" }), dcc.Textarea({ id: "d" }),
-      dcc.Checklist({ id: "e", options: ["x"] }), dcc.RadioItems({ id: "f", options: ["x"] }), dcc.Dropdown({ id: "g", options: ["x"] }),
-      dcc.Switch({ id: "h" }), html.Button("b", { id: "i" }),
+      dcc.Slider({ id: "a" }),
+      dcc.RangeSlider({ id: "b" }),
+      dcc.Input({ id: "c" }),
+      dcc.Textarea({ id: "d" }),
+      dcc.Checklist({ id: "e", options: ["x"] }),
+      dcc.RadioItems({ id: "f", options: ["x"] }),
+      dcc.Dropdown({ id: "g", options: ["x"] }),
+      dcc.Switch({ id: "h" }),
+      html.Button("b", { id: "i" }),
     ];
     const { transportNamed } = await import("../../src/transports/index.ts");
     const http = renderChild(controls, { resolve: () => undefined, sendAttrs: transportNamed("http").sendAttrs });

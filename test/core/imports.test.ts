@@ -43,14 +43,19 @@ test("src/core imports nothing from the layers around it, nor Elysia, SQLite, Dr
     const file = join("core", f);
     for (const { to } of importsOf(src, file)) if (!to.startsWith("core/")) bad.push(`${file} -> ${to}`);
     const code = readFileSync(join(src, file), "utf8");
-    for (const m of code.matchAll(/from\s+["']([^."'][^"']*)["']/g)) if (/^(elysia|bun:sqlite|bun:ffi|drizzle)/.test(m[1]!)) bad.push(`${file} -> ${m[1]}`);
+    for (const m of code.matchAll(/from\s+["']([^."'][^"']*)["']/g))
+      if (/^(elysia|bun:sqlite|bun:ffi|drizzle)/.test(m[1]!)) bad.push(`${file} -> ${m[1]}`);
   }
   expect(bad).toEqual([]);
 });
 
 test("no part of the core imports the runtime: it composes them, they never call back into it", () => {
   const parts = ["component-index", "registry", "stores", "fan-out", "chains", "tabs", "inbox", "report", "invoke", "outbox", "client"];
-  const back = parts.flatMap((p) => importsOf(src, `core/${p}.ts`).filter((e) => e.to === "core/runtime.ts").map(() => p));
+  const back = parts.flatMap((p) =>
+    importsOf(src, `core/${p}.ts`)
+      .filter((e) => e.to === "core/runtime.ts")
+      .map(() => p),
+  );
   expect(back).toEqual([]);
 });
 

@@ -22,11 +22,18 @@ test("acks come in message order, after what each message caused, even when call
   let call = 0;
   const { rt } = await memoryRuntime((rt) => {
     rt.layout = layout();
-    rt.addCallback([Output("own_out", "children"), Input("own", "value"), async (v: number) => {
-      const gate = gates[call++];
-      if (gate) await gate.promise;
-      return `own ${v}`;
-    }], false);
+    rt.addCallback(
+      [
+        Output("own_out", "children"),
+        Input("own", "value"),
+        async (v: number) => {
+          const gate = gates[call++];
+          if (gate) await gate.promise;
+          return `own ${v}`;
+        },
+      ],
+      false,
+    );
   });
   const { client, transport } = await connectTab(rt);
   call = 0;
@@ -47,11 +54,19 @@ test("a shared change is written and its call queued on arrival: the callback se
   const gate = deferred();
   const { rt } = await memoryRuntime((rt) => {
     rt.layout = layout();
-    rt.addCallback([Output("shared_out", "children"), Input("shared", "value"), async (v: number) => {
-      if (v === 1) await gate.promise;
-      seen.push(v);
-      return `shared ${v}`;
-    }, { preventInitialCall: true }], true);
+    rt.addCallback(
+      [
+        Output("shared_out", "children"),
+        Input("shared", "value"),
+        async (v: number) => {
+          if (v === 1) await gate.promise;
+          seen.push(v);
+          return `shared ${v}`;
+        },
+        { preventInitialCall: true },
+      ],
+      true,
+    );
   });
   const a = await connectTab(rt);
   const b = await connectTab(rt);
@@ -101,10 +116,21 @@ test("past the invalid-message budget the tab is closed with 1008 and leaves the
 
 test("too many unanswered messages are refused with DD_FLOOD without closing; a longer queue closes", async () => {
   const gate = deferred();
-  const { rt } = await memoryRuntime((rt) => {
-    rt.layout = layout();
-    rt.addCallback([Output("own_out", "children"), Input("own", "value"), async (v: number) => (await gate.promise, `own ${v}`), { preventInitialCall: true }], false);
-  }, { maxInflight: 2, budgets: { maxQueued: 6 } });
+  const { rt } = await memoryRuntime(
+    (rt) => {
+      rt.layout = layout();
+      rt.addCallback(
+        [
+          Output("own_out", "children"),
+          Input("own", "value"),
+          async (v: number) => (await gate.promise, `own ${v}`),
+          { preventInitialCall: true },
+        ],
+        false,
+      );
+    },
+    { maxInflight: 2, budgets: { maxQueued: 6 } },
+  );
   const { client, transport } = await connectTab(rt);
   for (let i = 1; i <= 4; i++) rt.handleMessage(client, message("own", i, i));
   await settle();

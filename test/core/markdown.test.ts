@@ -23,16 +23,20 @@ describe("markdown blocks", () => {
     expect(md("~~~\n<script>\n~~~")).toBe("<pre><code>&lt;script&gt;\n</code></pre>");
     expect(md("```\nnot closed")).toBe("<pre><code>not closed</code></pre>");
     expect(md('```"><script>\nx\n```')).toBe("<pre><code>x\n</code></pre>");
-    expect(md("```c++\" onclick=\"x\ny\n```")).toBe('<pre><code class="language-c++">y\n</code></pre>');
+    expect(md('```c++" onclick="x\ny\n```')).toBe('<pre><code class="language-c++">y\n</code></pre>');
     expect(md("    a = 1\n\n    b = 2\n\npara")).toBe(lines("<pre><code>a = 1\n\nb = 2\n</code></pre>", "<p>para</p>"));
   });
 
   test("lists: bullets, ordered with start, nested, tight and loose", () => {
     expect(md("- a\n- b")).toBe(lines("<ul>", "<li>a</li>", "<li>b</li>", "</ul>"));
-    expect(md("* a\n* b\n\n* c")).toBe(lines("<ul>", "<li>", "<p>a</p>", "</li>", "<li>", "<p>b</p>", "</li>", "<li>", "<p>c</p>", "</li>", "</ul>"));
+    expect(md("* a\n* b\n\n* c")).toBe(
+      lines("<ul>", "<li>", "<p>a</p>", "</li>", "<li>", "<p>b</p>", "</li>", "<li>", "<p>c</p>", "</li>", "</ul>"),
+    );
     expect(md("3. x\n4. y")).toBe(lines('<ol start="3">', "<li>x</li>", "<li>y</li>", "</ol>"));
     expect(md("1) x")).toBe(lines("<ol>", "<li>x</li>", "</ol>"));
-    expect(md("- a\n  - b\n    1. c\n- d")).toBe(lines("<ul>", "<li>a", "<ul>", "<li>b", "<ol>", "<li>c</li>", "</ol>", "</li>", "</ul>", "</li>", "<li>d</li>", "</ul>"));
+    expect(md("- a\n  - b\n    1. c\n- d")).toBe(
+      lines("<ul>", "<li>a", "<ul>", "<li>b", "<ol>", "<li>c</li>", "</ol>", "</li>", "</ul>", "</li>", "<li>d</li>", "</ul>"),
+    );
     expect(md("- a\ncontinued")).toBe(lines("<ul>", "<li>a", "continued</li>", "</ul>"));
     expect(md("- a\n+ b")).toBe(lines("<ul>", "<li>a</li>", "</ul>", "<ul>", "<li>b</li>", "</ul>"));
     expect(md("text\n- item")).toBe(lines("<p>text</p>", "<ul>", "<li>item</li>", "</ul>"));
@@ -41,7 +45,9 @@ describe("markdown blocks", () => {
   test("blockquotes, nested and lazy", () => {
     expect(md("> quote\n> more")).toBe(lines("<blockquote>", "<p>quote", "more</p>", "</blockquote>"));
     expect(md("> a\nlazy")).toBe(lines("<blockquote>", "<p>a", "lazy</p>", "</blockquote>"));
-    expect(md("> > deep\n> # h")).toBe(lines("<blockquote>", "<blockquote>", "<p>deep</p>", "</blockquote>", "<h1>h</h1>", "</blockquote>"));
+    expect(md("> > deep\n> # h")).toBe(
+      lines("<blockquote>", "<blockquote>", "<p>deep</p>", "</blockquote>", "<h1>h</h1>", "</blockquote>"),
+    );
   });
 
   test("hard line breaks: two trailing spaces or a backslash", () => {
@@ -49,16 +55,32 @@ describe("markdown blocks", () => {
   });
 
   test("GFM tables, with column alignment", () => {
-    expect(md("| a | b |\n|:--|--:|\n| 1 | `2` |")).toBe(lines(
-      "<table>", "<thead>", "<tr>", '<th style="text-align:left">a</th>', '<th style="text-align:right">b</th>', "</tr>", "</thead>",
-      "<tbody>", "<tr>", '<td style="text-align:left">1</td>', '<td style="text-align:right"><code>2</code></td>', "</tr>", "</tbody>", "</table>",
-    ));
+    expect(md("| a | b |\n|:--|--:|\n| 1 | `2` |")).toBe(
+      lines(
+        "<table>",
+        "<thead>",
+        "<tr>",
+        '<th style="text-align:left">a</th>',
+        '<th style="text-align:right">b</th>',
+        "</tr>",
+        "</thead>",
+        "<tbody>",
+        "<tr>",
+        '<td style="text-align:left">1</td>',
+        '<td style="text-align:right"><code>2</code></td>',
+        "</tr>",
+        "</tbody>",
+        "</table>",
+      ),
+    );
   });
 });
 
 describe("markdown inline", () => {
   test("strong, em, strike, code", () => {
-    expect(md("**b** *i* __b__ _i_ ***bi*** ~~s~~")).toBe("<p><strong>b</strong> <em>i</em> <strong>b</strong> <em>i</em> <em><strong>bi</strong></em> <del>s</del></p>");
+    expect(md("**b** *i* __b__ _i_ ***bi*** ~~s~~")).toBe(
+      "<p><strong>b</strong> <em>i</em> <strong>b</strong> <em>i</em> <em><strong>bi</strong></em> <del>s</del></p>",
+    );
     expect(md("*a **b** c*")).toBe("<p><em>a <strong>b</strong> c</em></p>");
     expect(md("`a*b*c` and `` x ` y ``")).toBe("<p><code>a*b*c</code> and <code>x ` y</code></p>");
   });
@@ -85,7 +107,9 @@ describe("markdown inline", () => {
     expect(md("[x](https://a.b) <https://c.d>", { linkTarget: "_blank" })).toBe(
       '<p><a href="https://a.b" target="_blank" rel="noopener noreferrer">x</a> <a href="https://c.d" target="_blank" rel="noopener noreferrer">https://c.d</a></p>',
     );
-    expect(md("[x](/u)", { linkTarget: '"><script>' })).toBe('<p><a href="/u" target="&quot;&gt;&lt;script&gt;" rel="noopener noreferrer">x</a></p>');
+    expect(md("[x](/u)", { linkTarget: '"><script>' })).toBe(
+      '<p><a href="/u" target="&quot;&gt;&lt;script&gt;" rel="noopener noreferrer">x</a></p>',
+    );
   });
 });
 
@@ -102,7 +126,15 @@ describe("markdown safety", () => {
   });
 
   test("unsafe link and image URLs are refused, leaving the text", () => {
-    for (const url of ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "vbscript:x", "data:text/html,<script>", "java\tscript:alert(1)", "\x01javascript:alert(1)"]) {
+    for (const url of [
+      "javascript:alert(1)",
+      "JaVaScRiPt:alert(1)",
+      " javascript:alert(1)",
+      "vbscript:x",
+      "data:text/html,<script>",
+      "java\tscript:alert(1)",
+      "\x01javascript:alert(1)",
+    ]) {
       const out = md(`[click](${url}) ![img](${url}) <${url}>`);
       expect(out).not.toContain("<a ");
       expect(out).not.toContain("<img");

@@ -43,22 +43,112 @@ const int = (r: Rng, n: number) => Math.floor(r() * n);
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, xs.length)]!;
 
 const HOSTILE = [
-  "<script>alert(1)</script>", "<SCRIPT SRC=//x.y/z.js></SCRIPT>", '"><img src=x onerror=alert(1)>', "'><svg onload=alert(1)>",
-  '" onmouseover="alert(1)', "' onfocus='alert(1)' autofocus='", "javascript:alert(1)", "JaVaScRiPt:alert(document.cookie)",
-  " \tjavascript:alert(1)", "java\tscript:alert(1)", "java\nscript:alert(1)", "\x01javascript:alert(1)", "\x1fjavascript:x",
-  "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>", "data:image/svg+xml,<svg onload=alert(1)>",
-  "</textarea><script>alert(1)</script>", "</option></select><img src=x onerror=alert(1)>", "</title><script>x</script>",
-  "</style><script>x</script>", "<!--", "-->", "<![CDATA[x]]>", "<iframe src=javascript:alert(1)>", "<a href=\"javascript:x\">c</a>",
-  "&lt;script&gt;", "&#60;script&#62;", "&quot;", "&amp;", "&", "%3Cscript%3E", "\\u003cscript", "＜script＞", "\u202e\u0644",
+  "<script>alert(1)</script>",
+  "<SCRIPT SRC=//x.y/z.js></SCRIPT>",
+  '"><img src=x onerror=alert(1)>',
+  "'><svg onload=alert(1)>",
+  '" onmouseover="alert(1)',
+  "' onfocus='alert(1)' autofocus='",
+  "javascript:alert(1)",
+  "JaVaScRiPt:alert(document.cookie)",
+  " \tjavascript:alert(1)",
+  "java\tscript:alert(1)",
+  "java\nscript:alert(1)",
+  "\x01javascript:alert(1)",
+  "\x1fjavascript:x",
+  "vbscript:msgbox(1)",
+  "data:text/html,<script>alert(1)</script>",
+  "data:image/svg+xml,<svg onload=alert(1)>",
+  "</textarea><script>alert(1)</script>",
+  "</option></select><img src=x onerror=alert(1)>",
+  "</title><script>x</script>",
+  "</style><script>x</script>",
+  "<!--",
+  "-->",
+  "<![CDATA[x]]>",
+  "<iframe src=javascript:alert(1)>",
+  '<a href="javascript:x">c</a>',
+  "&lt;script&gt;",
+  "&#60;script&#62;",
+  "&quot;",
+  "&amp;",
+  "&",
+  "%3Cscript%3E",
+  "\\u003cscript",
+  "＜script＞",
+  "\u202e\u0644",
+  "😀👍🏽",
+  "\uD800",
+  "\uDFFF",
+  "\0",
+  "\r\n",
+  "\u2028\u2029",
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection payload, meant as plain text
-  "😀👍🏽", "\uD800", "\uDFFF", "\0", "\r\n", "\u2028\u2029", "${alert(1)}", "{{constructor.constructor('alert(1)')()}}", "`", "\\",
-  "onerror=alert(1)", "style=x:expression(alert(1))", "url(javascript:alert(1))", "red;}</style><script>x</script>",
-  "x\" hx-on:click=\"alert(1)", "x' hx-get='/evil", "# <b>md</b>", "[x](javascript:alert(1))", "**<i>**", "", " ", "0", "-1",
-  "1e309", "NaN", "true", "null", "__proto__", "constructor", "toString", "drag", "number", "circle", "shared", "a".repeat(3000),
+  "${alert(1)}",
+  "{{constructor.constructor('alert(1)')()}}",
+  "`",
+  "\\",
+  "onerror=alert(1)",
+  "style=x:expression(alert(1))",
+  "url(javascript:alert(1))",
+  "red;}</style><script>x</script>",
+  'x" hx-on:click="alert(1)',
+  "x' hx-get='/evil",
+  "# <b>md</b>",
+  "[x](javascript:alert(1))",
+  "**<i>**",
+  "",
+  " ",
+  "0",
+  "-1",
+  "1e309",
+  "NaN",
+  "true",
+  "null",
+  "__proto__",
+  "constructor",
+  "toString",
+  "drag",
+  "number",
+  "circle",
+  "shared",
+  "a".repeat(3000),
 ] as const;
 
-const FRAGMENTS = ["<", ">", '"', "'", "&", "=", "/", " ", "\t", "\n", "script", "img", "svg", "on", "error", "onload=",
-  "javascript:", "alert(1)", "</", "textarea", "option", "-->", "#", "&#", ";", "x", "é", "中", "😀", "\u0000", "\u0085", "\u00a0"];
+const FRAGMENTS = [
+  "<",
+  ">",
+  '"',
+  "'",
+  "&",
+  "=",
+  "/",
+  " ",
+  "\t",
+  "\n",
+  "script",
+  "img",
+  "svg",
+  "on",
+  "error",
+  "onload=",
+  "javascript:",
+  "alert(1)",
+  "</",
+  "textarea",
+  "option",
+  "-->",
+  "#",
+  "&#",
+  ";",
+  "x",
+  "é",
+  "中",
+  "😀",
+  "\u0000",
+  "\u0085",
+  "\u00a0",
+];
 
 function hostile(r: Rng): string {
   if (r() < 0.5) return pick(r, HOSTILE);
@@ -95,16 +185,33 @@ function key(r: Rng): string {
 /** A random value of a random shape, with hostile strings at the leaves. */
 function value(r: Rng, depth = 0): unknown {
   switch (int(r, depth > 1 ? 5 : 12)) {
-    case 0: case 1: case 2: return hostile(r);
-    case 3: return pick(r, [0, 1, -1, 2.5, 1e308, -0, NaN, Infinity, 10, 100]);
-    case 4: return pick(r, [true, false, null, undefined]);
-    case 5: return Array.from({ length: int(r, 4) }, () => (r() < 0.7 ? hostile(r) : pick(r, [1, 2, 3])));
-    case 6: return Array.from({ length: 1 + int(r, 3) }, () => ({ label: hostile(r), value: r() < 0.5 ? hostile(r) : int(r, 5), disabled: r() < 0.3, title: hostile(r) }));
-    case 7: return { [key(r)]: hostile(r), [int(r, 10)]: r() < 0.5 ? hostile(r) : { label: hostile(r) } };
-    case 8: return { color: hostile(r), [key(r)]: hostile(r), width: r() < 0.5 ? 3 : hostile(r) };
-    case 9: return html.Span(hostile(r), { title: hostile(r) });
-    case 10: return html.A({ href: hostile(r), title: hostile(r), children: [hostile(r), value(r, depth + 1)] });
-    default: return [hostile(r), value(r, depth + 1), html.B([value(r, depth + 1)] as string[])];
+    case 0:
+    case 1:
+    case 2:
+      return hostile(r);
+    case 3:
+      return pick(r, [0, 1, -1, 2.5, 1e308, -0, NaN, Infinity, 10, 100]);
+    case 4:
+      return pick(r, [true, false, null, undefined]);
+    case 5:
+      return Array.from({ length: int(r, 4) }, () => (r() < 0.7 ? hostile(r) : pick(r, [1, 2, 3])));
+    case 6:
+      return Array.from({ length: 1 + int(r, 3) }, () => ({
+        label: hostile(r),
+        value: r() < 0.5 ? hostile(r) : int(r, 5),
+        disabled: r() < 0.3,
+        title: hostile(r),
+      }));
+    case 7:
+      return { [key(r)]: hostile(r), [int(r, 10)]: r() < 0.5 ? hostile(r) : { label: hostile(r) } };
+    case 8:
+      return { color: hostile(r), [key(r)]: hostile(r), width: r() < 0.5 ? 3 : hostile(r) };
+    case 9:
+      return html.Span(hostile(r), { title: hostile(r) });
+    case 10:
+      return html.A({ href: hostile(r), title: hostile(r), children: [hostile(r), value(r, depth + 1)] });
+    default:
+      return [hostile(r), value(r, depth + 1), html.B([value(r, depth + 1)] as string[])];
   }
 }
 
@@ -113,7 +220,11 @@ const controlCharBypass = (_url: string) => false;
 
 const PASSTHROUGH = new Set(["data-x", "aria-describedby"]);
 
-interface Outcome { renders: number; problems: string[]; ignored: string[] }
+interface Outcome {
+  renders: number;
+  problems: string[];
+  ignored: string[];
+}
 
 function renderRaw(spec: ComponentSpec, props: Props): string {
   return renderComponent({ spec, props: { ...(spec.defaults ?? {}), ...props } }, testContext);
@@ -136,13 +247,15 @@ function check(spec: ComponentSpec, props: Props, out: Outcome, label: string, c
   const s = scan(a, { extraAttrs: PASSTHROUGH, ignoreUrl: controlCharBypass });
   out.ignored.push(...s.ignored);
   for (const v of s.violations) out.problems.push(`${label}: ${v}`);
-  if (compareLt && countLt(a) !== countLt(b)) out.problems.push(`${label}: ${countLt(a)} '<' vs ${countLt(b)} in the twin render:\n  ${a.slice(0, 300)}\n  ${b.slice(0, 300)}`);
+  if (compareLt && countLt(a) !== countLt(b))
+    out.problems.push(`${label}: ${countLt(a)} '<' vs ${countLt(b)} in the twin render:\n  ${a.slice(0, 300)}\n  ${b.slice(0, 300)}`);
 }
 
 /** Baseline props that give each component its full structure (options, marks, children...). */
 function base(type: string): Props {
   const p: Props = { id: "base", "data-x": "1" };
-  if (/Checklist|RadioItems|Dropdown/.test(type)) Object.assign(p, { options: ["a", "b", { label: "C", value: 3 }], value: type.endsWith("Checklist") ? ["a"] : "a" });
+  if (/Checklist|RadioItems|Dropdown/.test(type))
+    Object.assign(p, { options: ["a", "b", { label: "C", value: 3 }], value: type.endsWith("Checklist") ? ["a"] : "a" });
   if (/Slider/.test(type)) p.marks = { 0: "lo", 5: "mid", 10: "hi" };
   if (type === "dcc.Markdown") p.children = "# t\n\n*x* [l](/u)";
   else if (type === "dcc.Switch") p.label = "L";
@@ -191,7 +304,8 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
     for (const [, f] of [...Object.entries(html), ...Object.entries(dcc)] as [string, (p: Props) => Component][]) {
       for (let k = 0; k < 200; k++) {
         const p: Props = {};
-        for (const prop of ["id", "value", "options", "children", "marks", "style", "label", "storage_type", "interval", "type"]) if (r() < 0.4) p[prop] = value(r);
+        for (const prop of ["id", "value", "options", "children", "marks", "style", "label", "storage_type", "interval", "type"])
+          if (r() < 0.4) p[prop] = value(r);
         try {
           f(p);
         } catch (e) {
@@ -203,16 +317,118 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
 
   test("Markdown: random Markdown-ish hostile text renders only Markdown's own tags", () => {
     const r = prng(SEED + 2);
-    const TOKENS = ["#", "## ", "**", "*", "_", "__", "~~", "`", "```", "\n```\n", "[", "]", "(", ")", "![", "](", "<", ">", "> ",
-      "- ", "1. ", "\n", "\n\n", "    ", "  \n", "\\", " ", "x", "word", "javascript:alert(1)", "java\tscript:", "\x01javascript:",
-      "JAVASCRIPT:", "https://x.y/", "mailto:a@b", "/rel", '"', "'", "&", "<script>", "</textarea>", " onerror=", "=", "é", "😀",
-      "\u202e", "\0", "data:text/html,", "vbscript:", "<https:", "---", "===", "\t", "\r",
+    const TOKENS = [
+      "#",
+      "## ",
+      "**",
+      "*",
+      "_",
+      "__",
+      "~~",
+      "`",
+      "```",
+      "\n```\n",
+      "[",
+      "]",
+      "(",
+      ")",
+      "![",
+      "](",
+      "<",
+      ">",
+      "> ",
+      "- ",
+      "1. ",
+      "\n",
+      "\n\n",
+      "    ",
+      "  \n",
+      "\\",
+      " ",
+      "x",
+      "word",
+      "javascript:alert(1)",
+      "java\tscript:",
+      "\x01javascript:",
+      "JAVASCRIPT:",
+      "https://x.y/",
+      "mailto:a@b",
+      "/rel",
+      '"',
+      "'",
+      "&",
+      "<script>",
+      "</textarea>",
+      " onerror=",
+      "=",
+      "é",
+      "😀",
+      "\u202e",
+      "\0",
+      "data:text/html,",
+      "vbscript:",
+      "<https:",
+      "---",
+      "===",
+      "\t",
+      "\r",
       // whole constructs, so links, images and titles with hostile parts are common, not rare
-      "[x](/u \"", "[x](", "![i](/i.png '", " \"t\")", " 't')", " (t))", '" onmouseover="alert(1)', "' onclick='x",
-      "](javascript:alert(1))", "](<javascript:alert(1)>)", "](/ok)", "```\\\"><b>\n", "`<b>`", "<https://x.y/\"onerror=x>",
+      '[x](/u "',
+      "[x](",
+      "![i](/i.png '",
+      ' "t")',
+      " 't')",
+      " (t))",
+      '" onmouseover="alert(1)',
+      "' onclick='x",
+      "](javascript:alert(1))",
+      "](<javascript:alert(1)>)",
+      "](/ok)",
+      '```\\"><b>\n',
+      "`<b>`",
+      '<https://x.y/"onerror=x>',
       // tables, reference links and entities (markdown-it decodes entities in URLs before checking them)
-      "|", " | ", "\n|---|:-:|\n", "\n[r]: ", "[r]", "[x][r]", "&#106;", "&#x6A;", "&colon;", "&#58;", "&amp;", "&quot;"];
-    const tags = new Set(["p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre", "a", "img", "ul", "ol", "li", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td"]);
+      "|",
+      " | ",
+      "\n|---|:-:|\n",
+      "\n[r]: ",
+      "[r]",
+      "[x][r]",
+      "&#106;",
+      "&#x6A;",
+      "&colon;",
+      "&#58;",
+      "&amp;",
+      "&quot;",
+    ];
+    const tags = new Set([
+      "p",
+      "h1",
+      "h2",
+      "h3",
+      "h4",
+      "h5",
+      "h6",
+      "strong",
+      "em",
+      "del",
+      "code",
+      "pre",
+      "a",
+      "img",
+      "ul",
+      "ol",
+      "li",
+      "blockquote",
+      "hr",
+      "br",
+      "table",
+      "thead",
+      "tbody",
+      "tr",
+      "th",
+      "td",
+    ]);
     const attrs = new Set(["href", "title", "target", "rel", "src", "alt", "class", "start", "style"]);
     const problems: string[] = [];
     for (let k = 0; k < 6000; k++) {
@@ -229,9 +445,12 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
       const s = scan(out, { tags, attrs });
       for (const v of s.violations) problems.push(`#${k} ${v}\n  source: ${JSON.stringify(src)}`);
       for (const e of s.elements) {
-        if (e.attrs.class !== undefined && !/^language-[\w+#.-]+$/.test(String(e.attrs.class))) problems.push(`#${k} class ${e.attrs.class}`);
-        if (e.attrs.style !== undefined && !/^text-align:(left|right|center)$/.test(String(e.attrs.style))) problems.push(`#${k} style ${e.attrs.style}`);
-        for (const u of [e.attrs.href, e.attrs.src]) if (typeof u === "string" && /[\x00-\x1f]/.test(u)) problems.push(`#${k} control character in URL ${JSON.stringify(u)}`);
+        if (e.attrs.class !== undefined && !/^language-[\w+#.-]+$/.test(String(e.attrs.class)))
+          problems.push(`#${k} class ${e.attrs.class}`);
+        if (e.attrs.style !== undefined && !/^text-align:(left|right|center)$/.test(String(e.attrs.style)))
+          problems.push(`#${k} style ${e.attrs.style}`);
+        for (const u of [e.attrs.href, e.attrs.src])
+          if (typeof u === "string" && /[\x00-\x1f]/.test(u)) problems.push(`#${k} control character in URL ${JSON.stringify(u)}`);
       }
       if (problems.length > 10) break;
     }
@@ -240,8 +459,19 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
 
   test("read() of every control: returns a legal value or throws DD_BAD_VALUE, never anything else", () => {
     const r = prng(SEED + 3);
-    const controls = Object.entries(dcc).map(([n, f]) => [n, f(base(`dcc.${n}`)) as Component] as const).filter(([, c]) => c.spec.input);
-    expect(controls.map(([n]) => n).sort()).toEqual(["Checklist", "Dropdown", "Input", "RadioItems", "RangeSlider", "Slider", "Switch", "Textarea"]);
+    const controls = Object.entries(dcc)
+      .map(([n, f]) => [n, f(base(`dcc.${n}`)) as Component] as const)
+      .filter(([, c]) => c.spec.input);
+    expect(controls.map(([n]) => n).sort()).toEqual([
+      "Checklist",
+      "Dropdown",
+      "Input",
+      "RadioItems",
+      "RangeSlider",
+      "Slider",
+      "Switch",
+      "Textarea",
+    ]);
     const legal: Record<string, (v: unknown, p: Props) => boolean> = {
       Slider: (v, p) => typeof v === "number" && v >= (p.min as number) && v <= (p.max as number),
       RangeSlider: (v, p) => Array.isArray(v) && v.length === 2 && v[0] <= v[1] && v[0] >= (p.min as number) && v[1] <= (p.max as number),
@@ -252,8 +482,29 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
       Input: (v) => typeof v === "string" || typeof v === "number" || v === null,
       Textarea: (v) => typeof v === "string",
     };
-    const sent = () => pick(r, [hostile(r), "a", "b", "3", "5", "0", "10", "on", "", ["a", "b"], ["3", "3"], ["2", "8"], [hostile(r), hostile(r)], 5, null, {}, [[]], true]);
-    let accepted = 0, refused = 0;
+    const sent = () =>
+      pick(r, [
+        hostile(r),
+        "a",
+        "b",
+        "3",
+        "5",
+        "0",
+        "10",
+        "on",
+        "",
+        ["a", "b"],
+        ["3", "3"],
+        ["2", "8"],
+        [hostile(r), hostile(r)],
+        5,
+        null,
+        {},
+        [[]],
+        true,
+      ]);
+    let accepted = 0,
+      refused = 0;
     for (const [name, c] of controls) {
       for (let k = 0; k < 2000; k++) {
         const values: Record<string, unknown> = r() < 0.1 ? {} : { base: sent() };
@@ -264,7 +515,8 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
           if (!legal[name]!(v, c.props)) throw new Error(`${name} read ${JSON.stringify(values)} as ${JSON.stringify(v)}`);
           accepted++;
         } catch (e) {
-          if (!(e instanceof DashDevicesError) || e.code !== "DD_BAD_VALUE") throw new Error(`${name} read ${JSON.stringify(values)?.slice(0, 200)}: ${String(e)}`);
+          if (!(e instanceof DashDevicesError) || e.code !== "DD_BAD_VALUE")
+            throw new Error(`${name} read ${JSON.stringify(values)?.slice(0, 200)}: ${String(e)}`);
           refused++;
         }
       }
@@ -275,7 +527,11 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
 });
 
 describe("the fuzz harness catches broken components", () => {
-  const broken = (name: string, render: (p: Props) => string): ComponentSpec => ({ type: `test.${name}`, props: ["label", "href"], render });
+  const broken = (name: string, render: (p: Props) => string): ComponentSpec => ({
+    type: `test.${name}`,
+    props: ["label", "href"],
+    render,
+  });
   const run = (spec: ComponentSpec) => {
     const out: Outcome = { renders: 0, problems: [], ignored: [] };
     fuzzSpec(spec.type, spec, prng(SEED), out, 5);
@@ -294,10 +550,14 @@ describe("the fuzz harness catches broken components", () => {
     expect(out.problems[0]).toContain("'<' vs");
   });
   test("a URL escaped but not checked", () => {
-    expect(run(broken("Url", (p) => `<a href="${escapeHtml(p.href ?? "")}">x</a>`)).some((m) => m.includes('scheme "javascript:"'))).toBe(true);
+    expect(run(broken("Url", (p) => `<a href="${escapeHtml(p.href ?? "")}">x</a>`)).some((m) => m.includes('scheme "javascript:"'))).toBe(
+      true,
+    );
   });
   test("a render that throws on odd props", () => {
-    expect(run(broken("Throws", (p) => `<div>${escapeHtml((p.label as string).toUpperCase())}</div>`)).some((m) => m.includes("threw"))).toBe(true);
+    expect(
+      run(broken("Throws", (p) => `<div>${escapeHtml((p.label as string).toUpperCase())}</div>`)).some((m) => m.includes("threw")),
+    ).toBe(true);
   });
 });
 
@@ -312,7 +572,7 @@ test("safeUrl refuses javascript: hidden with tab/newline/control characters (ht
 });
 
 // Regression: an object whose toString is not a function (JSON from a callback) must not break a render.
-test("a prop value like {toString: \"x\"} does not make rendering throw", () => {
+test('a prop value like {toString: "x"} does not make rendering throw', () => {
   const data = JSON.parse('{"toString": "x"}');
   expect(() => renderComponent(html.Div({ title: data, children: "x" }), testContext)).not.toThrow();
 });

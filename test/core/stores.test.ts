@@ -35,7 +35,10 @@ test("the newest write wins between the shared store and a tab's own; only share
 
 test("a returned component tree is adopted: its ids are indexed and their props stored", () => {
   const { index, stores } = setup();
-  stores.apply([{ id: "other", prop: "children", value: html.Div({ id: "born", title: "new", children: html.Span({ id: "kid", children: "k" }) }) }], undefined);
+  stores.apply(
+    [{ id: "other", prop: "children", value: html.Div({ id: "born", title: "new", children: html.Span({ id: "kid", children: "k" }) }) }],
+    undefined,
+  );
   expect(index.get("born")?.props.title).toBe("new");
   expect(stores.value("kid", "children")).toBe("k");
   expect(index.hasType("html.Span")).toBe(true); // a page now loads what a Span needs

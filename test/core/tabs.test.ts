@@ -42,7 +42,9 @@ test("a tab whose page is current gets no snapshot; a stale or reconnecting one 
 test("connect runs the tab's first calls and the connect handlers; mods a handler returns go to that tab only", async () => {
   const { rt } = await memoryRuntime(build);
   const heard: string[] = [];
-  rt.connectHandlers.push((c, connected) => (heard.push(`${connected ? "in" : "out"} ${c.id}`), connected ? { hello: { children: `hi ${c.id}` } } : undefined));
+  rt.connectHandlers.push(
+    (c, connected) => (heard.push(`${connected ? "in" : "out"} ${c.id}`), connected ? { hello: { children: `hi ${c.id}` } } : undefined),
+  );
   rt.connectHandlers.push(async () => {
     throw new Error("handler bug");
   });

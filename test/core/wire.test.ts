@@ -8,7 +8,9 @@ import { FRAME, HEADER, PENDING_ATTR, QUERY, SHELL_ID } from "../../src/core/wir
 import { BUDGET_CLOSE_CODE } from "../../src/core/budgets.ts";
 
 // The glue is the transport-neutral dash-devices.js and each transport's part (transport-*.js).
-const glue = ["dash-devices.js", "transport-ws.js", "transport-sse.js"].map((f) => readFileSync(resolve(import.meta.dir, "../../public", f), "utf8")).join("\n");
+const glue = ["dash-devices.js", "transport-ws.js", "transport-sse.js"]
+  .map((f) => readFileSync(resolve(import.meta.dir, "../../public", f), "utf8"))
+  .join("\n");
 /** The value of `const NAME = "..."` (or a number) in the glue script. */
 const constant = (name: string) => new RegExp(`const ${name} = ("[^"]*"|\\d+);`).exec(glue)?.[1];
 

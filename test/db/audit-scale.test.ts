@@ -57,8 +57,12 @@ function expectIndexed(q: AuditQuery): string[] {
   const plans = statements.map(plan);
   for (const [i, p] of plans.entries()) {
     const where = `${statements[i]}\n${p.join("\n")}`;
-    expect(p.some((l) => /TEMP B-TREE/.test(l)), where).toBe(false);
-    for (const l of p.filter((l) => /\baudit_log\b/.test(l))) expect(l, where).toMatch(/^SEARCH audit_log|^SCAN audit_log USING (COVERING )?INDEX/);
+    expect(
+      p.some((l) => /TEMP B-TREE/.test(l)),
+      where,
+    ).toBe(false);
+    for (const l of p.filter((l) => /\baudit_log\b/.test(l)))
+      expect(l, where).toMatch(/^SEARCH audit_log|^SCAN audit_log USING (COVERING )?INDEX/);
     // A count over all matching rows (the old query) is an unbounded walk: every count is capped.
     if (/count\(/i.test(statements[i]!)) expect(statements[i], where).toMatch(/limit \?/i);
   }
@@ -100,8 +104,12 @@ test("M9: filters at a million entries: one index each, counts stop at the cap (
 
 test("M9: retention trims a million entries to the limits, by age and by count, in batches", async () => {
   let batches = 0;
-  const byAge = await applyAuditRetention(t.db, { maxAgeDays: 100, maxRows: 0 }, { now: new Date(NOW), pauseMs: 0, onBatch: () => batches++ });
-  const left = () => (t.sqlite.query("SELECT count(*) AS n, min(time) AS oldest FROM audit_log").get() as { n: number; oldest: number });
+  const byAge = await applyAuditRetention(
+    t.db,
+    { maxAgeDays: 100, maxRows: 0 },
+    { now: new Date(NOW), pauseMs: 0, onBatch: () => batches++ },
+  );
+  const left = () => t.sqlite.query("SELECT count(*) AS n, min(time) AS oldest FROM audit_log").get() as { n: number; oldest: number };
   expect(byAge.byAge).toBeGreaterThan(ROWS / 2 - 100);
   expect(left().oldest).toBeGreaterThanOrEqual(NOW - 100 * DAY);
   expect(batches).toBeGreaterThan(100); // ~500,000 rows went 2,000 at a time, never in one transaction

@@ -25,7 +25,15 @@ test("audit returns the id and the row is readable at once", () => {
   const id = audit(t.db, { action: "client.connect", actor: { clientId: "c1", ip: "10.0.0.2" }, target: "tab" });
   const { rows, total } = queryAudit(t.db);
   expect(total).toBe(1);
-  expect(rows[0]).toMatchObject({ id, action: "client.connect", clientId: "c1", ip: "10.0.0.2", target: "tab", actorUserId: null, detail: null });
+  expect(rows[0]).toMatchObject({
+    id,
+    action: "client.connect",
+    clientId: "c1",
+    ip: "10.0.0.2",
+    target: "tab",
+    actorUserId: null,
+    detail: null,
+  });
 });
 
 test("pages newest first with a total", () => {
@@ -64,7 +72,12 @@ test("filters: action (exact and prefix), actor (id or name, any case), time ran
   expect(queryAudit(t.db, { text: "%" }).total).toBe(1);
   expect(queryAudit(t.db, { text: "_" }).total).toBe(1);
   // combined
-  expect(queryAudit(t.db, { action: "login.*", actor: "bob", since: at(20) }).rows.map((r) => r.target)).toEqual(["t29", "t27", "t23", "t21"]);
+  expect(queryAudit(t.db, { action: "login.*", actor: "bob", since: at(20) }).rows.map((r) => r.target)).toEqual([
+    "t29",
+    "t27",
+    "t23",
+    "t21",
+  ]);
 });
 
 test("page and pageSize are clamped to sane values", () => {
@@ -92,13 +105,21 @@ test("the audit indexes are used for newest-first paging and the filters", () =>
   const plan = (sql: string) => JSON.stringify(t.sqlite.query(`EXPLAIN QUERY PLAN ${sql}`).all());
   expect(plan("SELECT * FROM audit_log ORDER BY time DESC, id DESC LIMIT 50")).toContain("audit_time_idx");
   expect(plan("SELECT * FROM audit_log WHERE action = 'login.ok' ORDER BY time DESC LIMIT 50")).toContain("audit_action_time_idx");
-  expect(plan("SELECT * FROM audit_log WHERE lower(actor_username) = lower('ana') ORDER BY time DESC LIMIT 50")).toContain("audit_actor_name_time_idx");
+  expect(plan("SELECT * FROM audit_log WHERE lower(actor_username) = lower('ana') ORDER BY time DESC LIMIT 50")).toContain(
+    "audit_actor_name_time_idx",
+  );
   expect(plan("SELECT * FROM audit_log WHERE actor_user_id = 3 ORDER BY time DESC LIMIT 50")).toContain("audit_actor_id_time_idx");
 });
 
 test("auditMany writes the same rows as audit, in order", () => {
   const entries = [
-    { action: "client.connect", actor: { userId: 7, username: "ana", sessionId: "s1", clientId: "c1", ip: "10.0.0.2" }, target: "app", detail: { userAgent: "UA", password: "x" }, time: at(1) },
+    {
+      action: "client.connect",
+      actor: { userId: 7, username: "ana", sessionId: "s1", clientId: "c1", ip: "10.0.0.2" },
+      target: "app",
+      detail: { userAgent: "UA", password: "x" },
+      time: at(1),
+    },
     { action: "client.disconnect", actor: { clientId: "c2" }, target: "app", time: at(2) },
     { action: "x".repeat(600), target: null, detail: { deep: [1, { token: "t" }] }, time: at(3) },
   ];
@@ -115,6 +136,11 @@ test("auditMany writes the same rows as audit, in order", () => {
 
 test("auditMany is all or nothing", () => {
   t.sqlite.run("CREATE TRIGGER no_bad BEFORE INSERT ON audit_log WHEN NEW.target = 'bad' BEGIN SELECT RAISE(ABORT, 'bad'); END");
-  expect(() => auditMany(t.db, [{ action: "a", target: "ok" }, { action: "b", target: "bad" }])).toThrow();
+  expect(() =>
+    auditMany(t.db, [
+      { action: "a", target: "ok" },
+      { action: "b", target: "bad" },
+    ]),
+  ).toThrow();
   expect(queryAudit(t.db).total).toBe(0);
 });

@@ -19,7 +19,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function dump(path: string): Record<string, unknown[]> {
   const db = new Database(path, { readonly: true });
   try {
-    const tables = (db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]
+    ).map((r) => r.name);
     return Object.fromEntries(tables.map((t) => [t, db.query(`SELECT * FROM "${t}" ORDER BY rowid`).all()]));
   } finally {
     db.close();
@@ -107,7 +109,10 @@ test("a backup taken while another process commits audit rows is a consistent sn
     // and the app opens it as its own (no migration needed, the users are there)
     const h = openDatabase({ path: target });
     expect(h.migrated).toEqual([]);
-    expect((h.sqlite.query("SELECT username FROM users ORDER BY id").all() as { username: string }[]).map((u) => u.username)).toEqual(["owner", "ana"]);
+    expect((h.sqlite.query("SELECT username FROM users ORDER BY id").all() as { username: string }[]).map((u) => u.username)).toEqual([
+      "owner",
+      "ana",
+    ]);
     h.close();
   } finally {
     writer.kill("SIGKILL");
@@ -158,7 +163,8 @@ test("a restore refuses what is not SQLite, not ours, damaged or newer, and chan
   const damaged = join(root, "damaged.sqlite");
   const big = await newDatabase(join(root, "big"), ["owner"]);
   const h = openDatabase({ path: big });
-  for (let i = 0; i < 2000; i++) h.sqlite.run("INSERT INTO audit_log (time, action, target) VALUES (?, 'x', ?)", [Date.now(), "y".repeat(100)]);
+  for (let i = 0; i < 2000; i++)
+    h.sqlite.run("INSERT INTO audit_log (time, action, target) VALUES (?, 'x', ?)", [Date.now(), "y".repeat(100)]);
   h.close();
   backupDatabase(big, damaged);
   const bytes = readFileSync(damaged);
@@ -178,7 +184,12 @@ describe("at the console, beside a running server", () => {
   let server: ReturnType<typeof Bun.spawn> | undefined;
   let out = "";
   const app = join(import.meta.dir, "../../examples/example1.ts");
-  const cli = (...args: string[]) => Bun.spawnSync(["bun", app, "--data-dir", data, ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, PORT: "", HOST: "" } });
+  const cli = (...args: string[]) =>
+    Bun.spawnSync(["bun", app, "--data-dir", data, ...args], {
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, PORT: "", HOST: "" },
+    });
 
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true });

@@ -12,7 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test("a `bun build --compile` binary migrates from embedded files and keeps data/ beside itself", () => {
   const exe = join(dir, "app");
-  const build = Bun.spawnSync(["bun", "build", "--compile", resolve(import.meta.dir, "fixtures/compiled-entry.ts"), "--outfile", exe], { stdout: "pipe", stderr: "pipe" });
+  const build = Bun.spawnSync(["bun", "build", "--compile", resolve(import.meta.dir, "fixtures/compiled-entry.ts"), "--outfile", exe], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   expect(build.exitCode, build.stderr.toString()).toBe(0);
   const elsewhere = tempDir("dd-cwd-");
   try {

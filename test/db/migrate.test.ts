@@ -51,7 +51,9 @@ describe("migrations", () => {
     const folder = resolve(import.meta.dir, "../../db/migrations");
     const ours = openDatabase({ path: freshPath() });
     drizzleMigrate(drizzle({ client: ours.sqlite }), { migrationsFolder: folder }); // would fail on "table exists"
-    expect((ours.sqlite.query(`SELECT count(*) AS n FROM "${MIGRATIONS_TABLE}"`).get() as { n: number }).n).toBe(embeddedMigrations().length);
+    expect((ours.sqlite.query(`SELECT count(*) AS n FROM "${MIGRATIONS_TABLE}"`).get() as { n: number }).n).toBe(
+      embeddedMigrations().length,
+    );
     ours.close();
 
     const path = freshPath();
@@ -86,13 +88,18 @@ describe("migrations", () => {
   test("a migration edited after it was applied is refused", () => {
     const sqlite = new Database(freshPath());
     applyMigrations(sqlite, [toMigration({ tag: "0000_x", when: 1 }, "CREATE TABLE a (x integer);")]);
-    expect(() => applyMigrations(sqlite, [toMigration({ tag: "0000_x", when: 1 }, "CREATE TABLE a (x text);")])).toThrow(/DD_DB_MIGRATION.*changed after it was applied/);
+    expect(() => applyMigrations(sqlite, [toMigration({ tag: "0000_x", when: 1 }, "CREATE TABLE a (x text);")])).toThrow(
+      /DD_DB_MIGRATION.*changed after it was applied/,
+    );
     sqlite.close();
   });
 
   test("a database migrated by a newer program is refused, not damaged", () => {
     const sqlite = new Database(freshPath());
-    const newer = [toMigration({ tag: "0000_x", when: 1 }, "CREATE TABLE a (x integer);"), toMigration({ tag: "0001_y", when: 2 }, "CREATE TABLE b (x integer);")];
+    const newer = [
+      toMigration({ tag: "0000_x", when: 1 }, "CREATE TABLE a (x integer);"),
+      toMigration({ tag: "0001_y", when: 2 }, "CREATE TABLE b (x integer);"),
+    ];
     applyMigrations(sqlite, newer);
     expect(() => applyMigrations(sqlite, newer.slice(0, 1))).toThrow(/DD_DB_MIGRATION.*newer version/);
     sqlite.close();

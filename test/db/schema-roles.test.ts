@@ -9,7 +9,10 @@ const db = useTempDb();
 
 test("the database accepts every role of core/roles.ts and nothing else", () => {
   const insert = (role: string) =>
-    db.sqlite.run("insert into users (username, password_hash, role, created_at, updated_at) values (?, 'x', ?, 0, 0)", [`u-${role}`, role]);
+    db.sqlite.run("insert into users (username, password_hash, role, created_at, updated_at) values (?, 'x', ?, 0, 0)", [
+      `u-${role}`,
+      role,
+    ]);
   for (const role of ROLES) insert(role);
   expect(() => insert("root")).toThrow(/CHECK/);
   expect(() => insert("Admin")).toThrow(/CHECK/);
@@ -22,5 +25,9 @@ test("roles rank from viewer to admin; no role and unknown roles rank below ever
   expect(hasRole(undefined, "viewer") || hasRole("root", "viewer") || hasRole("admin", "root")).toBe(false);
   expect(isRole("operator") && !isRole("Operator")).toBe(true);
   // the action vocabulary of auth/roles.ts is the same order
-  expect(ROLES.map((r) => [can(r, "view"), can(r, "operate"), can(r, "admin")])).toEqual([[true, false, false], [true, true, false], [true, true, true]]);
+  expect(ROLES.map((r) => [can(r, "view"), can(r, "operate"), can(r, "admin")])).toEqual([
+    [true, false, false],
+    [true, true, false],
+    [true, true, true],
+  ]);
 });

@@ -11,16 +11,23 @@ const dir = tempDir("dd-kit-");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function generateInto(out: string): string[] {
-  writeFileSync(join(dir, "drizzle.config.ts"), `export default { dialect: "sqlite", schema: ${JSON.stringify(join(root, "src/db/schema.ts"))}, out: "./${out}" };\n`);
+  writeFileSync(
+    join(dir, "drizzle.config.ts"),
+    `export default { dialect: "sqlite", schema: ${JSON.stringify(join(root, "src/db/schema.ts"))}, out: "./${out}" };\n`,
+  );
   const r = Bun.spawnSync([kit, "generate"], { cwd: dir, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
   const text = r.stdout.toString() + r.stderr.toString();
   if (r.exitCode !== 0 || /Error/.test(text)) throw new Error(`drizzle-kit generate failed: ${text}`);
-  return readdirSync(join(dir, out)).filter((f) => f.endsWith(".sql")).sort();
+  return readdirSync(join(dir, out))
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
 }
 
 test("db/migrations is up to date with src/db/schema.ts", () => {
   cpSync(join(root, "db/migrations"), join(dir, "copy"), { recursive: true });
-  const before = readdirSync(join(dir, "copy")).filter((f) => f.endsWith(".sql")).sort();
+  const before = readdirSync(join(dir, "copy"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   expect(generateInto("copy"), "src/db/schema.ts changed: run `bun run scripts/db-generate.ts --name what_changed`").toEqual(before);
 }, 60_000);
 

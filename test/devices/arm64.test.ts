@@ -11,20 +11,32 @@ const qemu = Bun.which("qemu-aarch64-static") ?? Bun.which("qemu-aarch64");
 const sysroot = "/usr/aarch64-linux-gnu";
 const ready = !!qemu && existsSync(join(sysroot, "lib", "libc.so.6"));
 
-test.skipIf(!ready)(`bun:ffi bindings on arm64 (qemu user mode)${ready ? "" : " (skipped: needs qemu-user-static and libc6-arm64-cross)"}`, () => {
-  const out = join(mkdtempSync(join(tmpdir(), "dd-arm64-")), "smoke");
-  const build = Bun.spawnSync([process.execPath, "build", "--compile", "--target=bun-linux-arm64", join(import.meta.dir, "fixtures", "arm64-smoke.ts"), "--outfile", out]);
-  expect(build.exitCode).toBe(0);
-  const r = Bun.spawnSync([qemu!, "-L", sysroot, out]);
-  expect(r.stderr.toString()).toBe("");
-  expect(JSON.parse(r.stdout.toString())).toEqual({
-    arch: "arm64",
-    openMissing: -2, // ENOENT
-    fdOk: true,
-    write: 3,
-    close: 0,
-    closeAgain: -9, // EBADF
-    busError: "DD_DEVICE_NOT_FOUND ENOENT",
-    monotonic: true,
-  });
-}, 120_000);
+test.skipIf(!ready)(
+  `bun:ffi bindings on arm64 (qemu user mode)${ready ? "" : " (skipped: needs qemu-user-static and libc6-arm64-cross)"}`,
+  () => {
+    const out = join(mkdtempSync(join(tmpdir(), "dd-arm64-")), "smoke");
+    const build = Bun.spawnSync([
+      process.execPath,
+      "build",
+      "--compile",
+      "--target=bun-linux-arm64",
+      join(import.meta.dir, "fixtures", "arm64-smoke.ts"),
+      "--outfile",
+      out,
+    ]);
+    expect(build.exitCode).toBe(0);
+    const r = Bun.spawnSync([qemu!, "-L", sysroot, out]);
+    expect(r.stderr.toString()).toBe("");
+    expect(JSON.parse(r.stdout.toString())).toEqual({
+      arch: "arm64",
+      openMissing: -2, // ENOENT
+      fdOk: true,
+      write: 3,
+      close: 0,
+      closeAgain: -9, // EBADF
+      busError: "DD_DEVICE_NOT_FOUND ENOENT",
+      monotonic: true,
+    });
+  },
+  120_000,
+);

@@ -5,13 +5,25 @@
 import { describe, expect, test } from "bun:test";
 import { runI2CBusContract } from "./i2c-bus.case.ts";
 import { rejected } from "../helpers/errors.ts";
-import { BME280, DeviceError, I2C_FUNCS_SMBUS_ONLY, I2CBusBase, openBus, SimI2CBus, ThreadedI2CBus, type SimBusSpec } from "../../src/devices/index.ts";
+import {
+  BME280,
+  DeviceError,
+  I2C_FUNCS_SMBUS_ONLY,
+  I2CBusBase,
+  openBus,
+  SimI2CBus,
+  ThreadedI2CBus,
+  type SimBusSpec,
+} from "../../src/devices/index.ts";
 
 const regs = (extra: SimBusSpec = {}): SimBusSpec => ({ devices: { 0x50: { chip: "RegisterChip" } }, ...extra });
 const threaded = (spec: SimBusSpec = regs(), timeoutMs?: number) => openBus(1, { thread: true, sim: spec, timeoutMs }) as ThreadedI2CBus;
 
 runI2CBusContract({ name: "simulated bus on the device thread", open: () => ({ bus: threaded(), chip: 0x50, absent: 0x51 }) });
-runI2CBusContract({ name: "simulated SMBus-only bus on the device thread", open: () => ({ bus: threaded(regs({ funcs: I2C_FUNCS_SMBUS_ONLY })), chip: 0x50, absent: 0x51 }) });
+runI2CBusContract({
+  name: "simulated SMBus-only bus on the device thread",
+  open: () => ({ bus: threaded(regs({ funcs: I2C_FUNCS_SMBUS_ONLY })), chip: 0x50, absent: 0x51 }),
+});
 
 const rejection = (p: Promise<unknown>) => rejected(p, DeviceError);
 
@@ -20,7 +32,11 @@ describe("the event loop runs while the device thread is blocked", () => {
   // transfer did not hold this thread. On the main thread it cannot: the same check fails there.
   async function timerFiresDuringTransfer(thread: boolean): Promise<boolean> {
     const bus = openBus(1, { thread, sim: regs({ latencyMs: 300 }), timeoutMs: 5000 }) as I2CBusBase;
-    if (thread) await (bus as ThreadedI2CBus).simLatency(0).then(() => bus.readByte(0x50, 0)).then(() => (bus as ThreadedI2CBus).simLatency(300));
+    if (thread)
+      await (bus as ThreadedI2CBus)
+        .simLatency(0)
+        .then(() => bus.readByte(0x50, 0))
+        .then(() => (bus as ThreadedI2CBus).simLatency(300));
     let fired = false;
     const t = setTimeout(() => (fired = true), 1);
     await bus.readByte(0x50, 0);
@@ -41,7 +57,9 @@ describe("the event loop runs while the device thread is blocked", () => {
     await bus.simLatency(300);
     let fired = false;
     const t = setTimeout(() => (fired = true), 1);
-    const value = await new Promise<number>((resolve, reject) => bus.bus().readByte(0x50, 0, (err: unknown, v: number) => (err ? reject(err) : resolve(v))));
+    const value = await new Promise<number>((resolve, reject) =>
+      bus.bus().readByte(0x50, 0, (err: unknown, v: number) => (err ? reject(err) : resolve(v))),
+    );
     clearTimeout(t);
     expect(typeof value).toBe("number");
     expect(fired).toBe(true);
@@ -82,7 +100,7 @@ test("a *Sync call returns when the thread answers, not at its deadline", () => 
   expect(results).not.toContain("timed-out");
 });
 
-describe("a bus that stops answering (sim fault \"hang\")", () => {
+describe('a bus that stops answering (sim fault "hang")', () => {
   test("the call fails with DD_I2C_TIMEOUT saying what was expected, found and the fix", async () => {
     const bus = threaded(regs(), 100);
     await bus.readByte(0x50, 0);
@@ -172,8 +190,12 @@ describe("errors and chips cross the thread", () => {
       }
       return "no error";
     };
-    expect(codeOf(() => openBus(1, { thread: true, sim: { devices: { 0x76: { chip: "BME681" as never } } } }))).toBe("DD_DEVICE_BAD_ARG: [DD_DEVICE_BAD_ARG] unknown simulated chip");
-    expect(codeOf(() => openBus(1, { thread: true, sim: new SimI2CBus() }))).toContain("a SimI2CBus object cannot move to the device thread");
+    expect(codeOf(() => openBus(1, { thread: true, sim: { devices: { 0x76: { chip: "BME681" as never } } } }))).toBe(
+      "DD_DEVICE_BAD_ARG: [DD_DEVICE_BAD_ARG] unknown simulated chip",
+    );
+    expect(codeOf(() => openBus(1, { thread: true, sim: new SimI2CBus() }))).toContain(
+      "a SimI2CBus object cannot move to the device thread",
+    );
     expect(codeOf(() => openBus(1, { thread: true, sim: true, simDevices: {} }))).toContain("simDevices are objects on this thread");
     expect(codeOf(() => openBus(1, { thread: true, sim: regs(), timeoutMs: 0 }))).toContain("invalid timeoutMs");
   });

@@ -22,7 +22,10 @@ beforeAll(() => {
   }
   symlinkSync(root, join(dir, "node_modules", "dash-devices"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "gadget", private: true, type: "module" }));
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { paths: { "i2c-bus": ["./node_modules/dash-devices/src/devices/i2c-bus.ts"] } } }, null, 2));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { paths: { "i2c-bus": ["./node_modules/dash-devices/src/devices/i2c-bus.ts"] } } }, null, 2),
+  );
   cpSync(join(import.meta.dir, "fixtures/npm-drivers.js"), join(dir, "app.js"));
 });
 

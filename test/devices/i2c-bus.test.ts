@@ -50,7 +50,10 @@ describe("module functions", () => {
     provide();
     let called = false;
     const done = new Promise<unknown>((resolve) => {
-      const bus = open(1, (err) => { called = true; resolve(err); });
+      const bus = open(1, (err) => {
+        called = true;
+        resolve(err);
+      });
       expect(called).toBe(false);
       expect(bus.readByteSync(0x76, 0xd0)).toBe(0x60);
     });
@@ -61,7 +64,9 @@ describe("module functions", () => {
 
   test("a bus that cannot be opened: open's callback gets the error (code ENOENT, ddCode DD_DEVICE_NOT_FOUND) and every call fails with it", async () => {
     let bus: ReturnType<typeof open> | undefined;
-    const err = await new Promise<unknown>((resolve) => { bus = open(99, { sim: false }, resolve); });
+    const err = await new Promise<unknown>((resolve) => {
+      bus = open(99, { sim: false }, resolve);
+    });
     expect(err).toBeInstanceOf(DeviceError);
     expect((err as DeviceError).code).toBe("ENOENT");
     expect((err as DeviceError).ddCode).toBe("DD_DEVICE_NOT_FOUND");
@@ -86,7 +91,9 @@ describe("the callback bus", () => {
     const bus = openSync(1);
     expect(bus.writeBlockSync(0x76, 0x10, 2, Buffer.from([7, 8]))).toBe(2);
     expect([chip.peek(0x10), chip.peek(0x11), chip.peek(0x12)]).toEqual([2, 7, 8]);
-    const w = await new Promise<unknown[]>((resolve) => bus.writeBlock(0x76, 0x20, 3, Buffer.from([1, 2, 3]), (...a: unknown[]) => resolve(a)));
+    const w = await new Promise<unknown[]>((resolve) =>
+      bus.writeBlock(0x76, 0x20, 3, Buffer.from([1, 2, 3]), (...a: unknown[]) => resolve(a)),
+    );
     expect(w).toEqual([null, 3, Buffer.from([1, 2, 3])]);
     const into = Buffer.alloc(32);
     expect(bus.readBlockSync(0x76, 0x10, into)).toBe(2);

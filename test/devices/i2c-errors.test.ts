@@ -31,7 +31,9 @@ test.each([
 });
 
 test("the ENXIO message tells a maker what to check", () => {
-  expect(i2cError(6, ctx).message).toContain("check wiring (SDA, SCL, GND, power) and the address; scan the bus: ./APP i2c scan --bus 1 (or bunx dash-devices i2c scan --bus 1)");
+  expect(i2cError(6, ctx).message).toContain(
+    "check wiring (SDA, SCL, GND, power) and the address; scan the bus: ./APP i2c scan --bus 1 (or bunx dash-devices i2c scan --bus 1)",
+  );
 });
 
 test("EBUSY on I2C_SLAVE: the address belongs to a kernel driver", () => {

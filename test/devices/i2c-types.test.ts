@@ -6,8 +6,27 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "../..");
-const TSC = ["bunx", "tsc", "--ignoreConfig", "--noEmit", "--strict", "--target", "esnext", "--module", "preserve", "--moduleResolution", "bundler",
-  "--types", "bun", "--allowImportingTsExtensions", "--skipLibCheck", "--verbatimModuleSyntax", "--noUncheckedIndexedAccess", "--lib", "esnext,dom"];
+const TSC = [
+  "bunx",
+  "tsc",
+  "--ignoreConfig",
+  "--noEmit",
+  "--strict",
+  "--target",
+  "esnext",
+  "--module",
+  "preserve",
+  "--moduleResolution",
+  "bundler",
+  "--types",
+  "bun",
+  "--allowImportingTsExtensions",
+  "--skipLibCheck",
+  "--verbatimModuleSyntax",
+  "--noUncheckedIndexedAccess",
+  "--lib",
+  "esnext,dom",
+];
 const fixture = join(import.meta.dir, "fixtures", "types-ok.ts");
 
 function tsc(file: string) {

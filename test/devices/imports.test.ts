@@ -7,7 +7,9 @@ import { join, relative, resolve, dirname } from "node:path";
 const src = join(import.meta.dir, "../../src");
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 function imports(file: string): string[] {
@@ -17,7 +19,10 @@ function imports(file: string): string[] {
 
 test("nothing in src/core imports src/devices", () => {
   const offenders = files(join(src, "core")).flatMap((f) =>
-    imports(f).filter((i) => i.startsWith(".") && resolve(dirname(f), i).startsWith(join(src, "devices"))).map((i) => `${relative(src, f)} → ${i}`));
+    imports(f)
+      .filter((i) => i.startsWith(".") && resolve(dirname(f), i).startsWith(join(src, "devices")))
+      .map((i) => `${relative(src, f)} → ${i}`),
+  );
   expect(offenders).toEqual([]);
 });
 
@@ -28,7 +33,8 @@ test("src/devices imports from src/core only errors.ts and log.ts", () => {
       .filter((i) => i.startsWith("."))
       .map((i) => resolve(dirname(f), i))
       .filter((p) => !p.startsWith(join(src, "devices")) && !allowed.has(p))
-      .map((p) => `${relative(src, f)} → ${relative(src, p)}`));
+      .map((p) => `${relative(src, f)} → ${relative(src, p)}`),
+  );
   expect(offenders).toEqual([]);
 });
 

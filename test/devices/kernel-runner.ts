@@ -26,7 +26,12 @@ function arg(name: string): string | undefined {
 let passed = 0;
 let failed = 0;
 
-async function runCases<F extends { close?(): void | Promise<void> }>(suite: string, cases: ContractCase<F>[], open: () => F, cleanup: (f: F) => void): Promise<void> {
+async function runCases<F extends { close?(): void | Promise<void> }>(
+  suite: string,
+  cases: ContractCase<F>[],
+  open: () => F,
+  cleanup: (f: F) => void,
+): Promise<void> {
   for (const c of cases) {
     let f: F | undefined;
     try {
@@ -49,9 +54,19 @@ const i2cPath = arg("--i2c");
 if (i2cPath) {
   const chip = Number(arg("--chip") ?? "0x50");
   const absent = Number(arg("--absent") ?? "0x51");
-  await runCases<I2CBusFixture>("i2c", i2cBusCases, () => ({ bus: new LinuxI2CBus(i2cPath), chip, absent }), (f) => f.bus.closeSync());
+  await runCases<I2CBusFixture>(
+    "i2c",
+    i2cBusCases,
+    () => ({ bus: new LinuxI2CBus(i2cPath), chip, absent }),
+    (f) => f.bus.closeSync(),
+  );
   // The same cases through the device thread (a Worker embedded in this executable owns the fd).
-  await runCases<I2CBusFixture>("i2c-thread", i2cBusCases, () => ({ bus: new ThreadedI2CBus(i2cPath, { timeoutMs: 2000 }), chip, absent }), (f) => f.bus.closeSync());
+  await runCases<I2CBusFixture>(
+    "i2c-thread",
+    i2cBusCases,
+    () => ({ bus: new ThreadedI2CBus(i2cPath, { timeoutMs: 2000 }), chip, absent }),
+    (f) => f.bus.closeSync(),
+  );
   // Measured on the VM: one SMBus byte read through bun:ffi and the kernel (i2c-stub: no wire time).
   const bus = new LinuxI2CBus(i2cPath);
   const n = 2000;
@@ -93,7 +108,9 @@ if (gpioPath && debugfs) {
     f.chip.close();
     delays.sort((a, b) => a - b);
     const q = (p: number) => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))]!.toFixed(3);
-    console.log(`MEASURE gpio-edge-delivery${thread ? "" : "-timer10ms"} n=${delays.length} p50=${q(0.5)} p99=${q(0.99)} max=${q(1)} (ms, kernel timestamp to listener, ${thread ? "device thread" : "10 ms timer, no thread"})`);
+    console.log(
+      `MEASURE gpio-edge-delivery${thread ? "" : "-timer10ms"} n=${delays.length} p50=${q(0.5)} p99=${q(0.99)} max=${q(1)} (ms, kernel timestamp to listener, ${thread ? "device thread" : "10 ms timer, no thread"})`,
+    );
   }
   // Measured: 1,000 edges made while the main thread is busy for at least 200 ms (it makes them itself).
   {
@@ -103,16 +120,24 @@ if (gpioPath && debugfs) {
     let got = 0;
     let lost = 0;
     let last = 0;
-    line.on("edge", (e) => { got++; last = e.seqno; });
+    line.on("edge", (e) => {
+      got++;
+      last = e.seqno;
+    });
     line.on("overflow", (o) => (lost += o.lost));
     const t0 = performance.now();
     for (let i = 0; i < 1000; i++) f.drive(1, ((i + 1) % 2) as Bit);
     while (performance.now() - t0 < 200);
     const busy = performance.now() - t0;
     // Then wait until the count stops growing (the kernel's irq threads may still be queueing).
-    for (let seen = -1; seen !== got; ) { seen = got; await Bun.sleep(300); }
+    for (let seen = -1; seen !== got; ) {
+      seen = got;
+      await Bun.sleep(300);
+    }
     f.chip.close();
-    console.log(`MEASURE gpio-burst made=${last} delivered=${got} lost=${lost} busy_ms=${busy.toFixed(0)} adds_up=${got + lost === last ? "yes" : "NO"}`);
+    console.log(
+      `MEASURE gpio-burst made=${last} delivered=${got} lost=${lost} busy_ms=${busy.toFixed(0)} adds_up=${got + lost === last ? "yes" : "NO"}`,
+    );
   }
 } else {
   console.log("SKIP gpio: no --gpio device / --gpio-debugfs given");

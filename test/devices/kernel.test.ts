@@ -12,16 +12,20 @@ const checkOut = check.stdout.toString().trim();
 const ready = check.exitCode === 0;
 const gpioSkipped = checkOut.includes("GPIO will be skipped");
 
-test.skipIf(!ready)(`contracts on a real kernel under qemu${ready ? "" : ` (skipped: ${checkOut.replace(/^SKIP: /, "")})`}`, () => {
-  const r = Bun.spawnSync(["bash", script], { env: { ...process.env, DD_QEMU_TIMEOUT: "420" } });
-  const out = r.stdout.toString();
-  const lines = out.split("\n");
-  if (r.exitCode !== 0) console.log(out + r.stderr.toString());
-  expect(lines.filter((l) => l.startsWith("FAIL"))).toEqual([]);
-  expect(lines.filter((l) => l.startsWith("PASS i2c:")).length).toBe(i2cBusCases.length);
-  expect(lines.filter((l) => l.startsWith("PASS i2c-thread:")).length).toBe(i2cBusCases.length);
-  expect(lines.filter((l) => l.startsWith("PASS gpio:")).length).toBe(gpioSkipped ? 0 : gpioChipCases.length);
-  expect(out).toContain(`RESULT ${2 * i2cBusCases.length + (gpioSkipped ? 0 : gpioChipCases.length)} passed, 0 failed`);
-  if (!gpioSkipped) expect(out).toMatch(/MEASURE gpio-burst made=\d+ delivered=\d+ lost=\d+ busy_ms=\d+ adds_up=yes/);
-  expect(r.exitCode).toBe(0);
-}, 600_000);
+test.skipIf(!ready)(
+  `contracts on a real kernel under qemu${ready ? "" : ` (skipped: ${checkOut.replace(/^SKIP: /, "")})`}`,
+  () => {
+    const r = Bun.spawnSync(["bash", script], { env: { ...process.env, DD_QEMU_TIMEOUT: "420" } });
+    const out = r.stdout.toString();
+    const lines = out.split("\n");
+    if (r.exitCode !== 0) console.log(out + r.stderr.toString());
+    expect(lines.filter((l) => l.startsWith("FAIL"))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith("PASS i2c:")).length).toBe(i2cBusCases.length);
+    expect(lines.filter((l) => l.startsWith("PASS i2c-thread:")).length).toBe(i2cBusCases.length);
+    expect(lines.filter((l) => l.startsWith("PASS gpio:")).length).toBe(gpioSkipped ? 0 : gpioChipCases.length);
+    expect(out).toContain(`RESULT ${2 * i2cBusCases.length + (gpioSkipped ? 0 : gpioChipCases.length)} passed, 0 failed`);
+    if (!gpioSkipped) expect(out).toMatch(/MEASURE gpio-burst made=\d+ delivered=\d+ lost=\d+ busy_ms=\d+ adds_up=yes/);
+    expect(r.exitCode).toBe(0);
+  },
+  600_000,
+);

@@ -12,7 +12,11 @@ describe("SafeState", () => {
   test("trigger runs every action once, in declaration order, and reports", async () => {
     const { s } = safe();
     const order: string[] = [];
-    s.add("pwm off", () => { order.push("pwm"); }).add("relay off", async () => { order.push("relay"); });
+    s.add("pwm off", () => {
+      order.push("pwm");
+    }).add("relay off", async () => {
+      order.push("relay");
+    });
     const r = await s.trigger("test");
     expect(order).toEqual(["pwm", "relay"]);
     expect(r).toEqual({ reason: "test", ran: ["pwm off", "relay off"], failed: [], timedOut: [] });
@@ -22,12 +26,19 @@ describe("SafeState", () => {
   test("a failing action is logged and does not stop the others; trigger never rejects", async () => {
     const { s, logger } = safe();
     const ran: string[] = [];
-    s.add("broken", () => { throw new Error("bus gone"); });
+    s.add("broken", () => {
+      throw new Error("bus gone");
+    });
     s.add("rejects", () => Promise.reject(new Error("nope")));
-    s.add("after", () => { ran.push("after"); });
+    s.add("after", () => {
+      ran.push("after");
+    });
     const r = await s.trigger("test");
     expect(ran).toEqual(["after"]);
-    expect(r.failed).toEqual([{ name: "broken", error: "bus gone" }, { name: "rejects", error: "nope" }]);
+    expect(r.failed).toEqual([
+      { name: "broken", error: "bus gone" },
+      { name: "rejects", error: "nope" },
+    ]);
     expect(logger.lines.join("\n")).toContain("safe-state.action-failed");
   });
 
@@ -35,7 +46,9 @@ describe("SafeState", () => {
     const { s } = safe({ actionTimeoutMs: 20 });
     let after = false;
     s.add("hangs", () => new Promise(() => {}));
-    s.add("after", () => { after = true; });
+    s.add("after", () => {
+      after = true;
+    });
     const r = await s.trigger("test");
     expect(r.timedOut).toEqual(["hangs"]);
     expect(after).toBe(true);
@@ -45,7 +58,10 @@ describe("SafeState", () => {
     const { s } = safe();
     let n = 0;
     let release!: () => void;
-    s.add("slow", () => { n++; return new Promise<void>((r) => (release = r)); });
+    s.add("slow", () => {
+      n++;
+      return new Promise<void>((r) => (release = r));
+    });
     const a = s.trigger("first");
     const b = s.trigger("second");
     while (!release) await Bun.sleep(0);
@@ -59,8 +75,15 @@ describe("SafeState", () => {
   test("guard: N failures in a row of one operation trigger, a success resets the count", async () => {
     const { s } = safe({ maxFailures: 3 });
     let offs = 0;
-    s.add("off", () => { offs++; });
-    const fail = () => s.guard("read bme280", () => { throw new Error("ENXIO"); }).catch(() => {});
+    s.add("off", () => {
+      offs++;
+    });
+    const fail = () =>
+      s
+        .guard("read bme280", () => {
+          throw new Error("ENXIO");
+        })
+        .catch(() => {});
     await fail();
     await fail();
     expect(await s.guard("read bme280", () => 21.5)).toBe(21.5);
@@ -77,7 +100,9 @@ describe("SafeState", () => {
   test("guard rethrows the operation's error; other operations count separately", async () => {
     const { s } = safe({ maxFailures: 2 });
     let offs = 0;
-    s.add("off", () => { offs++; });
+    s.add("off", () => {
+      offs++;
+    });
     await expect(s.guard("a", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     await s.recordFailure("b");
     expect(offs).toBe(0);
@@ -99,9 +124,15 @@ describe("SafeState", () => {
 });
 
 describe("signals (a real child process)", () => {
-  for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+  for (const [signal, code] of [
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const) {
     test(`${signal}: the actions run, then the process exits with ${code}`, async () => {
-      const child = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures", "safe-state-child.ts")], { stdout: "pipe", stderr: "pipe" });
+      const child = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures", "safe-state-child.ts")], {
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       const reader = child.stdout.getReader();
       let out = "";
       while (!out.includes("ready\n")) {

@@ -5,7 +5,10 @@ import { join } from "node:path";
 
 const root = join(import.meta.dir, "../..");
 function run(script: string, ...args: string[]) {
-  const r = Bun.spawnSync([process.execPath, join(root, "scripts", script), ...args], { cwd: root, env: { ...process.env, DASH_DEVICES_SIM: "" } });
+  const r = Bun.spawnSync([process.execPath, join(root, "scripts", script), ...args], {
+    cwd: root,
+    env: { ...process.env, DASH_DEVICES_SIM: "" },
+  });
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 

@@ -136,7 +136,9 @@ describe("delivery", () => {
     const { chip, logger } = setup();
     const btn = chip.input(0, { edge: "both" });
     const seen: string[] = [];
-    btn.on("edge", () => { throw new Error("listener bug"); });
+    btn.on("edge", () => {
+      throw new Error("listener bug");
+    });
     btn.on("edge", (e) => seen.push(e.edge));
     chip.setInput(0, 1);
     await flush();

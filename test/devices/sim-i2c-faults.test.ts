@@ -110,7 +110,9 @@ describe("adapter behaviour", () => {
 
   test("SMBus block read/write: the count travels first", async () => {
     const chip = new RegisterChip();
-    expect((await rejection(new SimI2CBus({ devices: { 0x50: chip } }).readBlock(0x50, 0, Buffer.alloc(32)))).ddCode).toBe("DD_I2C_UNSUPPORTED"); // not emulated by plain adapters
+    expect((await rejection(new SimI2CBus({ devices: { 0x50: chip } }).readBlock(0x50, 0, Buffer.alloc(32)))).ddCode).toBe(
+      "DD_I2C_UNSUPPORTED",
+    ); // not emulated by plain adapters
     const bus = new SimI2CBus({ funcs: I2C_FUNCS_FULL | I2C_FUNC_SMBUS_READ_BLOCK_DATA, devices: { 0x50: chip } });
     await bus.writeBlock(0x50, 0x08, 3, Buffer.from([9, 8, 7]));
     expect([chip.peek(0x08), chip.peek(0x09), chip.peek(0x0a), chip.peek(0x0b)]).toEqual([3, 9, 8, 7]);

@@ -14,7 +14,9 @@ const u64 = (b: Uint8Array, o: number) => new DataView(b.buffer, b.byteOffset).g
 
 describe("i2c-dev", () => {
   test("ioctl numbers", () => {
-    expect([I.I2C_SLAVE, I.I2C_SLAVE_FORCE, I.I2C_FUNCS, I.I2C_RDWR, I.I2C_SMBUS, I.I2C_TIMEOUT]).toEqual([0x0703, 0x0706, 0x0705, 0x0707, 0x0720, 0x0702]);
+    expect([I.I2C_SLAVE, I.I2C_SLAVE_FORCE, I.I2C_FUNCS, I.I2C_RDWR, I.I2C_SMBUS, I.I2C_TIMEOUT]).toEqual([
+      0x0703, 0x0706, 0x0705, 0x0707, 0x0720, 0x0702,
+    ]);
   });
   test("i2c_smbus_ioctl_data: read_write @0, command @1, size @4, data pointer @8 (16 bytes)", () => {
     const data = new Uint8Array(I.SMBUS_DATA_SIZE);
@@ -27,7 +29,10 @@ describe("i2c-dev", () => {
   test("i2c_msg (16 bytes each) and i2c_rdwr_ioctl_data (msgs @0, nmsgs @8)", () => {
     const a = Uint8Array.of(0x10);
     const b = new Uint8Array(3);
-    const { rdwr, msgs } = I.rdwrIoctlData([{ address: 0x50, read: false, buffer: a }, { address: 0x50, read: true, buffer: b }]);
+    const { rdwr, msgs } = I.rdwrIoctlData([
+      { address: 0x50, read: false, buffer: a },
+      { address: 0x50, read: true, buffer: b },
+    ]);
     expect(msgs.length).toBe(32);
     const v = new DataView(msgs.buffer);
     expect([v.getUint16(0, true), v.getUint16(2, true), v.getUint16(4, true)]).toEqual([0x50, 0, 1]);
@@ -49,10 +54,16 @@ describe("GPIO v2", () => {
     expect(G.GPIO_V2_LINE_SET_VALUES_IOCTL).toBe(0xc010b40f);
   });
   test("gpio_v2_line_request: offsets @0, consumer @256, config @288 (attrs @320), num_lines @560, fd @588", () => {
-    const r = G.encodeLineRequest([17, 27], "blinky", G.FLAG_OUTPUT | G.FLAG_ACTIVE_LOW, [
-      { id: G.ATTR_ID_OUTPUT_VALUES, value: 0b10n, mask: 0b11n },
-      { id: G.ATTR_ID_DEBOUNCE, value: 5000n, mask: 0b01n },
-    ], 32);
+    const r = G.encodeLineRequest(
+      [17, 27],
+      "blinky",
+      G.FLAG_OUTPUT | G.FLAG_ACTIVE_LOW,
+      [
+        { id: G.ATTR_ID_OUTPUT_VALUES, value: 0b10n, mask: 0b11n },
+        { id: G.ATTR_ID_DEBOUNCE, value: 5000n, mask: 0b01n },
+      ],
+      32,
+    );
     expect(r.length).toBe(592);
     expect([u32(r, 0), u32(r, 4)]).toEqual([17, 27]);
     expect(new TextDecoder().decode(r.subarray(256, 262))).toBe("blinky");
@@ -75,7 +86,13 @@ describe("GPIO v2", () => {
     v.setBigUint64(72, BigInt(G.FLAG_USED | G.FLAG_INPUT | G.FLAG_EDGE_RISING), true);
     v.setUint32(80, G.ATTR_ID_DEBOUNCE, true);
     v.setUint32(88, 2500, true);
-    expect(G.decodeLineInfo(b)).toEqual({ name: "GPIO17", consumer: "kernel-led", offset: 17, flags: G.FLAG_USED | G.FLAG_INPUT | G.FLAG_EDGE_RISING, attrs: [{ id: G.ATTR_ID_DEBOUNCE, value: 2500n }] });
+    expect(G.decodeLineInfo(b)).toEqual({
+      name: "GPIO17",
+      consumer: "kernel-led",
+      offset: 17,
+      flags: G.FLAG_USED | G.FLAG_INPUT | G.FLAG_EDGE_RISING,
+      attrs: [{ id: G.ATTR_ID_DEBOUNCE, value: 2500n }],
+    });
     const e = new Uint8Array(96);
     const ev = new DataView(e.buffer);
     ev.setBigUint64(48, 123456789n, true);
@@ -90,9 +107,13 @@ describe("GPIO v2", () => {
 // The strongest check: ask the C compiler. Skipped (with the reason) where there is none.
 const cc = Bun.which("cc") ?? Bun.which("gcc");
 const headers = existsSync("/usr/include/linux/gpio.h") && existsSync("/usr/include/linux/i2c-dev.h");
-test.skipIf(!cc || !headers)(`sizes and offsets match the C compiler${!cc || !headers ? " (skipped: needs cc and linux-libc-dev)" : ""}`, () => {
-  const dir = mkdtempSync(join(tmpdir(), "dd-uapi-"));
-  writeFileSync(join(dir, "l.c"), `#include <stdio.h>
+test.skipIf(!cc || !headers)(
+  `sizes and offsets match the C compiler${!cc || !headers ? " (skipped: needs cc and linux-libc-dev)" : ""}`,
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), "dd-uapi-"));
+    writeFileSync(
+      join(dir, "l.c"),
+      `#include <stdio.h>
 #include <stddef.h>
 #include <linux/gpio.h>
 #include <linux/i2c.h>
@@ -103,13 +124,36 @@ sizeof(struct gpio_v2_line_config), offsetof(struct gpio_v2_line_config, attrs),
 offsetof(struct gpio_v2_line_request, consumer), offsetof(struct gpio_v2_line_request, config), offsetof(struct gpio_v2_line_request, num_lines), offsetof(struct gpio_v2_line_request, fd),
 sizeof(struct gpio_v2_line_event), sizeof(struct i2c_msg), offsetof(struct i2c_msg, buf), offsetof(struct i2c_smbus_ioctl_data, data),
 (unsigned long)GPIO_GET_CHIPINFO_IOCTL, (unsigned long)GPIO_V2_GET_LINEINFO_IOCTL, (unsigned long)GPIO_V2_GET_LINE_IOCTL, (unsigned long)GPIO_V2_LINE_SET_CONFIG_IOCTL,
-(unsigned long)GPIO_V2_LINE_GET_VALUES_IOCTL, (unsigned long)GPIO_V2_LINE_SET_VALUES_IOCTL);return 0;}`);
-  const build = Bun.spawnSync([cc!, "-o", join(dir, "l"), join(dir, "l.c")]);
-  expect(build.stderr.toString()).toBe("");
-  const got = Bun.spawnSync([join(dir, "l")]).stdout.toString().split(" ").map(Number);
-  expect(got).toEqual([
-    G.SIZEOF_CHIPINFO, G.SIZEOF_LINE_INFO, 72, 80, G.SIZEOF_LINE_CONFIG, 32, G.SIZEOF_LINE_REQUEST, 256, 288, 560, 588,
-    G.SIZEOF_LINE_EVENT, 16, 8, 8,
-    G.GPIO_GET_CHIPINFO_IOCTL, G.GPIO_V2_GET_LINEINFO_IOCTL, G.GPIO_V2_GET_LINE_IOCTL, G.GPIO_V2_LINE_SET_CONFIG_IOCTL, G.GPIO_V2_LINE_GET_VALUES_IOCTL, G.GPIO_V2_LINE_SET_VALUES_IOCTL,
-  ]);
-});
+(unsigned long)GPIO_V2_LINE_GET_VALUES_IOCTL, (unsigned long)GPIO_V2_LINE_SET_VALUES_IOCTL);return 0;}`,
+    );
+    const build = Bun.spawnSync([cc!, "-o", join(dir, "l"), join(dir, "l.c")]);
+    expect(build.stderr.toString()).toBe("");
+    const got = Bun.spawnSync([join(dir, "l")])
+      .stdout.toString()
+      .split(" ")
+      .map(Number);
+    expect(got).toEqual([
+      G.SIZEOF_CHIPINFO,
+      G.SIZEOF_LINE_INFO,
+      72,
+      80,
+      G.SIZEOF_LINE_CONFIG,
+      32,
+      G.SIZEOF_LINE_REQUEST,
+      256,
+      288,
+      560,
+      588,
+      G.SIZEOF_LINE_EVENT,
+      16,
+      8,
+      8,
+      G.GPIO_GET_CHIPINFO_IOCTL,
+      G.GPIO_V2_GET_LINEINFO_IOCTL,
+      G.GPIO_V2_GET_LINE_IOCTL,
+      G.GPIO_V2_LINE_SET_CONFIG_IOCTL,
+      G.GPIO_V2_LINE_GET_VALUES_IOCTL,
+      G.GPIO_V2_LINE_SET_VALUES_IOCTL,
+    ]);
+  },
+);

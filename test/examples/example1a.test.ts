@@ -18,7 +18,9 @@ test("moving the no-output slider moves it in the other tab and prints a line, n
   await a.change("shared_slider_no_output", 8);
   await b.waitFor((c) => c.inputValue("shared_slider_no_output") === "8");
   expect(ex.output()).toContain("Shared slider no output 8");
-  expect([...b.dom.keys()].filter((k) => k !== "regular_slider_output" && k !== "regular_input_output")).toEqual(["shared_slider_no_output"]);
+  expect([...b.dom.keys()].filter((k) => k !== "regular_slider_output" && k !== "regular_input_output")).toEqual([
+    "shared_slider_no_output",
+  ]);
 
   await a.change("shared_input_no_output", "hi", "input");
   await b.waitFor((c) => c.inputValue("shared_input_no_output") === "hi");

@@ -44,7 +44,12 @@ export async function addUser(db: Db, username: string, role: Role, password = `
 }
 
 /** A form post as a browser sends it from `origin` (default: the server's own). */
-export function post(url: string, path: string, fields: Record<string, string>, opts: { origin?: string; cookie?: string } = {}): Promise<Response> {
+export function post(
+  url: string,
+  path: string,
+  fields: Record<string, string>,
+  opts: { origin?: string; cookie?: string } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", origin: opts.origin ?? url };
   if (opts.cookie) headers.cookie = opts.cookie;
   return fetch(`${url}${path}`, { method: "POST", redirect: "manual", headers, body: new URLSearchParams(fields) });
@@ -75,11 +80,21 @@ export function tab(s: Server, path: string, cookie?: string): Promise<WsClient>
  * The status of a WebSocket upgrade request that the server should refuse (an accepted one would
  * keep this fetch waiting: it gives up after 5 s; use `opens` for upgrades that should work).
  */
-export async function upgradeStatus(s: Server, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; location: string | null }> {
+export async function upgradeStatus(
+  s: Server,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; location: string | null }> {
   const res = await fetch(`${s.url}${path}`, {
     redirect: "manual",
     signal: AbortSignal.timeout(5000),
-    headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": btoa("0123456789abcdef"), ...headers },
+    headers: {
+      connection: "Upgrade",
+      upgrade: "websocket",
+      "sec-websocket-version": "13",
+      "sec-websocket-key": btoa("0123456789abcdef"),
+      ...headers,
+    },
   });
   return { status: res.status, body: await res.text(), location: res.headers.get("location") };
 }

@@ -21,7 +21,16 @@ export const hasChromium = existsSync(CHROMIUM);
 
 /** Playwright's default for every wait and action on a page this helper's browsers open. */
 export const PAGE_TIMEOUT_MS = 15_000;
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+  "--disable-quic",
+];
 
 /**
  * Starts Chromium with its stderr captured (the last lines shown only if it fails to start) and
@@ -30,7 +39,11 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgrou
  */
 export async function launch(extraArgs: readonly string[] = []): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "dd-chromium-"));
-  const proc = Bun.spawn([CHROMIUM, ...ARGS, ...extraArgs, "--remote-debugging-port=0", `--user-data-dir=${profile}`, "about:blank"], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  const proc = Bun.spawn([CHROMIUM, ...ARGS, ...extraArgs, "--remote-debugging-port=0", `--user-data-dir=${profile}`, "about:blank"], {
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   const tail: string[] = [];
   let endpoint = "";
   const read = (async () => {
@@ -54,7 +67,9 @@ export async function launch(extraArgs: readonly string[] = []): Promise<Browser
   if (!endpoint) {
     end();
     await Promise.race([read, Bun.sleep(200)]);
-    throw new Error(`Chromium (${CHROMIUM}) did not start${proc.exitCode !== null ? ` (exit ${proc.exitCode})` : " within 20 s"}; its last lines:\n${tail.slice(-5).join("\n")}`);
+    throw new Error(
+      `Chromium (${CHROMIUM}) did not start${proc.exitCode !== null ? ` (exit ${proc.exitCode})` : " within 20 s"}; its last lines:\n${tail.slice(-5).join("\n")}`,
+    );
   }
   let browser: Browser;
   try {
@@ -130,7 +145,11 @@ export interface ExampleProcess {
 
 /** Runs `bun <file>` with PORT set to a free port and waits until it answers GET /. */
 export async function runExample(file: string, env: Record<string, string> = {}, port = freePort()): Promise<ExampleProcess> {
-  const proc = Bun.spawn(["bun", file], { env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env }, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(["bun", file], {
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   let out = "";
   const pump = async (s: ReadableStream<Uint8Array>) => {
     for await (const chunk of s) out += new TextDecoder().decode(chunk);

@@ -72,7 +72,10 @@ export class AppHandle implements TabTarget {
   async start(build: Build, options: UseAppOptions = {}): Promise<this> {
     await this.stop();
     const { each: _, users, ...appOptions } = options;
-    const s = appOptions.database && !appOptions.dataDir ? await startDbApp(build, appOptions) : { ...(await startApp(build, appOptions)), dir: appOptions.dataDir ?? "" };
+    const s =
+      appOptions.database && !appOptions.dataDir
+        ? await startDbApp(build, appOptions)
+        : { ...(await startApp(build, appOptions)), dir: appOptions.dataDir ?? "" };
     Object.assign(this, { app: s.app, url: s.url, wsUrl: s.wsUrl, port: s.port, log: s.log, dir: s.dir });
     this.end = "dispose" in s ? s.dispose : s.stop;
     for (const [name, role] of Object.entries(users ?? {})) await addUser(this.db, name, role);
@@ -171,7 +174,9 @@ export function useTabs(srv: TabTarget) {
     /** A tab over the app's own transport: a WebSocket, or posts + SSE for `serverService: "http"`. */
     async openAny(o: { version?: number } = {}): Promise<TabClient> {
       const version = o.version ?? (await srv.pageVersion());
-      return srv.serverService === "http" ? track(await HttpClient.connect(srv.url, { version })) : track(await WsClient.connect(wsUrl(), { version }));
+      return srv.serverService === "http"
+        ? track(await HttpClient.connect(srv.url, { version }))
+        : track(await WsClient.connect(wsUrl(), { version }));
     },
     /** A bare TCP WebSocket that can stop reading (test/helpers/raw-ws.ts), at the page's version. */
     async raw(): Promise<RawWs> {

@@ -24,7 +24,8 @@ const done = () => {
   process.stdout.write(JSON.stringify({ answers, additionals }) + "\n");
   mdns.destroy(() => process.exit(0));
 };
-const answered = () => questions.every((q) => answers.some((a) => String(a.name).toLowerCase() === q.name.toLowerCase() && a.type === q.type));
+const answered = () =>
+  questions.every((q) => answers.some((a) => String(a.name).toLowerCase() === q.name.toLowerCase() && a.type === q.type));
 mdns.on("response", (r: { answers?: Record<string, unknown>[]; additionals?: Record<string, unknown>[] }) => {
   answers.push(...(r.answers ?? []).map(plain));
   additionals.push(...(r.additionals ?? []).map(plain));

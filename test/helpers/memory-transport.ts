@@ -54,7 +54,10 @@ export function memoryTab(): { client: Client; transport: MemoryTransport; jobEr
 
 /** A message as htmx's hx-ws sends it (the glue adds DD-Seq). */
 export function message(id: string, value: unknown, seq: number, tag = "div"): string {
-  return JSON.stringify({ [id]: typeof value === "string" ? value : JSON.stringify(value), headers: { [HEADER.source]: `${tag}#${id}`, [HEADER.seq]: String(seq) } });
+  return JSON.stringify({
+    [id]: typeof value === "string" ? value : JSON.stringify(value),
+    headers: { [HEADER.source]: `${tag}#${id}`, [HEADER.seq]: String(seq) },
+  });
 }
 
 /**

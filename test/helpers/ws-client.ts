@@ -94,11 +94,17 @@ export abstract class TabClient {
 }
 
 export class WsClient extends TabClient {
-  private constructor(readonly ws: WebSocket, readonly pageUrl: string) {
+  private constructor(
+    readonly ws: WebSocket,
+    readonly pageUrl: string,
+  ) {
     super();
   }
 
-  static async connect(wsUrl: string, opts: { version?: number; reconnect?: boolean; headers?: Record<string, string> } = {}): Promise<WsClient> {
+  static async connect(
+    wsUrl: string,
+    opts: { version?: number; reconnect?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<WsClient> {
     const q = new URLSearchParams();
     if (opts.version !== undefined) q.set("v", String(opts.version));
     if (opts.reconnect) q.set("re", "1");
@@ -119,7 +125,12 @@ export class WsClient extends TabClient {
   send(id: string, values: Record<string, unknown> = {}, tag = "div"): number {
     const seq = ++this.seq;
     const source = `${tag}#${encodeURI(id)}`;
-    this.ws.send(JSON.stringify({ ...values, headers: { "HX-Request": "true", "HX-Source": source, "HX-Current-URL": this.pageUrl, "HX-Target": source, "DD-Seq": String(seq) } }));
+    this.ws.send(
+      JSON.stringify({
+        ...values,
+        headers: { "HX-Request": "true", "HX-Source": source, "HX-Current-URL": this.pageUrl, "HX-Target": source, "DD-Seq": String(seq) },
+      }),
+    );
     return seq;
   }
 
@@ -150,5 +161,10 @@ export function fragments(content: string): [string, string][] {
 }
 
 export function decode(s: string): string {
-  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  return s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 }

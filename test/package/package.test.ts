@@ -24,7 +24,10 @@ function quickStart(): string[] {
   const readme = readFileSync(join(repo, "README.md"), "utf8");
   const section = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## A first app"));
   const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
-  return block.split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter(Boolean);
+  return block
+    .split("\n")
+    .map((l) => l.replace(/\s+#.*$/, "").trim())
+    .filter(Boolean);
 }
 const steps = quickStart();
 const step = (start: string) => {
@@ -39,7 +42,11 @@ function sh(line: string, cwd: string, env: Record<string, string | undefined> =
 }
 
 /** Starts a server process and resolves with its URL from the `server.listening` log line. */
-async function serve(cmd: string[], cwd: string, env?: Record<string, string>): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: string; log: () => string }> {
+async function serve(
+  cmd: string[],
+  cwd: string,
+  env?: Record<string, string>,
+): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: string; log: () => string }> {
   const proc = Bun.spawn(cmd, { cwd, env, stdout: "pipe", stderr: "pipe" });
   started.push(proc);
   const reader = (proc.stderr as ReadableStream<Uint8Array>).getReader();
@@ -99,7 +106,10 @@ afterAll(() => {
 
 describe("the package, as a user gets it", () => {
   test("the tarball holds what a user needs and nothing of ours (no data/, tests, .git, dev tools)", () => {
-    const files = sh(`tar tzf ${tarball}`, home).out.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+    const files = sh(`tar tzf ${tarball}`, home)
+      .out.split("\n")
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ""));
     const tops = [...new Set(files.map((f) => f.split("/")[0]))].sort();
     expect(tops).toEqual(["README.md", "bin", "db", "package.json", "public", "src", "templates", "types"]);
     expect(files.filter((f) => /^(data|test|\.git|node_modules|examples|scripts)\/|\.sqlite/.test(f))).toEqual([]);
@@ -107,7 +117,9 @@ describe("the package, as a user gets it", () => {
     expect(files).toContain("types/index.d.ts");
     expect(files).toContain("types/devices/index.d.ts");
     expect(files).toContain("db/migrations/meta/_journal.json");
-    const installed = JSON.parse(readFileSync(join(user, "node_modules/dash-devices/package.json"), "utf8")) as typeof pkg & { private?: boolean };
+    const installed = JSON.parse(readFileSync(join(user, "node_modules/dash-devices/package.json"), "utf8")) as typeof pkg & {
+      private?: boolean;
+    };
     expect(installed.private).toBeUndefined();
     expect(Object.keys(installed.dependencies).sort()).toEqual(Object.keys(pkg.dependencies).sort());
     expect(existsSync(join(user, "node_modules/playwright-core"))).toBe(false); // dev deps stay ours
@@ -120,7 +132,10 @@ describe("the package, as a user gets it", () => {
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(readdirSync(project).sort()).toEqual([".gitignore", "README.md", "app.test.ts", "app.ts", "package.json", "tsconfig.json"]);
-    const p = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+    const p = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
     expect(Object.keys(p.scripts)).toEqual(expect.arrayContaining(["dev", "start", "build", "test"]));
     expect(p.dependencies["dash-devices"]).toBe(tarball); // the tarball the user installed, not a registry version
     expect(readFileSync(join(project, ".gitignore"), "utf8")).toMatch(/^data\/$/m);
@@ -152,7 +167,10 @@ export const used: [typeof App, CallbackContext | undefined] = [App, undefined];
     expect(tsc.out + tsc.err).not.toContain("error TS");
     expect(tsc.code).toBe(0);
     // the checker does see errors in the user's code (this test could fail)
-    writeFileSync(join(project, "wrong.ts"), `import { openBus } from "dash-devices/devices";\nconst n: string = openBus(1).path.length;\n`);
+    writeFileSync(
+      join(project, "wrong.ts"),
+      `import { openBus } from "dash-devices/devices";\nconst n: string = openBus(1).path.length;\n`,
+    );
     expect(sh("bun run typecheck", project).out).toContain("wrong.ts(2,7): error TS2322");
     rmSync(join(project, "wrong.ts"));
     rmSync(join(project, "wiring.ts"));
@@ -201,7 +219,8 @@ export const used: [typeof App, CallbackContext | undefined] = [App, undefined];
     expect(elfMachine(join(project, "dist/gadget-linux-x64"))).toEqual({ bits: 64, machine: 0x3e }); // EM_X86_64
     expect(elfMachine(join(project, "dist/gadget-linux-arm64"))).toEqual({ bits: 64, machine: 0xb7 }); // EM_AARCH64
     expect(existsSync(join(repo, "dist/gadget-linux-x64"))).toBe(false); // not into our clone
-    for (const t of ["x64", "arm64"]) console.log(`gadget-linux-${t}: ${(statSync(join(project, `dist/gadget-linux-${t}`)).size / 1024 / 1024).toFixed(1)} MB`);
+    for (const t of ["x64", "arm64"])
+      console.log(`gadget-linux-${t}: ${(statSync(join(project, `dist/gadget-linux-${t}`)).size / 1024 / 1024).toFixed(1)} MB`);
   }, 90_000);
 
   test("the x86-64 binary alone in an empty folder: page, two WebSocket tabs, --version, i2c scan --sim", async () => {
@@ -228,7 +247,10 @@ export const used: [typeof App, CallbackContext | undefined] = [App, undefined];
   }, 30_000);
 
   test("a missing import is reported as such by build, with the fix", () => {
-    writeFileSync(join(project, "broken.ts"), `import { chart } from "no-such-chart-lib";\nimport { x } from "./helpers.ts";\nconsole.log(chart, x);\n`);
+    writeFileSync(
+      join(project, "broken.ts"),
+      `import { chart } from "no-such-chart-lib";\nimport { x } from "./helpers.ts";\nconsole.log(chart, x);\n`,
+    );
     const r = sh("bunx dash-devices build broken.ts", project);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`[DD_MISSING_IMPORT] broken.ts imports "no-such-chart-lib", "./helpers.ts", which cannot be found.`);

@@ -20,9 +20,12 @@ const staged = join(scratch, "update.bin");
 
 beforeAll(async () => {
   process.env.DD_UPDATE_FILE = staged; // as the installer's unit sets it: the updater watches this file
-  s = await startDbApp((app) => {
-    app.layout = html.Div("device");
-  }, { title: "Gadget Box" });
+  s = await startDbApp(
+    (app) => {
+      app.layout = html.Div("device");
+    },
+    { title: "Gadget Box" },
+  );
   delete process.env.DD_UPDATE_FILE;
   await addUser(s.db, "owner", "admin");
   await addUser(s.db, "boss", "admin");
@@ -69,7 +72,11 @@ describe("backup from /admin", () => {
     const counts = checkRestorable(file);
     expect(counts.users).toBe(3);
     const copy = new Database(file, { readonly: true });
-    expect((copy.query("SELECT username FROM users ORDER BY id").all() as { username: string }[]).map((u) => u.username)).toEqual(["owner", "boss", "viewer1"]);
+    expect((copy.query("SELECT username FROM users ORDER BY id").all() as { username: string }[]).map((u) => u.username)).toEqual([
+      "owner",
+      "boss",
+      "viewer1",
+    ]);
     copy.close();
 
     const entry = queryAudit(s.db, { action: "admin.backup" }).rows[0]!;
@@ -107,7 +114,13 @@ describe("backup from /admin", () => {
 });
 
 describe("update upload", () => {
-  const post = (body: BodyInit, headers: Record<string, string>) => fetch(`${s.url}/admin/update`, { method: "POST", body, headers: { "content-type": "application/octet-stream", ...headers }, redirect: "manual" });
+  const post = (body: BodyInit, headers: Record<string, string>) =>
+    fetch(`${s.url}/admin/update`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/octet-stream", ...headers },
+      redirect: "manual",
+    });
 
   test("admins only, same origin only", async () => {
     const viewer = await login(s.url, "viewer1");
@@ -156,7 +169,11 @@ describe("update upload", () => {
     rmSync(staged);
     const form = new FormData();
     form.append("binary", Bun.file(out), "hello");
-    const page = await fetch(`${s.url}/admin/update`, { method: "POST", body: form, headers: { origin: s.url, cookie: owner, accept: "text/html" } });
+    const page = await fetch(`${s.url}/admin/update`, {
+      method: "POST",
+      body: form,
+      headers: { origin: s.url, cookie: owner, accept: "text/html" },
+    });
     expect(page.status).toBe(202);
     expect(page.headers.get("content-type")).toContain("text/html");
     const html = await page.text();
@@ -168,7 +185,11 @@ describe("update upload", () => {
     rmSync(staged);
     const wrong = new FormData();
     wrong.append("file", Bun.file(out), "hello");
-    const refused = await fetch(`${s.url}/admin/update`, { method: "POST", body: wrong, headers: { origin: s.url, cookie: owner, accept: "text/html" } });
+    const refused = await fetch(`${s.url}/admin/update`, {
+      method: "POST",
+      body: wrong,
+      headers: { origin: s.url, cookie: owner, accept: "text/html" },
+    });
     expect(refused.status).toBe(422);
     expect(await refused.text()).toContain("Update refused");
     expect(existsSync(staged)).toBe(false);

@@ -93,7 +93,12 @@ describe("a public app with accounts and /admin", () => {
     const refused = await post(s.url, "/login", { username: "owner", password: "owner-password" }, { origin: EVIL });
     expect(refused.status).toBe(403);
     expect(cookieOf(refused)).toBe("");
-    const bare = await fetch(`${s.url}/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "username=owner&password=owner-password" });
+    const bare = await fetch(`${s.url}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "username=owner&password=owner-password",
+    });
     expect(bare.status).toBe(403); // neither Origin nor Referer: not from our page
     expect((await post(s.url, "/logout", {}, { origin: EVIL, cookie: owner })).status).toBe(403);
     expect(await opens(s, "/admin/ws", { origin: s.url, cookie: owner })).toBe(true); // still logged in
@@ -184,7 +189,10 @@ describe("a public app with accounts and /admin", () => {
     await b.waitFor((t) => toasts(t).length === 1);
     expect(toasts(b)[0]).toContain("Rebooting");
     const sent = queryAudit(s.db, { action: "admin.message" });
-    expect(sent.rows.map((r) => [r.target, r.actorUsername])).toEqual([["all", "owner"], [ids[0]!, "owner"]]);
+    expect(sent.rows.map((r) => [r.target, r.actorUsername])).toEqual([
+      ["all", "owner"],
+      [ids[0]!, "owner"],
+    ]);
     for (const t of [a, b, adm]) t.close();
   });
 

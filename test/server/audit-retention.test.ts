@@ -38,12 +38,20 @@ test("M9: an app applies its audit retention at start (auditMaxAgeDays, auditMax
   expect(count(before)).toBe(3500);
   before.close();
 
-  const s = await srv.start((app) => (app.layout = html.Div("device")), { database: true, dataDir: dir, auditMaxAgeDays: 30, auditMaxRows: 1000 });
+  const s = await srv.start((app) => (app.layout = html.Div("device")), {
+    database: true,
+    dataDir: dir,
+    auditMaxAgeDays: 30,
+    auditMaxRows: 1000,
+  });
   const db = s.app.services!.db!;
   expect(await until(() => count(db) <= 1000, 10_000)).toBe(true);
   expect((db.sqlite.query("SELECT count(*) AS n FROM audit_log WHERE time < ?").get(Date.now() - 30 * DAY) as { n: number }).n).toBe(0);
   // The newest stay.
-  expect((db.sqlite.query("SELECT target FROM audit_log WHERE action = 'test.entry' ORDER BY id DESC LIMIT 1").get() as { target: string }).target).toBe("t3500");
+  expect(
+    (db.sqlite.query("SELECT target FROM audit_log WHERE action = 'test.entry' ORDER BY id DESC LIMIT 1").get() as { target: string })
+      .target,
+  ).toBe("t3500");
   expect(s.log.some((l) => l.includes("audit.retention"))).toBe(true);
 });
 
@@ -86,10 +94,21 @@ test("M9: the flags and environment variables, and bad values refused with the f
 });
 
 test("M9: the console words a total past the count cap as 'about' or 'more than'", () => {
-  const page = (p: Partial<AuditPage>): AuditPage => ({ rows: [], total: 0, totalIs: "exact", page: 1, pageSize: 25, pages: 1, hasNext: false, ...p });
+  const page = (p: Partial<AuditPage>): AuditPage => ({
+    rows: [],
+    total: 0,
+    totalIs: "exact",
+    page: 1,
+    pageSize: 25,
+    pages: 1,
+    hasNext: false,
+    ...p,
+  });
   expect(info(page({ total: 30, pages: 2 }))).toBe("Page 1 of 2 · 30 entries");
   expect(info(page({ total: 1 }))).toBe("Page 1 of 1 · 1 entry");
-  expect(info(page({ total: 1_000_000, totalIs: "about", pages: 40_000, hasNext: true }))).toBe("Page 1 of about 40,000 · about 1,000,000 entries");
+  expect(info(page({ total: 1_000_000, totalIs: "about", pages: 40_000, hasNext: true }))).toBe(
+    "Page 1 of about 40,000 · about 1,000,000 entries",
+  );
   expect(info(page({ total: 10_000, totalIs: "more", page: 3, pages: 400, hasNext: true }))).toBe("Page 3 · more than 10,000 entries");
   expect(info(page({ total: 4, searched: 50_000 }))).toBe("Page 1 of 1 · 4 entries · searched the newest 50,000");
 });

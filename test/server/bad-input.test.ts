@@ -93,7 +93,11 @@ test("unknown ids, elements that do not report clicks, disabled controls", async
 
 test("wrong types and out-of-range values", async () => {
   const before = calls;
-  for (const [v, what] of [["abc", "a number between 0 and 10"], ["11", "between 0 and 10"], ["", "a number"]] as const) {
+  for (const [v, what] of [
+    ["abc", "a number between 0 and 10"],
+    ["11", "between 0 and 10"],
+    ["", "a number"],
+  ] as const) {
     const s = a.set("s", v);
     const e = await lastError(a, s);
     expect(e.code).toBe("DD_BAD_VALUE");

@@ -25,14 +25,24 @@ function layout(app: App, ids: string[]) {
 test("a sync callback over the default 50 ms is logged once per callback, with its name, time and the hint; not per call", async () => {
   await srv.start((app) => {
     layout(app, ["a", "b"]);
-    app.callbackShared(Output("a-out", "children"), Input("a", "value"), (v: string) => {
-      if (v) holdLoop(80);
-      return v;
-    }, { name: "readSensorSync" });
-    app.callback(Output("b-out", "children"), Input("b", "value"), (v: string) => {
-      if (v) holdLoop(60);
-      return v;
-    }, { name: "setLedSync" });
+    app.callbackShared(
+      Output("a-out", "children"),
+      Input("a", "value"),
+      (v: string) => {
+        if (v) holdLoop(80);
+        return v;
+      },
+      { name: "readSensorSync" },
+    );
+    app.callback(
+      Output("b-out", "children"),
+      Input("b", "value"),
+      (v: string) => {
+        if (v) holdLoop(60);
+        return v;
+      },
+      { name: "setLedSync" },
+    );
   });
   const tab = await tabs.open();
   let last = 0;
@@ -51,21 +61,34 @@ test("a sync callback over the default 50 ms is logged once per callback, with i
 });
 
 test("async callbacks count only until their first await: a slow await is not logged, a blocking start is", async () => {
-  await srv.start((app) => {
-    layout(app, ["slowAwait", "syncPrefix", "quick"]);
-    // Slow, but waiting: the loop is free meanwhile. Not logged.
-    app.callback(Output("slowAwait-out", "children"), Input("slowAwait", "value"), async (v: string) => {
-      await Bun.sleep(v ? 700 : 0);
-      return v;
-    }, { name: "awaitsDevice" });
-    // Holds the loop before its first await: logged.
-    app.callback(Output("syncPrefix-out", "children"), Input("syncPrefix", "value"), async (v: string) => {
-      if (v) holdLoop(600);
-      await Promise.resolve();
-      return v;
-    }, { name: "blocksThenAwaits" });
-    app.callback(Output("quick-out", "children"), Input("quick", "value"), (v: string) => v, { name: "quick" });
-  }, { slowCallbackMs: 500 });
+  await srv.start(
+    (app) => {
+      layout(app, ["slowAwait", "syncPrefix", "quick"]);
+      // Slow, but waiting: the loop is free meanwhile. Not logged.
+      app.callback(
+        Output("slowAwait-out", "children"),
+        Input("slowAwait", "value"),
+        async (v: string) => {
+          await Bun.sleep(v ? 700 : 0);
+          return v;
+        },
+        { name: "awaitsDevice" },
+      );
+      // Holds the loop before its first await: logged.
+      app.callback(
+        Output("syncPrefix-out", "children"),
+        Input("syncPrefix", "value"),
+        async (v: string) => {
+          if (v) holdLoop(600);
+          await Promise.resolve();
+          return v;
+        },
+        { name: "blocksThenAwaits" },
+      );
+      app.callback(Output("quick-out", "children"), Input("quick", "value"), (v: string) => v, { name: "quick" });
+    },
+    { slowCallbackMs: 500 },
+  );
   const tab = await tabs.open();
   for (const id of ["slowAwait", "syncPrefix", "quick", "syncPrefix"]) await tab.waitAck(tab.set(id, "x"), 10_000);
   expect(await until(() => tab.text("slowAwait-out") === "x" && tab.text("syncPrefix-out") === "x")).toBe(true);
@@ -76,17 +99,22 @@ test("async callbacks count only until their first await: a slow await is not lo
 });
 
 test("slowCallbackMs: 0 turns the warning off; a wrong value is refused at construction", async () => {
-  await srv.start((app) => {
-    layout(app, ["a"]);
-    app.callbackShared(Output("a-out", "children"), Input("a", "value"), (v: string) => {
-      if (v) holdLoop(80);
-      return v;
-    });
-  }, { slowCallbackMs: 0 });
+  await srv.start(
+    (app) => {
+      layout(app, ["a"]);
+      app.callbackShared(Output("a-out", "children"), Input("a", "value"), (v: string) => {
+        if (v) holdLoop(80);
+        return v;
+      });
+    },
+    { slowCallbackMs: 0 },
+  );
   const tab = await tabs.open();
   await tab.waitAck(tab.set("a", "1"), 10_000);
   expect(await until(() => tab.text("a-out") === "1")).toBe(true);
   expect(blockingLines()).toEqual([]);
-  expect(() => new App({ database: false, slowCallbackMs: -1 })).toThrow("[DD_BAD_OPTION] slowCallbackMs must be a number of milliseconds.");
+  expect(() => new App({ database: false, slowCallbackMs: -1 })).toThrow(
+    "[DD_BAD_OPTION] slowCallbackMs must be a number of milliseconds.",
+  );
   expect(() => new App({ database: false, slowCallbackMs: "50" as never })).toThrow('found:    "50"');
 });

@@ -10,7 +10,11 @@ import { listUsers } from "../../src/auth/users.ts";
 import { freePort, until } from "../helpers/server.ts";
 
 test("flags beat environment variables; bad values name the flag and the fix", () => {
-  const o = parseCli(["--port", "8080", "--i2c-bus=1", "--sim", "--log-format", "json"], { PORT: "9000", HOST: "127.0.0.1", GPIOCHIP: "4" });
+  const o = parseCli(["--port", "8080", "--i2c-bus=1", "--sim", "--log-format", "json"], {
+    PORT: "9000",
+    HOST: "127.0.0.1",
+    GPIOCHIP: "4",
+  });
   expect(o).toMatchObject({ port: 8080, host: "127.0.0.1", i2cBus: 1, gpiochip: 4, sim: true, logFormat: "json" });
   expect(() => parseCli(["--i2c-bus", "one"], {})).toThrow(/--i2c-bus is not a number/);
   expect(() => parseCli(["--log-format", "xml"], {})).toThrow(/must be "text" or "json"/);
@@ -20,7 +24,11 @@ test("flags beat environment variables; bad values name the flag and the fix", (
 
 test("--create-admin reads the password from stdin, creates the admin and exits", async () => {
   const dir = mkdtempSync(join(tmpdir(), "dd-cli-"));
-  const p = Bun.spawn(["bun", "examples/example1.ts", "--create-admin", "owner", "--data-dir", dir], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(["bun", "examples/example1.ts", "--create-admin", "owner", "--data-dir", dir], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   p.stdin.write("correct horse battery\n");
   p.stdin.end();
   expect(await p.exited).toBe(0);
@@ -28,7 +36,11 @@ test("--create-admin reads the password from stdin, creates the admin and exits"
   const db = openDatabase({ path: databasePathIn(dir) });
   expect(listUsers(db.db).map((u) => [u.username, u.role])).toEqual([["owner", "admin"]]);
   db.close();
-  const again = Bun.spawn(["bun", "examples/example1.ts", "--create-admin", "owner", "--data-dir", dir], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  const again = Bun.spawn(["bun", "examples/example1.ts", "--create-admin", "owner", "--data-dir", dir], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   again.stdin.write("correct horse battery\n");
   again.stdin.end();
   expect(await again.exited).toBe(1);
@@ -37,7 +49,21 @@ test("--create-admin reads the password from stdin, creates the admin and exits"
 
 test("--log-format json writes one JSON object per line", async () => {
   const port = freePort();
-  const p = Bun.spawn(["bun", "examples/example1.ts", "--port", String(port), "--host", "127.0.0.1", "--log-format", "json", "--data-dir", mkdtempSync(join(tmpdir(), "dd-log-"))], { stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(
+    [
+      "bun",
+      "examples/example1.ts",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      "--log-format",
+      "json",
+      "--data-dir",
+      mkdtempSync(join(tmpdir(), "dd-log-")),
+    ],
+    { stdout: "pipe", stderr: "pipe" },
+  );
   let err = "";
   void (async () => {
     for await (const c of p.stderr as ReadableStream<Uint8Array>) err += new TextDecoder().decode(c);

@@ -92,7 +92,8 @@ test("pushes and callback outputs reach a tab in the order they happened", async
   let last = 0;
   for (let i = 1; i <= 200; i++) last = a.set("s", i);
   await a.waitAck(last, 10000);
-  const seen = (id: string) => a.frames.flatMap((f) => [...(f.content ?? "").matchAll(new RegExp(`id="${id}"[^>]*>([^<]*)<`, "g"))].map((m) => Number(m[1])));
+  const seen = (id: string) =>
+    a.frames.flatMap((f) => [...(f.content ?? "").matchAll(new RegExp(`id="${id}"[^>]*>([^<]*)<`, "g"))].map((m) => Number(m[1])));
   for (const id of ["o", "p"]) {
     const nums = seen(id).filter((n) => n > 0);
     expect(nums).toEqual(nums.slice().sort((x, y) => x - y));
@@ -154,7 +155,9 @@ test("a slow tab that reads nothing does not delay the others, and ends with the
   sock.setEncoding("latin1");
   sock.on("data", (d: string) => (text += d));
   await new Promise((r) => sock.once("connect", r));
-  sock.write(`GET /ws?v=${srv.runtime.version} HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  sock.write(
+    `GET /ws?v=${srv.runtime.version} HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
   await until(() => srv.app.clients.size === 2 && text.includes("101"));
   sock.pause();
   const slow = [...srv.app.clients][1]!;

@@ -14,7 +14,13 @@ const srv = useApp();
 const tabs = useTabs(srv);
 
 const build = (app: import("../../src/index.ts").App) => {
-  app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }), html.Div({ id: "o" }), dcc.Input({ id: "slow" }), html.Div({ id: "slow_out" }), html.Div({ id: "big" })]);
+  app.layout = html.Div([
+    dcc.Slider({ id: "s", min: 0, max: 10, value: 1 }),
+    html.Div({ id: "o" }),
+    dcc.Input({ id: "slow" }),
+    html.Div({ id: "slow_out" }),
+    html.Div({ id: "big" }),
+  ]);
   app.callbackShared(Output("o", "children"), Input("s", "value"), (v) => `v${v}`);
   app.callback(Output("slow_out", "children"), Input("slow", "value"), async (v) => {
     await Bun.sleep(100);
@@ -33,7 +39,8 @@ async function deaf(): Promise<RawWs> {
 }
 
 /** An unknown control, with a message number: refused with DD_UNKNOWN_ID, then acked. */
-const invalid = (i: number) => JSON.stringify({ nope: String(i), headers: { "HX-Request": "true", "HX-Source": "div#nope", "DD-Seq": String(i) } });
+const invalid = (i: number) =>
+  JSON.stringify({ nope: String(i), headers: { "HX-Request": "true", "HX-Source": "div#nope", "DD-Seq": String(i) } });
 
 async function stillServes(): Promise<void> {
   const t = await tabs.open();

@@ -19,10 +19,13 @@ const saved = { ...timings };
 describe("L3: tabs follow sessions ended in another process", () => {
   beforeAll(() => void (timings.sessionSweepMs = 100));
   const users = { op: "operator", vi: "viewer", ex: "operator", gone: "viewer", op2: "operator", boss: "admin", boss2: "admin" } as const;
-  const s = useApp((app) => {
-    app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, step: 1, value: 5 }), html.Div({ id: "out" })]);
-    app.callbackShared(Output("out", "children"), Input("s", "value"), (v: unknown) => `at ${v}`);
-  }, { database: true, users });
+  const s = useApp(
+    (app) => {
+      app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 10, step: 1, value: 5 }), html.Div({ id: "out" })]);
+      app.callbackShared(Output("out", "children"), Input("s", "value"), (v: unknown) => `at ${v}`);
+    },
+    { database: true, users },
+  );
   const tabs = useTabs(s);
   let other: Database; // "another process": its own connection to the same file
   beforeAll(() => {
@@ -32,7 +35,8 @@ describe("L3: tabs follow sessions ended in another process", () => {
   });
   afterAll(() => other?.close());
 
-  const sessionOf = (username: string) => [...s.app.clients, ...s.app.services!.admin!.clients].find((c) => c.user?.username === username)!.sessionId!;
+  const sessionOf = (username: string) =>
+    [...s.app.clients, ...s.app.services!.admin!.clients].find((c) => c.user?.username === username)!.sessionId!;
   const closed = (t: WsClient) => t.waitFor((x) => x.closed, 10_000);
 
   test("L3: a session revoked directly in the database closes its tab (4001); other tabs stay", async () => {

@@ -32,10 +32,15 @@ interface Ask {
 }
 
 /** A request to the server at 127.0.0.1 that names another Host (as a rebinding browser does). */
-const asHost = (s: { url: string }, host: string, o: Ask) => fetch(s.url + o.path, { redirect: "manual", method: o.method, body: o.body, headers: { host, ...o.headers } });
+const asHost = (s: { url: string }, host: string, o: Ask) =>
+  fetch(s.url + o.path, { redirect: "manual", method: o.method, body: o.body, headers: { host, ...o.headers } });
 
 /** Sends `total` bytes as a chunked body (no Content-Length); counts what the server pulled. */
-async function chunkedPost(url: string, headers: Record<string, string>, total = 32 * 1024 * 1024): Promise<{ status: number; text: string; pulled: number }> {
+async function chunkedPost(
+  url: string,
+  headers: Record<string, string>,
+  total = 32 * 1024 * 1024,
+): Promise<{ status: number; text: string; pulled: number }> {
   let pulled = 0;
   const chunk = new Uint8Array(64 * 1024).fill(97); // "aaaa...": one huge form field name
   const body = new ReadableStream<Uint8Array>({
@@ -63,8 +68,19 @@ describe("M3: the Host allow-list (DNS rebinding)", () => {
       ["admin", { path: "/admin/" }],
       ["login page", { path: "/login" }],
       ["setup", { path: "/setup?token=x" }],
-      ["login form", { path: "/login", method: "POST", body: "username=a&password=b", headers: { origin, "content-type": "application/x-www-form-urlencoded" } }],
-      ["update", { path: "/_dd/update", method: "POST", body: "level=5", headers: { origin, "content-type": "application/x-www-form-urlencoded" } }],
+      [
+        "login form",
+        {
+          path: "/login",
+          method: "POST",
+          body: "username=a&password=b",
+          headers: { origin, "content-type": "application/x-www-form-urlencoded" },
+        },
+      ],
+      [
+        "update",
+        { path: "/_dd/update", method: "POST", body: "level=5", headers: { origin, "content-type": "application/x-www-form-urlencoded" } },
+      ],
       ["events", { path: "/_dd/events" }],
     ];
     for (const [what, init] of asked) {
@@ -108,7 +124,10 @@ describe("M3: the Host allow-list (DNS rebinding)", () => {
 
   test("M3: the device's own names work on any port: IP addresses, localhost, [::1], hostname, HOSTNAME.local", async () => {
     const short = hostname().toLowerCase().split(".")[0]!;
-    const addresses = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal).map((a) => (a!.family === "IPv6" ? `[${a!.address.split("%")[0]}]` : a!.address));
+    const addresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal)
+      .map((a) => (a!.family === "IPv6" ? `[${a!.address.split("%")[0]}]` : a!.address));
     for (const name of ["127.0.0.1", "localhost", "[::1]", short, `${short}.local`, "LOCALHOST.", ...addresses.slice(0, 3)]) {
       for (const host of [name, `${name}:${portOf(s)}`, `${name}:8080`]) {
         const res = await asHost(s, host, { path: "/" });
@@ -143,8 +162,14 @@ describe("M3: --allowed-hosts, * and a trusted reverse proxy", () => {
   });
 
   test("M3: --allowed-hosts / ALLOWED_HOSTS and --trust-proxy / TRUST_PROXY=1 on the command line", () => {
-    expect(parseCli(["--allowed-hosts", "a.example,b.example:81", "--trust-proxy"], {})).toMatchObject({ allowedHosts: ["a.example", "b.example:81"], trustProxy: true });
-    expect(parseCli([], { ALLOWED_HOSTS: "gadget.lan", TRUST_PROXY: "1" })).toMatchObject({ allowedHosts: ["gadget.lan"], trustProxy: true });
+    expect(parseCli(["--allowed-hosts", "a.example,b.example:81", "--trust-proxy"], {})).toMatchObject({
+      allowedHosts: ["a.example", "b.example:81"],
+      trustProxy: true,
+    });
+    expect(parseCli([], { ALLOWED_HOSTS: "gadget.lan", TRUST_PROXY: "1" })).toMatchObject({
+      allowedHosts: ["gadget.lan"],
+      trustProxy: true,
+    });
     expect(parseCli([], {}).trustProxy).toBe(false);
     expect(() => parseCli(["--allowed-hosts", "https://gadget.lan/x"], {})).toThrow("give the name without the scheme: gadget.lan");
     // Flags an app defines itself, even ones that look like ours, are left alone.
@@ -160,14 +185,24 @@ describe("M3: --allowed-hosts, * and a trusted reverse proxy", () => {
     await until(() => proxied.app.clients.size === 1);
     expect([...proxied.app.clients][0]!.ip).toBe("203.0.113.7"); // the proxy's own entry, not the client's claim
     t.close();
-    const res = await fetch(`${proxied.url}/login`, { method: "POST", redirect: "manual", headers: { ...via, origin: "https://gadget.example.org", "content-type": "application/x-www-form-urlencoded" }, body: "username=nobody&password=wrong-password" });
+    const res = await fetch(`${proxied.url}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...via, origin: "https://gadget.example.org", "content-type": "application/x-www-form-urlencoded" },
+      body: "username=nobody&password=wrong-password",
+    });
     expect(res.status).toBe(401);
     expect(queryAudit(proxied.db, { action: "login.failed" }).rows.map((r) => r.ip)).toContain("203.0.113.7");
     // The name the browser used is the forwarded one: a rebinding name behind the proxy is refused.
     expect((await fetch(`${proxied.url}/`, { headers: { "x-forwarded-host": "evil.example" } })).status).toBe(421);
     // https at the proxy: the session cookie is Secure.
     await addUser(proxied.db, "op", "operator");
-    const ok = await fetch(`${proxied.url}/login`, { method: "POST", redirect: "manual", headers: { ...via, origin: "https://gadget.example.org", "content-type": "application/x-www-form-urlencoded" }, body: "username=op&password=op-password" });
+    const ok = await fetch(`${proxied.url}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...via, origin: "https://gadget.example.org", "content-type": "application/x-www-form-urlencoded" },
+      body: "username=op&password=op-password",
+    });
     expect(ok.status).toBe(303);
     expect(ok.headers.get("set-cookie")).toContain("; Secure");
 
@@ -180,10 +215,13 @@ describe("M3: --allowed-hosts, * and a trusted reverse proxy", () => {
 
 describe("M4: security headers on every response", () => {
   const s = useApp(sliderApp, { database: true, access: "login" });
-  const h = useApp((app) => {
-    sliderApp(app);
-    app.clientsideCallback("(v) => v", Output("shown", "title"), Input("level", "value"));
-  }, { serverService: "http" });
+  const h = useApp(
+    (app) => {
+      sliderApp(app);
+      app.clientsideCallback("(v) => v", Output("shown", "title"), Input("level", "value"));
+    },
+    { serverService: "http" },
+  );
 
   const check = (what: string, res: Response) => {
     const csp = res.headers.get("content-security-policy") ?? "";
@@ -202,14 +240,34 @@ describe("M4: security headers on every response", () => {
     check("login page", await get(s.url, "/login"));
     check("admin redirect", await get(s.url, "/admin/"));
     check("asset", await get(s.url, "/_dd/dash-devices.css"));
-    check("asset 304", await get(s.url, "/_dd/htmx.js", { headers: { "if-none-match": (await get(s.url, "/_dd/htmx.js")).headers.get("etag")! } }));
+    check(
+      "asset 304",
+      await get(s.url, "/_dd/htmx.js", { headers: { "if-none-match": (await get(s.url, "/_dd/htmx.js")).headers.get("etag")! } }),
+    );
     check("404", await get(s.url, "/nothing-here"));
     check("asset 404", await get(s.url, "/_dd/nothing.js"));
     check("setup 410", await get(s.url, "/setup?token=nope"));
     check("cross-site form", await post(s.url, "/login", { username: "a" }, { origin: "http://evil.example" }));
-    check("socket 401", await get(s.url, "/ws", { headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": btoa("0123456789abcdef") } }));
+    check(
+      "socket 401",
+      await get(s.url, "/ws", {
+        headers: {
+          connection: "Upgrade",
+          upgrade: "websocket",
+          "sec-websocket-version": "13",
+          "sec-websocket-key": btoa("0123456789abcdef"),
+        },
+      }),
+    );
     check("421", await get(s.url, "/", { headers: { host: "evil.example" } }));
-    check("413", await get(s.url, "/login", { method: "POST", body: "x".repeat(20000), headers: { origin: s.url, "content-type": "application/x-www-form-urlencoded" } }));
+    check(
+      "413",
+      await get(s.url, "/login", {
+        method: "POST",
+        body: "x".repeat(20000),
+        headers: { origin: s.url, "content-type": "application/x-www-form-urlencoded" },
+      }),
+    );
     check("app page", await get(h.url, "/"));
     const events = new AbortController();
     const stream = await get(h.url, "/_dd/events", { signal: events.signal });
@@ -241,14 +299,23 @@ describe("H2: bodies are read with a limit", () => {
     let text = "";
     while (!/"secret":"([^"]+)"/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
     const secret = /"secret":"([^"]+)"/.exec(text)![1]!;
-    const r = await chunkedPost(`${h.url}/_dd/update`, { "content-type": "application/x-www-form-urlencoded", "DD-Client": secret, "HX-Source": "div#level", "DD-Seq": "1" });
+    const r = await chunkedPost(`${h.url}/_dd/update`, {
+      "content-type": "application/x-www-form-urlencoded",
+      "DD-Client": secret,
+      "HX-Source": "div#level",
+      "DD-Seq": "1",
+    });
     expect(r.status).toBe(413);
     expect(r.text).toContain("at most 4096 bytes");
     expect(r.pulled).toBeLessThan(32 * 1024 * 1024);
     // A declared length over the limit is refused before anything is read; a normal post still works.
     const big = await post(s.url, "/login", { username: "x".repeat(17000), password: "y" });
     expect(big.status).toBe(413);
-    const ok = await fetch(`${h.url}/_dd/update`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "DD-Client": secret, "HX-Source": "div#level", "DD-Seq": "2" }, body: "level=42" });
+    const ok = await fetch(`${h.url}/_dd/update`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "DD-Client": secret, "HX-Source": "div#level", "DD-Seq": "2" },
+      body: "level=42",
+    });
     expect(ok.status).toBe(204);
     events.abort();
   });
@@ -258,7 +325,18 @@ describe("M2: next= stays on this site", () => {
   const s = useApp(sliderApp, { database: true, users: { op: "operator" } });
 
   test("M2: safeNext refuses tab/newline/backslash tricks and anything that resolves off-site", () => {
-    for (const bad of ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "//evil.example", "/\\evil.example", "/.//evil.example", "https://evil.example/", "javascript:alert(1)", "evil", ""]) {
+    for (const bad of [
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "//evil.example",
+      "/\\evil.example",
+      "/.//evil.example",
+      "https://evil.example/",
+      "javascript:alert(1)",
+      "evil",
+      "",
+    ]) {
       expect([bad, safeNext(bad)]).toEqual([bad, "/"]);
     }
     expect(safeNext("/admin/?tab=users#x")).toBe("/admin/?tab=users#x");
@@ -267,7 +345,12 @@ describe("M2: next= stays on this site", () => {
   });
 
   test("M2: POST /login with next=/%09/evil.example redirects to this site, and /login?next= renders no off-site link", async () => {
-    const res = await fetch(`${s.url}/login`, { method: "POST", redirect: "manual", headers: { origin: s.url, "content-type": "application/x-www-form-urlencoded" }, body: "username=op&password=op-password&next=/%09/evil.example" });
+    const res = await fetch(`${s.url}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: s.url, "content-type": "application/x-www-form-urlencoded" },
+      body: "username=op&password=op-password&next=/%09/evil.example",
+    });
     expect(res.status).toBe(303);
     const to = new URL(res.headers.get("location")!, s.url);
     expect(to.origin).toBe(new URL(s.url).origin);
@@ -327,7 +410,11 @@ describe("L4: the session cookie is per port", () => {
 describe("L7: command-line errors", () => {
   test("L7: a bad flag prints one line (and the fix) and exits 2, with no stack trace or source", () => {
     for (const args of [["--port", "eighty"], ["--allowed-hosts", "http://x/"], ["--log-format", "xml"], ["--i2c-bus"]]) {
-      const r = Bun.spawnSync(["bun", "examples/example1.ts", ...args], { env: { PATH: process.env.PATH ?? "", DATA_DIR: "/nonexistent-dd-test" }, stdout: "pipe", stderr: "pipe" });
+      const r = Bun.spawnSync(["bun", "examples/example1.ts", ...args], {
+        env: { PATH: process.env.PATH ?? "", DATA_DIR: "/nonexistent-dd-test" },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       const err = r.stderr.toString();
       const lines = err.trimEnd().split("\n");
       expect([args, r.exitCode]).toEqual([args, 2]);

@@ -17,7 +17,12 @@ const status = (t: WsClient) => t.text("dd_lease") ?? "";
 function build(idleMs = 60_000) {
   return (app: import("../../src/index.ts").App) => {
     const lease = app.controlLease({ idleMs });
-    app.layout = html.Div([lease.panel(), dcc.Slider({ id: "arm", min: 0, max: 10, value: 0 }), html.Div({ id: "pos" }), dcc.Input({ id: "note" })]);
+    app.layout = html.Div([
+      lease.panel(),
+      dcc.Slider({ id: "arm", min: 0, max: 10, value: 0 }),
+      html.Div({ id: "pos" }),
+      dcc.Input({ id: "note" }),
+    ]);
     app.callbackShared(Output("pos", "children"), Input("arm", "value"), (v: number) => `at ${v}`);
   };
 }

@@ -10,7 +10,11 @@ import { useTempDir } from "../db/temp-db.ts";
 const data = useTempDir("dd-logjson-");
 
 function spawn(args: string[]) {
-  const p = Bun.spawn(["bun", "examples/demo.ts", ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, PORT: "", HOST: "", LOG_FORMAT: "" } });
+  const p = Bun.spawn(["bun", "examples/demo.ts", ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, PORT: "", HOST: "", LOG_FORMAT: "" },
+  });
   const out = { stdout: "", stderr: "" };
   const pump = async (s: ReadableStream<Uint8Array>, k: keyof typeof out) => {
     for await (const c of s) out[k] += new TextDecoder().decode(c);
@@ -62,7 +66,10 @@ test("the demo with --log-format json: start, a tab comes and goes (safe state),
   const stopping = events.indexOf("server.stopping");
   expect(events.indexOf("safe-state.trigger:shutdown")).toBeGreaterThan(stopping);
   expect(events.indexOf("safe-state.done:shutdown")).toBeGreaterThan(stopping);
-  expect(records.find((r) => r.event === "safe-state.action" && r.reason === "shutdown")).toMatchObject({ level: "info", action: "LEDs off" });
+  expect(records.find((r) => r.event === "safe-state.action" && r.reason === "shutdown")).toMatchObject({
+    level: "info",
+    action: "LEDs off",
+  });
 }, 60000);
 
 test("a bad flag with --log-format json is one JSON line (start.failed with code and fix), exit 2", async () => {

@@ -22,7 +22,9 @@ describe("POST /login under a burst of guesses", () => {
     const verify = spyOn(Bun.password, "verify"); // counts argon2 verifications in this process (the server's)
     let responses: Response[];
     try {
-      responses = await Promise.all(Array.from({ length: 60 }, (_, i) => post(s.url, "/login", { username: "boss", password: `guess-${i}`, next: "/" })));
+      responses = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => post(s.url, "/login", { username: "boss", password: `guess-${i}`, next: "/" })),
+      );
     } finally {
       verify.mockRestore();
     }
@@ -49,7 +51,8 @@ describe("the /admin console's password reset", () => {
 
   test("M1: a reset from /admin lifts a user's lock-out, as the 429 page says it does", async () => {
     const owner = await s.login("owner");
-    for (let i = 0; i < PER_USER_IP; i++) expect((await post(s.url, "/login", { username: "ana", password: `guess-${i}` })).status).toBe(401);
+    for (let i = 0; i < PER_USER_IP; i++)
+      expect((await post(s.url, "/login", { username: "ana", password: `guess-${i}` })).status).toBe(401);
     const locked = await post(s.url, "/login", { username: "ana", password: "ana-password" });
     expect(locked.status).toBe(429);
     const promise = await locked.text();

@@ -22,10 +22,13 @@ describe("M5: /admin under a burst of anonymous connects", () => {
   // A long flush time: only full batches of 100 are written during the burst, the rest at stop.
   beforeAll(() => void Object.assign(timings, { consoleRedrawMs: WINDOW_MS, auditFlushMs: 60_000, auditBatchRows: 100 }));
   // Its own data dir (kept until the end): the test reads the database file after the stop.
-  const s = useApp((app) => {
-    app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 1000, step: 1, value: 0 }), html.Div({ id: "out" })]);
-    app.callback(Output("out", "children"), Input("s", "value"), (v: unknown) => `at ${v}`);
-  }, { database: true, dataDir: useTempDir("dd-m5-"), users: { boss: "admin" } });
+  const s = useApp(
+    (app) => {
+      app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 1000, step: 1, value: 0 }), html.Div({ id: "out" })]);
+      app.callback(Output("out", "children"), Input("s", "value"), (v: unknown) => `at ${v}`);
+    },
+    { database: true, dataDir: useTempDir("dd-m5-"), users: { boss: "admin" } },
+  );
   const tabs = useTabs(s);
   let adm: WsClient;
   beforeAll(async () => {

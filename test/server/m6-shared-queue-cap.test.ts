@@ -58,7 +58,8 @@ test("M6: one tab floods 5,000 values; another tab's change reaches the device a
 test("M6: two tabs flood 1,000 values each with the default cap: device, store and tabs agree, nothing reordered", async () => {
   const { device } = await deviceApp();
   const [a, b] = await tabs.openMany(2);
-  let lastA = 0, lastB = 0;
+  let lastA = 0,
+    lastB = 0;
   for (let i = 0; i < 1000; i++) {
     lastA = a.set("level", 2 * i + 1);
     lastB = b.set("level", 50000 + 2 * i);

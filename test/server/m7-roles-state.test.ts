@@ -36,9 +36,20 @@ function device(app: App) {
 
 test("M7: graph.reach follows Input and State edges through outputs, and stops at loops through State", () => {
   const g = new CallbackGraph();
-  const add = (args: unknown[], shared = false) => g.add(parseCallbackArgs(args, g.callbacks.length + 1, shared ? Services.SHARED : Services.REGULAR));
+  const add = (args: unknown[], shared = false) =>
+    g.add(parseCallbackArgs(args, g.callbacks.length + 1, shared ? Services.SHARED : Services.REGULAR));
   add([Output("scaled", "children"), Input("raw", "value"), (v: unknown) => v], true);
-  add([Output("device", "children"), Input("fire", "n_clicks"), State("target", "value"), State("scaled", "children"), () => 1, { role: "operator", name: "fire" }], true);
+  add(
+    [
+      Output("device", "children"),
+      Input("fire", "n_clicks"),
+      State("target", "value"),
+      State("scaled", "children"),
+      () => 1,
+      { role: "operator", name: "fire" },
+    ],
+    true,
+  );
   add([Output("log", "children"), Input("note", "value"), State("log", "children"), () => 1]); // reads its own output
   add([Output("wipe", "children"), Input("wipe_btn", "n_clicks"), () => 1, { role: "admin", name: "wipe" }], true);
   const r = (k: string) => ({ ...g.reach(k) });

@@ -50,7 +50,11 @@ const bin = join(build, "example1");
 let device: { proc: ReturnType<typeof Bun.spawn>; out: () => string } | undefined;
 
 function startDevice(extra: string[]) {
-  const proc = Bun.spawn(["ip", "netns", "exec", DEV, bin, "--port", String(PORT), "--data-dir", data, "--log-format", "json", ...extra], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
+  const proc = Bun.spawn(["ip", "netns", "exec", DEV, bin, "--port", String(PORT), "--data-dir", data, "--log-format", "json", ...extra], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "" },
+  });
   let out = "";
   const pump = async (s: ReadableStream<Uint8Array>) => {
     for await (const c of s) out += new TextDecoder().decode(c);
@@ -69,7 +73,21 @@ async function stopDevice() {
 type Rec = { name: string; type: string; ttl: number; data: unknown };
 /** Asks from the client namespace; returns the answers and additional records it got. */
 async function query(questions: [string, string][], wait = 3000, unicast = false): Promise<{ answers: Rec[]; additionals: Rec[] }> {
-  const p = Bun.spawn(["ip", "netns", "exec", CLI, "bun", "test/helpers/mdns-query.ts", ...questions.flat(), "--wait", String(wait), ...(unicast ? ["--unicast"] : [])], { stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(
+    [
+      "ip",
+      "netns",
+      "exec",
+      CLI,
+      "bun",
+      "test/helpers/mdns-query.ts",
+      ...questions.flat(),
+      "--wait",
+      String(wait),
+      ...(unicast ? ["--unicast"] : []),
+    ],
+    { stdout: "pipe", stderr: "pipe" },
+  );
   const text = await new Response(p.stdout).text();
   await p.exited;
   return JSON.parse(text.trim().split("\n").at(-1)!);
@@ -78,7 +96,10 @@ async function query(questions: [string, string][], wait = 3000, unicast = false
 beforeAll(() => {
   if (skip) return;
   const arch = process.arch === "arm64" ? "arm64" : "x64";
-  const r = Bun.spawnSync(["bun", "run", "scripts/build.ts", "examples/example1.ts", "--target", arch, "--outdir", build, "--name", "example1"], { stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync(
+    ["bun", "run", "scripts/build.ts", "examples/example1.ts", "--target", arch, "--outdir", build, "--name", "example1"],
+    { stdout: "pipe", stderr: "pipe" },
+  );
   if (r.exitCode !== 0) throw new Error(r.stderr.toString() + r.stdout.toString());
   Bun.spawnSync(["mv", join(build, `example1-linux-${arch}`), bin]);
   chmodSync(bin, 0o755);
@@ -95,46 +116,81 @@ afterAll(async () => {
 });
 
 describe(`mDNS in network namespaces${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  test.skipIf(!!skip)("without --mdns the device sends and answers nothing", async () => {
-    device = startDevice([]);
-    expect(await until(() => device!.out().includes('"server.listening"'), 20000)).toBe(true);
-    expect(device.out()).not.toContain("mdns.");
-    const r = await query([["gadget.local", "A"], [`${hostname()}.local`, "A"]], 1500);
-    expect(r.answers).toEqual([]);
-    await stopDevice();
-  }, 60000);
+  test.skipIf(!!skip)(
+    "without --mdns the device sends and answers nothing",
+    async () => {
+      device = startDevice([]);
+      expect(await until(() => device!.out().includes('"server.listening"'), 20000)).toBe(true);
+      expect(device.out()).not.toContain("mdns.");
+      const r = await query(
+        [
+          ["gadget.local", "A"],
+          [`${hostname()}.local`, "A"],
+        ],
+        1500,
+      );
+      expect(r.answers).toEqual([]);
+      await stopDevice();
+    },
+    60000,
+  );
 
-  test.skipIf(!!skip)("--mdns --mdns-name gadget --tls self-signed: gadget.local's A record, the _https._tcp service (PTR, SRV, TXT), the page by that name, and the printed URLs", async () => {
-    device = startDevice(["--mdns", "--mdns-name", "gadget", "--tls", "self-signed"]);
-    expect(await until(() => device!.out().includes('"mdns.started"'), 20000)).toBe(true);
-    const lines = device.out().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.find((l) => l.event === "server.listening")).toMatchObject({ urls: `https://gadget.local:${PORT}/,https://${DEV_IP}:${PORT}/`, url: `https://${DEV_IP}:${PORT}` });
-    expect(String(lines.find((l) => l.event === "setup.needed")?.url)).toStartWith(`https://${DEV_IP}:${PORT}/setup?token=`);
-    expect(String(lines.find((l) => l.event === "tls.certificate")?.names)).toContain(`IP Address:${DEV_IP}`);
+  test.skipIf(!!skip)(
+    "--mdns --mdns-name gadget --tls self-signed: gadget.local's A record, the _https._tcp service (PTR, SRV, TXT), the page by that name, and the printed URLs",
+    async () => {
+      device = startDevice(["--mdns", "--mdns-name", "gadget", "--tls", "self-signed"]);
+      expect(await until(() => device!.out().includes('"mdns.started"'), 20000)).toBe(true);
+      const lines = device
+        .out()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.find((l) => l.event === "server.listening")).toMatchObject({
+        urls: `https://gadget.local:${PORT}/,https://${DEV_IP}:${PORT}/`,
+        url: `https://${DEV_IP}:${PORT}`,
+      });
+      expect(String(lines.find((l) => l.event === "setup.needed")?.url)).toStartWith(`https://${DEV_IP}:${PORT}/setup?token=`);
+      expect(String(lines.find((l) => l.event === "tls.certificate")?.names)).toContain(`IP Address:${DEV_IP}`);
 
-    const host = await query([["gadget.local", "A"]]);
-    expect(host.answers.filter((a) => a.type === "A")).toEqual([expect.objectContaining({ name: "gadget.local", data: DEV_IP })]);
+      const host = await query([["gadget.local", "A"]]);
+      expect(host.answers.filter((a) => a.type === "A")).toEqual([expect.objectContaining({ name: "gadget.local", data: DEV_IP })]);
 
-    // Asked from a port of its own (legacy unicast): only what answers this question comes back.
-    const direct = await query([["gadget.local", "A"]], 3000, true);
-    expect(direct.answers).toEqual([expect.objectContaining({ name: "gadget.local", type: "A", data: DEV_IP, flush: false })]);
-    expect(direct.answers[0]!.ttl).toBeLessThanOrEqual(10);
+      // Asked from a port of its own (legacy unicast): only what answers this question comes back.
+      const direct = await query([["gadget.local", "A"]], 3000, true);
+      expect(direct.answers).toEqual([expect.objectContaining({ name: "gadget.local", type: "A", data: DEV_IP, flush: false })]);
+      expect(direct.answers[0]!.ttl).toBeLessThanOrEqual(10);
 
-    const svc = await query([["_https._tcp.local", "PTR"]], 3000, true);
-    const ptr = svc.answers.find((a) => a.type === "PTR" && a.name === "_https._tcp.local");
-    expect(ptr?.data).toBe("Example 1._https._tcp.local");
-    const all = [...svc.answers, ...svc.additionals];
-    expect(all.find((a) => a.type === "SRV")).toMatchObject({ name: "Example 1._https._tcp.local", data: { port: PORT, target: "gadget.local" } });
-    expect(all.find((a) => a.type === "TXT")?.data).toEqual(["path=/"]);
-    expect(all.find((a) => a.type === "A")).toMatchObject({ name: "gadget.local", data: DEV_IP });
+      const svc = await query([["_https._tcp.local", "PTR"]], 3000, true);
+      const ptr = svc.answers.find((a) => a.type === "PTR" && a.name === "_https._tcp.local");
+      expect(ptr?.data).toBe("Example 1._https._tcp.local");
+      const all = [...svc.answers, ...svc.additionals];
+      expect(all.find((a) => a.type === "SRV")).toMatchObject({
+        name: "Example 1._https._tcp.local",
+        data: { port: PORT, target: "gadget.local" },
+      });
+      expect(all.find((a) => a.type === "TXT")?.data).toEqual(["path=/"]);
+      expect(all.find((a) => a.type === "A")).toMatchObject({ name: "gadget.local", data: DEV_IP });
 
-    // Another name is not ours to answer.
-    // (Responses to others' questions and announcements reach the asker too: only names are compared.)
-    expect((await query([["other.local", "A"]], 1000)).answers.filter((a) => a.name === "other.local")).toEqual([]);
+      // Another name is not ours to answer.
+      // (Responses to others' questions and announcements reach the asker too: only names are compared.)
+      expect((await query([["other.local", "A"]], 1000)).answers.filter((a) => a.name === "other.local")).toEqual([]);
 
-    // The page, from the client namespace, by the name (the Host check accepts gadget.local).
-    const fetched = Bun.spawnSync(["ip", "netns", "exec", CLI, "bun", "-e", `const r = await fetch("https://${DEV_IP}:${PORT}/", { headers: { host: "gadget.local:${PORT}" }, tls: { rejectUnauthorized: false } }); console.log(r.status, (await r.text()).includes("shared_slider"))`], { stdout: "pipe", stderr: "pipe" });
-    expect(fetched.stdout.toString().trim()).toBe("200 true");
-    await stopDevice();
-  }, 60000);
+      // The page, from the client namespace, by the name (the Host check accepts gadget.local).
+      const fetched = Bun.spawnSync(
+        [
+          "ip",
+          "netns",
+          "exec",
+          CLI,
+          "bun",
+          "-e",
+          `const r = await fetch("https://${DEV_IP}:${PORT}/", { headers: { host: "gadget.local:${PORT}" }, tls: { rejectUnauthorized: false } }); console.log(r.status, (await r.text()).includes("shared_slider"))`,
+        ],
+        { stdout: "pipe", stderr: "pipe" },
+      );
+      expect(fetched.stdout.toString().trim()).toBe("200 true");
+      await stopDevice();
+    },
+    60000,
+  );
 });

@@ -95,7 +95,8 @@ describe("app.mount refuses what cannot be served", () => {
 
   test("a prefix that is not a path, a prefix taken, the app itself, an app mounted twice", () => {
     const host = new App({ database: false });
-    for (const p of ["status", "/status/", "/", "", "/_dd/x", "/a b"]) expect(refused(() => host.mount(p, new App({ database: false })))).toContain(`app.mount("${p}")`);
+    for (const p of ["status", "/status/", "/", "", "/_dd/x", "/a b"])
+      expect(refused(() => host.mount(p, new App({ database: false })))).toContain(`app.mount("${p}")`);
     const sub = new App({ database: false });
     host.mount("/status", sub);
     expect(refused(() => host.mount("/status", new App({ database: false })))).toContain("another app is mounted there");

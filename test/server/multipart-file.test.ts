@@ -10,7 +10,11 @@ const B = "----formdata-bun-0123456789";
 function body(parts: { name: string; filename?: string; data: Uint8Array }[], end = `--${B}--\r\n`): Uint8Array {
   const chunks: Buffer[] = [];
   for (const p of parts) {
-    chunks.push(Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ""}\r\nContent-Type: application/octet-stream\r\n\r\n`));
+    chunks.push(
+      Buffer.from(
+        `--${B}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ""}\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+    );
     chunks.push(Buffer.from(p.data), Buffer.from("\r\n"));
   }
   chunks.push(Buffer.from(end));
@@ -44,7 +48,11 @@ async function refusal(bytes: Uint8Array): Promise<string> {
 
 test("the file's bytes come out unchanged, whatever the chunk sizes", async () => {
   // Contents that look like the envelope: CRLFs, dashes, a partial boundary.
-  const file = Buffer.concat([Buffer.from("\x7fELF\r\n--\r\n--" + B.slice(0, 10) + "\r\n\r\n"), Buffer.from(crypto.getRandomValues(new Uint8Array(3000))), Buffer.from("\r\n-")]);
+  const file = Buffer.concat([
+    Buffer.from("\x7fELF\r\n--\r\n--" + B.slice(0, 10) + "\r\n\r\n"),
+    Buffer.from(crypto.getRandomValues(new Uint8Array(3000))),
+    Buffer.from("\r\n-"),
+  ]);
   const whole = body([{ name: "binary", filename: "app", data: file }]);
   for (const size of [1, 2, 3, 7, 16, 61, 64, 1000, whole.length]) expect(Buffer.from(await read(whole, size)).equals(file)).toBe(true);
   // without the final CRLF, and an empty file
@@ -56,7 +64,14 @@ test("another field, a second part, a missing or foreign boundary are refused", 
   const data = new TextEncoder().encode("0123456789");
   expect(await refusal(body([{ name: "other", filename: "x", data }]))).toContain('the field "other"');
   expect(await refusal(body([{ name: "binary", data }]))).toContain("without a file");
-  expect(await refusal(body([{ name: "binary", filename: "a", data }, { name: "note", data }]))).toContain("more parts");
+  expect(
+    await refusal(
+      body([
+        { name: "binary", filename: "a", data },
+        { name: "note", data },
+      ]),
+    ),
+  ).toContain("more parts");
   expect(await refusal(body([{ name: "binary", filename: "a", data }], ""))).toContain("no closing boundary");
   expect(await refusal(new TextEncoder().encode("just some bytes\r\n\r\nmore"))).toContain("does not start with its boundary");
   expect(await refusal(body([{ name: "binary", filename: "a", data }], `--${B}--\r\nextra`))).toContain("after the closing boundary");

@@ -48,5 +48,14 @@ test("mDNS is off unless asked for (--mdns, MDNS=1); --mdns-name takes a label, 
 
 test("--help lists the flags and their variables", () => {
   const u = usage("gadget");
-  for (const s of ["--tls self-signed", "--tls-cert F --tls-key K", "TLS_CERT, TLS_KEY", "--http-redirect N", "--mdns ", "MDNS=1", "--mdns-name N"]) expect(u).toContain(s);
+  for (const s of [
+    "--tls self-signed",
+    "--tls-cert F --tls-key K",
+    "TLS_CERT, TLS_KEY",
+    "--http-redirect N",
+    "--mdns ",
+    "MDNS=1",
+    "--mdns-name N",
+  ])
+    expect(u).toContain(s);
 });

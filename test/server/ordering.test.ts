@@ -15,19 +15,25 @@ async function flood(service: object | undefined) {
   let overlap = false;
   await srv.start((app) => {
     app.layout = html.Div([dcc.Slider({ id: "brightness", min: 0, max: 100000, value: 0, updatemode: "drag" }), html.Div({ id: "shown" })]);
-    app.callbackShared(Output("shown", "children"), Input("brightness", "value"), async (v: number) => {
-      if (++running > 1) overlap = true;
-      // an async device write that sometimes takes a while: gives a wrong design room to reorder
-      if (v % 7 === 0) await Bun.sleep(Math.random() * 2);
-      else await Promise.resolve();
-      device.push(v);
-      running--;
-      return String(v);
-    }, service ? { service } : undefined);
+    app.callbackShared(
+      Output("shown", "children"),
+      Input("brightness", "value"),
+      async (v: number) => {
+        if (++running > 1) overlap = true;
+        // an async device write that sometimes takes a while: gives a wrong design room to reorder
+        if (v % 7 === 0) await Bun.sleep(Math.random() * 2);
+        else await Promise.resolve();
+        device.push(v);
+        running--;
+        return String(v);
+      },
+      service ? { service } : undefined,
+    );
   });
   const [a, b, observer] = await tabs.openMany(3);
   const N = 1000;
-  let lastA = 0, lastB = 0;
+  let lastA = 0,
+    lastB = 0;
   // interleave the two floods: A sends odd values 1,3,5..., B even values from 50000 up
   for (let i = 0; i < N; i++) {
     lastA = a.set("brightness", 2 * i + 1);

@@ -19,7 +19,12 @@ async function page(build: Build): Promise<{ status: number; text: string; scrip
   return { status: res.status, text, scripts, styles };
 }
 
-const chartSpec = (assets: ComponentSpec["assets"]): ComponentSpec => ({ type: "test.Chart", props: [], assets, render: (p) => `<div id="${String(p.id)}"></div>` });
+const chartSpec = (assets: ComponentSpec["assets"]): ComponentSpec => ({
+  type: "test.Chart",
+  props: [],
+  assets,
+  render: (p) => `<div id="${String(p.id)}"></div>`,
+});
 
 test("a page without components that need files loads only the shell's", async () => {
   const p = await page((app) => (app.layout = html.Div([dcc.Slider({ id: "s" })])));
@@ -39,7 +44,16 @@ test("clientside callbacks bring clientside.js after their data block; shared fi
     app.layout = html.Div([dcc.Graph({ id: "g" }), makeComponent(spec, { id: "c" }), dcc.Slider({ id: "s" }), html.Div({ id: "o" })]);
     app.clientsideCallback("(v) => v", Output("o", "children"), Input("s", "value"));
   });
-  expect(p.scripts).toEqual(["htmx.js", "fragment.js", "dash-devices.js", "hx-ws.js", "transport-ws.js", "uplot.js", "graph.js", "clientside.js"]);
+  expect(p.scripts).toEqual([
+    "htmx.js",
+    "fragment.js",
+    "dash-devices.js",
+    "hx-ws.js",
+    "transport-ws.js",
+    "uplot.js",
+    "graph.js",
+    "clientside.js",
+  ]);
   expect(p.styles).toEqual(["dash-devices.css", "uplot.css"]);
   expect(p.text.indexOf('id="dd-clientside"')).toBeLessThan(p.text.indexOf("_dd/clientside.js"));
 });

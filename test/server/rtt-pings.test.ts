@@ -13,9 +13,12 @@ const saved = { ...timings };
 
 describe("round-trip pings only while the console is open", () => {
   beforeAll(() => void (timings.pingMs = 100));
-  const s = useApp((app) => {
-    app.layout = html.Div({ id: "o" });
-  }, { database: true, users: { boss: "admin" } });
+  const s = useApp(
+    (app) => {
+      app.layout = html.Div({ id: "o" });
+    },
+    { database: true, users: { boss: "admin" } },
+  );
   const tabs = useTabs(s);
   afterAll(() => void Object.assign(timings, saved));
 

@@ -10,13 +10,18 @@ function concurrencyApp(service: object) {
   const stats = { running: 0, max: 0, calls: 0 };
   const build = (app: import("../../src/index.ts").App) => {
     app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 0 }), html.Div({ id: "o" })]);
-    app.callback(Output("o", "children"), Input("s", "value"), async (v: number, ctx) => {
-      stats.calls++;
-      stats.max = Math.max(stats.max, ++stats.running);
-      await Bun.sleep(30);
-      stats.running--;
-      return `${v} for ${ctx.client?.id ?? "server"}`;
-    }, { service, preventInitialCall: true });
+    app.callback(
+      Output("o", "children"),
+      Input("s", "value"),
+      async (v: number, ctx) => {
+        stats.calls++;
+        stats.max = Math.max(stats.max, ++stats.running);
+        await Bun.sleep(30);
+        stats.running--;
+        return `${v} for ${ctx.client?.id ?? "server"}`;
+      },
+      { service, preventInitialCall: true },
+    );
   };
   return { stats, build };
 }
@@ -55,7 +60,9 @@ test("custom service: shared outputs with a first call per tab", async () => {
   let calls = 0;
   await srv.start((app) => {
     app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 3 }), html.Div({ id: "o" })]);
-    app.callback(Output("o", "children"), Input("s", "value"), (v: number) => `${v} #${++calls}`, { service: { ...Services.SHARED, initialCall: "client" } });
+    app.callback(Output("o", "children"), Input("s", "value"), (v: number) => `${v} #${++calls}`, {
+      service: { ...Services.SHARED, initialCall: "client" },
+    });
   });
   expect(calls).toBe(0);
   const a = await tabs.open();
@@ -70,10 +77,20 @@ test("null outputs and alternate outputs work with every service", async () => {
     const seen: number[] = [];
     await srv.start((app) => {
       app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 0 }), html.Div({ id: "o" }), html.Div({ id: "alt" })]);
-      app.callback(null, Input("s", "value"), (v: number) => {
-        seen.push(v);
-      }, { service });
-      app.callback(Output("o", "children"), Input("s", "value"), (v: number) => (v > 50 ? Output("alt", "children", `big ${v}`) : `small ${v}`), { service });
+      app.callback(
+        null,
+        Input("s", "value"),
+        (v: number) => {
+          seen.push(v);
+        },
+        { service },
+      );
+      app.callback(
+        Output("o", "children"),
+        Input("s", "value"),
+        (v: number) => (v > 50 ? Output("alt", "children", `big ${v}`) : `small ${v}`),
+        { service },
+      );
     });
     const a = await tabs.open();
     await a.change("s", 10);
@@ -94,8 +111,17 @@ test("dcc.Store: a memory store is one copy per tab, a shared store one copy for
       html.Button("show", { id: "show" }),
       html.Div({ id: "out" }),
     ]);
-    app.callback([Output("mine", "data"), Output("ours", "data")], Input("in", "value"), (v: string) => [v, v], { preventInitialCall: true });
-    app.callback(Output("out", "children"), Input("show", "n_clicks"), State("mine", "data"), State("ours", "data"), (_n: unknown, mine: unknown, ours: unknown) => `mine=${mine} ours=${ours}`, { preventInitialCall: true });
+    app.callback([Output("mine", "data"), Output("ours", "data")], Input("in", "value"), (v: string) => [v, v], {
+      preventInitialCall: true,
+    });
+    app.callback(
+      Output("out", "children"),
+      Input("show", "n_clicks"),
+      State("mine", "data"),
+      State("ours", "data"),
+      (_n: unknown, mine: unknown, ours: unknown) => `mine=${mine} ours=${ours}`,
+      { preventInitialCall: true },
+    );
   });
   const a = await tabs.open();
   const b = await tabs.open();

@@ -34,7 +34,11 @@ interface Proc {
 
 /** Runs example1 as a user does, with JSON logs; resolves once it listens (or exits). */
 async function run(args: string[]): Promise<Proc> {
-  const p = Bun.spawn(["bun", "examples/example1.ts", "--log-format", "json", ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, PORT: "", HOST: "" } });
+  const p = Bun.spawn(["bun", "examples/example1.ts", "--log-format", "json", ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, PORT: "", HOST: "" },
+  });
   let out = "";
   const pump = async (s: ReadableStream<Uint8Array>) => {
     for await (const c of s) out += new TextDecoder().decode(c);
@@ -44,7 +48,11 @@ async function run(args: string[]): Promise<Proc> {
   let done = false;
   void p.exited.then(() => (done = true));
   await until(() => done || out.includes('"server.listening"'), 20000);
-  const lines = () => out.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = () =>
+    out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   return {
     out: () => out,
     lines,
@@ -79,7 +87,18 @@ describe("--tls self-signed", () => {
   afterAll(() => app?.stop());
 
   test("first run: a certificate for the device's names, key 0600, served and logged by the same fingerprint", async () => {
-    app = await run(["--port", String(port), "--host", "127.0.0.1", "--data-dir", data, "--tls", "self-signed", "--http-redirect", String(redirect)]);
+    app = await run([
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      data,
+      "--tls",
+      "self-signed",
+      "--http-redirect",
+      String(redirect),
+    ]);
     const cert = event(app, "tls.certificate");
     expect(cert).toMatchObject({ source: "self-signed", created: true });
     const listening = event(app, "server.listening")!;
@@ -105,7 +124,10 @@ describe("--tls self-signed", () => {
   }, 60000);
 
   test("the WebSocket over wss:// carries a shared change and its output", async () => {
-    const ws = new WebSocket(`wss://127.0.0.1:${port}/ws`, { tls: { rejectUnauthorized: false }, headers: { origin: base } } as unknown as string[]);
+    const ws = new WebSocket(`wss://127.0.0.1:${port}/ws`, {
+      tls: { rejectUnauthorized: false },
+      headers: { origin: base },
+    } as unknown as string[]);
     const frames: string[] = [];
     ws.onmessage = (e) => frames.push(String(e.data));
     await new Promise<void>((resolve, reject) => {
@@ -113,7 +135,12 @@ describe("--tls self-signed", () => {
       ws.onerror = () => reject(new Error("wss failed"));
     });
     const source = "div#shared_slider";
-    ws.send(JSON.stringify({ shared_slider: "8", headers: { "HX-Request": "true", "HX-Source": source, "HX-Current-URL": `${base}/`, "HX-Target": source, "DD-Seq": "1" } }));
+    ws.send(
+      JSON.stringify({
+        shared_slider: "8",
+        headers: { "HX-Request": "true", "HX-Source": source, "HX-Current-URL": `${base}/`, "HX-Target": source, "DD-Seq": "1" },
+      }),
+    );
     expect(await until(() => frames.some((f) => /id=\\"shared_slider_output\\"[\s\S]*>8</.test(f)), 5000)).toBe(true);
     ws.close();
   });
@@ -136,36 +163,40 @@ describe("--tls self-signed", () => {
     expect(followed.status).toBe(200);
   });
 
-  test.skipIf(!hasChromium)("Chromium (--ignore-certificate-errors): the page over https, its socket over wss, the Secure cookie after setup, /admin shows the fingerprint", async () => {
-    const fingerprint = String(event(app, "tls.certificate")!.fingerprint);
-    const setup = String(event(app, "setup.needed")!.url);
-    const browser = await launch(["--ignore-certificate-errors"]);
-    try {
-      const page = await browser.newPage();
-      const sockets: string[] = [];
-      page.on("websocket", (w) => sockets.push(w.url()));
-      await page.goto(`${base}/`);
-      await page.waitForSelector('#dd-status[data-state="connected"]');
-      expect(await page.evaluate(() => location.protocol)).toBe("https:");
-      expect(sockets[0]).toStartWith(`wss://127.0.0.1:${port}/ws`);
-      await slide(page, "shared_slider", 3);
-      await page.waitForFunction(() => document.querySelector("#shared_slider_output")?.textContent === "3");
+  test.skipIf(!hasChromium)(
+    "Chromium (--ignore-certificate-errors): the page over https, its socket over wss, the Secure cookie after setup, /admin shows the fingerprint",
+    async () => {
+      const fingerprint = String(event(app, "tls.certificate")!.fingerprint);
+      const setup = String(event(app, "setup.needed")!.url);
+      const browser = await launch(["--ignore-certificate-errors"]);
+      try {
+        const page = await browser.newPage();
+        const sockets: string[] = [];
+        page.on("websocket", (w) => sockets.push(w.url()));
+        await page.goto(`${base}/`);
+        await page.waitForSelector('#dd-status[data-state="connected"]');
+        expect(await page.evaluate(() => location.protocol)).toBe("https:");
+        expect(sockets[0]).toStartWith(`wss://127.0.0.1:${port}/ws`);
+        await slide(page, "shared_slider", 3);
+        await page.waitForFunction(() => document.querySelector("#shared_slider_output")?.textContent === "3");
 
-      await page.goto(setup);
-      await page.fill('input[name="username"]', "owner");
-      await page.fill('input[name="password"]', "owner-password-1");
-      await Promise.all([page.waitForLoadState(), page.click('button[type="submit"]')]);
-      const cookie = (await page.context().cookies()).find((c) => c.name === `dd_session_${port}`);
-      expect(cookie?.secure).toBe(true);
-      expect(cookie?.httpOnly).toBe(true);
-      await page.goto(`${base}/admin/`);
-      await page.waitForSelector('#dd-status[data-state="connected"]');
-      expect(await page.textContent("#admin_tls_fingerprint")).toBe(fingerprint);
-      expect(sockets.some((u) => u.startsWith(`wss://127.0.0.1:${port}/admin/ws`))).toBe(true);
-    } finally {
-      await browser.close();
-    }
-  }, 60000);
+        await page.goto(setup);
+        await page.fill('input[name="username"]', "owner");
+        await page.fill('input[name="password"]', "owner-password-1");
+        await Promise.all([page.waitForLoadState(), page.click('button[type="submit"]')]);
+        const cookie = (await page.context().cookies()).find((c) => c.name === `dd_session_${port}`);
+        expect(cookie?.secure).toBe(true);
+        expect(cookie?.httpOnly).toBe(true);
+        await page.goto(`${base}/admin/`);
+        await page.waitForSelector('#dd-status[data-state="connected"]');
+        expect(await page.textContent("#admin_tls_fingerprint")).toBe(fingerprint);
+        expect(sockets.some((u) => u.startsWith(`wss://127.0.0.1:${port}/admin/ws`))).toBe(true);
+      } finally {
+        await browser.close();
+      }
+    },
+    60000,
+  );
 
   test("a restart reuses the certificate (same fingerprint, not made again)", async () => {
     const first = String(event(app, "tls.certificate")!.fingerprint);
@@ -180,7 +211,14 @@ describe("--tls self-signed", () => {
 
 describe("certificates made and checked", () => {
   const now = new Date("2027-06-01T00:00:00Z");
-  const make = (days = 825) => createSelfSigned({ commonName: "gadget", dnsNames: ["gadget", "gadget.local"], ips: ["192.168.1.20", "fd00::5"], notBefore: new Date(now.getTime() - 86_400_000), notAfter: new Date(now.getTime() + days * 86_400_000) });
+  const make = (days = 825) =>
+    createSelfSigned({
+      commonName: "gadget",
+      dnsNames: ["gadget", "gadget.local"],
+      ips: ["192.168.1.20", "fd00::5"],
+      notBefore: new Date(now.getTime() - 86_400_000),
+      notAfter: new Date(now.getTime() + days * 86_400_000),
+    });
 
   test("the DER is a valid self-signed X.509 v3 with SAN, CA:FALSE and serverAuth (checked by Bun and OpenSSL)", () => {
     const kc = make();
@@ -196,13 +234,18 @@ describe("certificates made and checked", () => {
       expect(text).toContain("Version: 3");
       expect(text).toContain("TLS Web Server Authentication");
       expect(text).toContain("CA:FALSE");
-      expect(Bun.spawnSync(["openssl", "verify", "-no_check_time", "-partial_chain", "-CAfile", join(dir, "c.pem"), join(dir, "c.pem")]).exitCode).toBe(0);
+      expect(
+        Bun.spawnSync(["openssl", "verify", "-no_check_time", "-partial_chain", "-CAfile", join(dir, "c.pem"), join(dir, "c.pem")])
+          .exitCode,
+      ).toBe(0);
     }
   });
 
   test("a certificate near its end, or for another host name, is made anew; a good one is kept", () => {
     const dir = tmp("dd-renew-");
-    const ifaces = () => ({ eth0: [{ address: "192.168.1.20", netmask: "255.255.255.0", family: "IPv4" as const, mac: "", internal: false, cidr: null }] });
+    const ifaces = () => ({
+      eth0: [{ address: "192.168.1.20", netmask: "255.255.255.0", family: "IPv4" as const, mac: "", internal: false, cidr: null }],
+    });
     const a = selfSignedTls({ dataDir: dir, hostname: "gadget", interfaces: ifaces, now });
     expect(a.created).toBe(true);
     expect(a.names).toContain("IP Address:192.168.1.20");
@@ -246,7 +289,18 @@ describe("certificates made and checked", () => {
   });
 
   test("from the command line: a bad certificate stops the start with one line, exit 2", async () => {
-    const p = await run(["--port", "0", "--host", "127.0.0.1", "--data-dir", tmp("dd-tlscli-"), "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"]);
+    const p = await run([
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      tmp("dd-tlscli-"),
+      "--tls-cert",
+      "/nonexistent/cert.pem",
+      "--tls-key",
+      "/nonexistent/key.pem",
+    ]);
     expect(await p.exited).toBe(2);
     const lines = p.lines();
     expect(lines.at(-1)).toMatchObject({ level: "error", event: "start.failed", code: "DD_TLS", found: "no such file" });

@@ -65,7 +65,13 @@ test("updatePaths comes from DD_UPDATE_FILE (set by the installer's unit); readU
   expect(paths).toEqual({ staged: join(dir, "update.bin"), result: join(dir, "update.json") });
   expect(readUpdateResult(paths)).toBeUndefined();
   writeFileSync(paths.result, '{"ok":false,"rolledBack":true,"message":"rolled back","time":"2026-11-29T00:00:00Z","sha256":"ab"}\n');
-  expect(readUpdateResult(paths)).toEqual({ ok: false, rolledBack: true, message: "rolled back", time: "2026-11-29T00:00:00Z", sha256: "ab" });
+  expect(readUpdateResult(paths)).toEqual({
+    ok: false,
+    rolledBack: true,
+    message: "rolled back",
+    time: "2026-11-29T00:00:00Z",
+    sha256: "ab",
+  });
   writeFileSync(paths.result, "not json");
   expect(readUpdateResult(paths)).toBeUndefined();
   expect(existsSync(paths.staged)).toBe(false);

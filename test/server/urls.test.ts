@@ -7,8 +7,23 @@ import { html } from "../../src/index.ts";
 import { lanAddresses, shownUrls, type InterfaceList } from "../../src/server/addresses.ts";
 import { useApp } from "../helpers/fixtures.ts";
 
-const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({ address, netmask: "255.255.255.0", family: "IPv4", mac: "00:00:00:00:00:00", internal, cidr: `${address}/24` });
-const v6 = (address: string): NetworkInterfaceInfo => ({ address, netmask: "ffff:ffff:ffff:ffff::", family: "IPv6", mac: "00:00:00:00:00:00", internal: false, cidr: `${address}/64`, scopeid: 0 });
+const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({
+  address,
+  netmask: "255.255.255.0",
+  family: "IPv4",
+  mac: "00:00:00:00:00:00",
+  internal,
+  cidr: `${address}/24`,
+});
+const v6 = (address: string): NetworkInterfaceInfo => ({
+  address,
+  netmask: "ffff:ffff:ffff:ffff::",
+  family: "IPv6",
+  mac: "00:00:00:00:00:00",
+  internal: false,
+  cidr: `${address}/64`,
+  scopeid: 0,
+});
 const pi: InterfaceList = () => ({
   lo: [v4("127.0.0.1", true)],
   eth0: [v4("192.168.1.20"), v6("fe80::1"), v6("2001:db8::20")],
@@ -21,10 +36,23 @@ test("LAN addresses: no loopback, no IPv6 link-local, IPv4 first", () => {
 });
 
 test("printed URLs: NAME.local (with mDNS) and each LAN address on 0.0.0.0; localhost when there is none; the bound address otherwise", () => {
-  expect(shownUrls({ scheme: "http", host: "0.0.0.0", port: 5000, mdnsName: "gadget", interfaces: pi })).toEqual(["http://gadget.local:5000/", "http://192.168.1.20:5000/", "http://10.0.0.7:5000/"]);
-  expect(shownUrls({ scheme: "https", host: "0.0.0.0", port: 8443, interfaces: pi })).toEqual(["https://192.168.1.20:8443/", "https://10.0.0.7:8443/"]);
-  expect(shownUrls({ scheme: "http", host: "::", port: 5000, interfaces: pi })).toEqual(["http://192.168.1.20:5000/", "http://10.0.0.7:5000/", "http://[2001:db8::20]:5000/"]);
-  expect(shownUrls({ scheme: "http", host: "0.0.0.0", port: 5000, mdnsName: "gadget", interfaces: loopbackOnly })).toEqual(["http://localhost:5000/"]);
+  expect(shownUrls({ scheme: "http", host: "0.0.0.0", port: 5000, mdnsName: "gadget", interfaces: pi })).toEqual([
+    "http://gadget.local:5000/",
+    "http://192.168.1.20:5000/",
+    "http://10.0.0.7:5000/",
+  ]);
+  expect(shownUrls({ scheme: "https", host: "0.0.0.0", port: 8443, interfaces: pi })).toEqual([
+    "https://192.168.1.20:8443/",
+    "https://10.0.0.7:8443/",
+  ]);
+  expect(shownUrls({ scheme: "http", host: "::", port: 5000, interfaces: pi })).toEqual([
+    "http://192.168.1.20:5000/",
+    "http://10.0.0.7:5000/",
+    "http://[2001:db8::20]:5000/",
+  ]);
+  expect(shownUrls({ scheme: "http", host: "0.0.0.0", port: 5000, mdnsName: "gadget", interfaces: loopbackOnly })).toEqual([
+    "http://localhost:5000/",
+  ]);
   expect(shownUrls({ scheme: "http", host: "127.0.0.1", port: 5000, interfaces: pi })).toEqual(["http://127.0.0.1:5000/"]);
   expect(shownUrls({ scheme: "http", host: "fd00::5", port: 5000, interfaces: pi })).toEqual(["http://[fd00::5]:5000/"]);
 });
@@ -55,6 +83,16 @@ test("on every interface: server.listening lists the LAN addresses and the setup
 
 test("a machine with no LAN address prints the localhost form", async () => {
   const { port, log } = await printed(loopbackOnly);
-  expect(field(log.find((l) => l.includes("server.listening")), "urls")).toBe(`http://localhost:${port}/`);
-  expect(field(log.find((l) => l.includes("setup.needed")), "url")).toStartWith(`http://localhost:${port}/setup?token=`);
+  expect(
+    field(
+      log.find((l) => l.includes("server.listening")),
+      "urls",
+    ),
+  ).toBe(`http://localhost:${port}/`);
+  expect(
+    field(
+      log.find((l) => l.includes("setup.needed")),
+      "url",
+    ),
+  ).toStartWith(`http://localhost:${port}/setup?token=`);
 });

@@ -26,13 +26,21 @@ export function runTransportContract(o: ContractOptions): void {
       return t;
     };
     beforeEach(async () => {
-      srv = await startApp((app) => {
-        app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 0 }), html.Div({ id: "o" })]);
-        app.callback(Output("o", "children"), Input("s", "value"), (v: number) => {
-          if (v === 99) throw new Error("unlucky value");
-          return `got ${v}`;
-        }, { preventInitialCall: true });
-      }, { serverService: o.name });
+      srv = await startApp(
+        (app) => {
+          app.layout = html.Div([dcc.Slider({ id: "s", min: 0, max: 100, value: 0 }), html.Div({ id: "o" })]);
+          app.callback(
+            Output("o", "children"),
+            Input("s", "value"),
+            (v: number) => {
+              if (v === 99) throw new Error("unlucky value");
+              return `got ${v}`;
+            },
+            { preventInitialCall: true },
+          );
+        },
+        { serverService: o.name },
+      );
     });
     afterEach(async () => {
       for (const t of tabs.splice(0)) t.close();

@@ -13,7 +13,18 @@ const read = (f: string) => readFileSync(resolve(import.meta.dir, "../../public"
 test("the neutral glue names no transport: no hx-ws/hx-sse events, sockets, post path or stream secret", () => {
   for (const file of ["dash-devices.js", "fragment.js"]) {
     const src = read(file).replace(/^\s*\/\/.*$/gm, ""); // comments may say what loads after it
-    for (const word of ["htmx:ws", "htmx:sse", "hx-ws", "hx-sse", "WebSocket", "EventSource", "_dd/update", "DD-Client", "secret", "1008"]) {
+    for (const word of [
+      "htmx:ws",
+      "htmx:sse",
+      "hx-ws",
+      "hx-sse",
+      "WebSocket",
+      "EventSource",
+      "_dd/update",
+      "DD-Client",
+      "secret",
+      "1008",
+    ]) {
       expect({ file, word, found: src.includes(word) }).toEqual({ file, word, found: false });
     }
   }

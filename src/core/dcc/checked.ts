@@ -40,7 +40,8 @@ export function checkOneOf(type: string, p: Props, prop: string, allowed: readon
 export function checkNumber(type: string, p: Props, prop: string, o: { min?: number; max?: number; integer?: boolean } = {}): void {
   const v = p[prop];
   if (v === undefined) return;
-  const min = o.min ?? -Infinity, max = o.max ?? Infinity;
+  const min = o.min ?? -Infinity,
+    max = o.max ?? Infinity;
   if (typeof v === "number" && Number.isFinite(v) && v >= min && v <= max && (!o.integer || Number.isInteger(v))) return;
   const range = Number.isFinite(min) || Number.isFinite(max) ? ` between ${min} and ${max}` : "";
   throw badProp(type, p, prop, `${o.integer ? "an integer" : "a number"}${range}`, `give \`${prop}\` a number`);

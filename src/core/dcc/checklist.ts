@@ -27,5 +27,6 @@ export const checklistSpec: ComponentSpec = {
 
 export function checkChecklist(p: Props): void {
   checkOptions(TYPE, p);
-  if (p.value !== null && !Array.isArray(p.value)) throw badProp(TYPE, p, "value", "a list of option values", "wrap a single value in a list: [value]");
+  if (p.value !== null && !Array.isArray(p.value))
+    throw badProp(TYPE, p, "value", "a list of option values", "wrap a single value in a list: [value]");
 }

@@ -58,7 +58,8 @@ export const dropdownSpec: ComponentSpec = {
       if (raw.length !== 1) throw badValue(TYPE, p.id, "one option value", values[p.id as string]);
       // An option whose value really is "" wins over the placeholder.
       if (raw[0] === "" && !options.some((o) => o.value === "")) {
-        if (!p.clearable) throw badValue(TYPE, p.id, "an option value (this dropdown is not clearable)", "", "choose one of the listed options");
+        if (!p.clearable)
+          throw badValue(TYPE, p.id, "an option value (this dropdown is not clearable)", "", "choose one of the listed options");
         return { value: null };
       }
       return { value: readChoice(TYPE, p, options, raw[0]) };
@@ -69,6 +70,8 @@ export const dropdownSpec: ComponentSpec = {
 export function checkDropdown(p: Props): void {
   checkOptions(TYPE, p);
   const v = p.value;
-  if (p.multi && v !== undefined && v !== null && !Array.isArray(v)) throw badProp(TYPE, p, "value", "a list of option values (multi is on)", "wrap the value in a list: [value]");
-  if (!p.multi && (Array.isArray(v) || (v !== null && typeof v === "object"))) throw badProp(TYPE, p, "value", "one option value or null (multi is off)", "set multi: true to choose several");
+  if (p.multi && v !== undefined && v !== null && !Array.isArray(v))
+    throw badProp(TYPE, p, "value", "a list of option values (multi is on)", "wrap the value in a list: [value]");
+  if (!p.multi && (Array.isArray(v) || (v !== null && typeof v === "object")))
+    throw badProp(TYPE, p, "value", "one option value or null (multi is off)", "set multi: true to choose several");
 }

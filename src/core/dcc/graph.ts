@@ -44,7 +44,9 @@ function bad(found: unknown): DashDevicesError {
 }
 
 export function normalizeExtension(v: unknown): Extension {
-  let update: unknown = v, traces: unknown, max: unknown;
+  let update: unknown = v,
+    traces: unknown,
+    max: unknown;
   if (Array.isArray(v)) [update, traces, max] = v;
   else if (v && typeof v === "object") ({ traces, maxPoints: max } = v as { traces?: unknown; maxPoints?: unknown });
   const u = update as { x?: unknown; y?: unknown } | null;
@@ -69,7 +71,9 @@ export function extendFigure(fig: unknown, ext: Extension): Figure {
     let xs = [...(tr.x ?? [])];
     const newX = ext.x[k]!;
     if (newX.length) xs.push(...newX);
-    else for (let i = 0; i < ext.y[k]!.length; i++) xs.push(xs.length && typeof xs[xs.length - 1] === "number" ? (xs[xs.length - 1] as number) + 1 : xs.length);
+    else
+      for (let i = 0; i < ext.y[k]!.length; i++)
+        xs.push(xs.length && typeof xs[xs.length - 1] === "number" ? (xs[xs.length - 1] as number) + 1 : xs.length);
     if (ext.maxPoints !== undefined) {
       xs = xs.slice(-ext.maxPoints);
       tr.y = ys.slice(-ext.maxPoints);
@@ -95,7 +99,7 @@ export const graphSpec: ComponentSpec = {
     const label = typeof title === "string" ? title : (title as { text?: string } | undefined)?.text;
     a.role = "img";
     a["aria-label"] = p["aria-label"] ?? label ?? "chart";
-    if (!p.style) a.style = `min-height:${(typeof height === "number" && height > 0 ? height : 300)}px`;
+    if (!p.style) a.style = `min-height:${typeof height === "number" && height > 0 ? height : 300}px`;
     return `<div${attrs(a)}></div>`;
   },
   update(prop, value, current) {

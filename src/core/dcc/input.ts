@@ -20,7 +20,25 @@ export function trigger(debounce: unknown): string {
 
 export const inputSpec: ComponentSpec = {
   type: "dcc.Input",
-  props: ["value", "type", "placeholder", "debounce", "min", "max", "step", "maxLength", "minLength", "readOnly", "autoComplete", "autoFocus", "pattern", "required", "inputMode", "size", "name"],
+  props: [
+    "value",
+    "type",
+    "placeholder",
+    "debounce",
+    "min",
+    "max",
+    "step",
+    "maxLength",
+    "minLength",
+    "readOnly",
+    "autoComplete",
+    "autoFocus",
+    "pattern",
+    "required",
+    "inputMode",
+    "size",
+    "name",
+  ],
   defaults: { type: "text" },
   render(p, r) {
     const type = TYPES.includes(p.type as string) ? (p.type as string) : "text";
@@ -30,13 +48,18 @@ export const inputSpec: ComponentSpec = {
       name: p.id,
       value: p.value ?? "",
       placeholder: p.placeholder,
-      min: p.min, max: p.max, step: p.step,
-      maxlength: p.maxLength, minlength: p.minLength,
+      min: p.min,
+      max: p.max,
+      step: p.step,
+      maxlength: p.maxLength,
+      minlength: p.minLength,
       readonly: p.readOnly ? true : undefined,
       autocomplete: p.autoComplete ?? (type === "password" ? "current-password" : undefined),
       autofocus: p.autoFocus ? true : undefined,
-      pattern: p.pattern, required: p.required ? true : undefined,
-      inputmode: p.inputMode, size: p.size,
+      pattern: p.pattern,
+      required: p.required ? true : undefined,
+      inputmode: p.inputMode,
+      size: p.size,
       disabled: p.disabled ? true : undefined,
     });
     if (p.id !== undefined) Object.assign(a, sendAttrs(trigger(p.debounce), r));
@@ -60,8 +83,14 @@ export const textareaSpec: ComponentSpec = {
   render(p, r) {
     const a = commonAttrs(p, "dd-textarea");
     Object.assign(a, {
-      name: p.id, placeholder: p.placeholder, rows: p.rows, cols: p.cols, maxlength: p.maxLength, wrap: p.wrap,
-      readonly: p.readOnly ? true : undefined, disabled: p.disabled ? true : undefined,
+      name: p.id,
+      placeholder: p.placeholder,
+      rows: p.rows,
+      cols: p.cols,
+      maxlength: p.maxLength,
+      wrap: p.wrap,
+      readonly: p.readOnly ? true : undefined,
+      disabled: p.disabled ? true : undefined,
     });
     if (p.id !== undefined) Object.assign(a, sendAttrs(trigger(p.debounce), r));
     return `<textarea${attrs(a)}>${escapeHtml(p.value ?? "")}</textarea>`;

@@ -33,6 +33,18 @@ export const markdownSpec: ComponentSpec = {
 
 export function checkMarkdown(p: Props): void {
   const c = p.children;
-  const ok = c === undefined || c === null || typeof c === "string" || typeof c === "number" || (Array.isArray(c) && c.every((x) => typeof x === "string"));
-  if (!ok) throw badProp(TYPE, p, "children", "Markdown text: a string or a list of strings", "put components next to the Markdown, not inside it");
+  const ok =
+    c === undefined ||
+    c === null ||
+    typeof c === "string" ||
+    typeof c === "number" ||
+    (Array.isArray(c) && c.every((x) => typeof x === "string"));
+  if (!ok)
+    throw badProp(
+      TYPE,
+      p,
+      "children",
+      "Markdown text: a string or a list of strings",
+      "put components next to the Markdown, not inside it",
+    );
 }

@@ -92,7 +92,12 @@ export function valueList(value: unknown): unknown[] {
 /** One sent string -> the value of an enabled option, or DD_BAD_VALUE. */
 export function readChoice(type: string, p: Props, options: Option[], raw: unknown): OptionValue {
   if (typeof raw !== "string") throw badValue(type, p.id, "an option value sent as a string", raw);
-  return matchOption(type, p, options.filter((o) => !o.disabled), raw) as OptionValue;
+  return matchOption(
+    type,
+    p,
+    options.filter((o) => !o.disabled),
+    raw,
+  ) as OptionValue;
 }
 
 /**

@@ -65,6 +65,14 @@ export function checkRangeSlider(p: Props): void {
   checkOneOf(TYPE, p, "updatemode", ["mouseup", "drag"]);
   const v = p.value;
   if (v === undefined || v === null) return;
-  const ok = Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number" && x >= (p.min as number) && x <= (p.max as number));
-  if (!ok) throw badProp(TYPE, p, "value", `[low, high]: two numbers between ${String(p.min)} and ${String(p.max)}`, "give value as a pair, e.g. [2, 8]");
+  const ok =
+    Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number" && x >= (p.min as number) && x <= (p.max as number));
+  if (!ok)
+    throw badProp(
+      TYPE,
+      p,
+      "value",
+      `[low, high]: two numbers between ${String(p.min)} and ${String(p.max)}`,
+      "give value as a pair, e.g. [2, 8]",
+    );
 }

@@ -32,7 +32,8 @@ export function markList(marks: unknown): [number, string][] {
 export function renderMarks(p: Props): string {
   const marks = markList(p.marks);
   if (!marks.length) return "";
-  const min = num(p.min), max = num(p.max);
+  const min = num(p.min),
+    max = num(p.max);
   const span = max - min || 1;
   let s = `<div class="dd-marks" aria-hidden="true">`;
   for (const [v, label] of marks) {

@@ -26,5 +26,11 @@ export const storeSpec: ComponentSpec = {
 };
 
 export function checkStore(p: Props): void {
-  checkOneOf(TYPE, p, "storage_type", STORAGE_TYPES, 'the data lives on the server: "memory" keeps one copy per tab, "shared" one for every tab');
+  checkOneOf(
+    TYPE,
+    p,
+    "storage_type",
+    STORAGE_TYPES,
+    'the data lives on the server: "memory" keeps one copy per tab, "shared" one for every tab',
+  );
 }

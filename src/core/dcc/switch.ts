@@ -20,7 +20,14 @@ export const switchSpec: ComponentSpec = {
     const id = p.id as string | undefined;
     const wrap = commonAttrs(p, p.labelPosition === "left" ? "dd-switch dd-label-left" : "dd-switch");
     if (id !== undefined) Object.assign(wrap, sendAttrs("change", r));
-    const box = { type: "checkbox", role: "switch", name: id, value: "on", checked: p.value === true, disabled: p.disabled ? true : undefined };
+    const box = {
+      type: "checkbox",
+      role: "switch",
+      name: id,
+      value: "on",
+      checked: p.value === true,
+      disabled: p.disabled ? true : undefined,
+    };
     const label = p.label === undefined || p.label === null ? "" : `<span class="dd-switch-label">${renderChild(p.label, r)}</span>`;
     return `<label${attrs(wrap)}><input${attrs(box)}><span class="dd-switch-track" aria-hidden="true"></span>${label}</label>`;
   },

@@ -7,7 +7,13 @@
 import { DashDevicesError, describe } from "../errors.ts";
 import type { Props } from "../component.ts";
 
-export function badValue(type: string, id: unknown, expected: string, found: unknown, fix = "send a value the control can hold"): DashDevicesError {
+export function badValue(
+  type: string,
+  id: unknown,
+  expected: string,
+  found: unknown,
+  fix = "send a value the control can hold",
+): DashDevicesError {
   return new DashDevicesError("DD_BAD_VALUE", {
     what: `${type} "${String(id)}" received a value it cannot accept.`,
     expected,
@@ -40,14 +46,25 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * input does (ties go up; never past max), and rounded to the step's decimals, so float drift
  * such as 0.30000000000000004 lands on 0.3.
  */
-export function toNumber(type: string, p: Props, raw: unknown, opts: { min?: unknown; max?: unknown; step?: unknown; allowEmpty?: boolean } = {}): number | null {
+export function toNumber(
+  type: string,
+  p: Props,
+  raw: unknown,
+  opts: { min?: unknown; max?: unknown; step?: unknown; allowEmpty?: boolean } = {},
+): number | null {
   if ((raw === "" || raw === undefined || raw === null) && opts.allowEmpty) return null;
   const n = typeof raw === "number" ? raw : typeof raw === "string" && DECIMAL.test(raw) ? Number(raw) : NaN;
   const min = typeof opts.min === "number" ? opts.min : -Infinity;
   const max = typeof opts.max === "number" ? opts.max : Infinity;
   if (!Number.isFinite(n) || n < min || n > max) {
     const range = Number.isFinite(min) || Number.isFinite(max) ? ` between ${min} and ${max}` : "";
-    throw badValue(type, p.id, `a number${range}, written in decimal`, raw, "send a decimal number such as 7 or 2.5 (no hex, no Infinity, no empty value)");
+    throw badValue(
+      type,
+      p.id,
+      `a number${range}, written in decimal`,
+      raw,
+      "send a decimal number such as 7 or 2.5 (no hex, no Infinity, no empty value)",
+    );
   }
   const step = opts.step;
   if (typeof step !== "number" || !(step > 0) || !Number.isFinite(step)) return n;

@@ -12,7 +12,16 @@ import type { SimI2CDevice } from "../i2c/sim.ts";
 
 const FSR = [6.144, 4.096, 2.048, 1.024, 0.512, 0.256, 0.256, 0.256];
 /** MUX → [positive input, negative input or -1 for GND]. */
-const MUX: Array<[number, number]> = [[0, 1], [0, 3], [1, 3], [2, 3], [0, -1], [1, -1], [2, -1], [3, -1]];
+const MUX: Array<[number, number]> = [
+  [0, 1],
+  [0, 3],
+  [1, 3],
+  [2, 3],
+  [0, -1],
+  [1, -1],
+  [2, -1],
+  [3, -1],
+];
 
 export interface SimADS1115Options {
   /** Config reads that still show a conversion in progress after a start (default 1). */

@@ -24,9 +24,24 @@ import type { BME280Calibration } from "../drivers/bme280-compensate.ts";
 
 /** The BMP280 datasheet's example trimming (§3.12) with typical BME280 humidity trimming. */
 export const EXAMPLE_CALIBRATION: BME280Calibration = {
-  T1: 27504, T2: 26435, T3: -1000,
-  P1: 36477, P2: -10685, P3: 3024, P4: 2855, P5: 140, P6: -7, P7: 15500, P8: -14600, P9: 6000,
-  H1: 75, H2: 362, H3: 0, H4: 313, H5: 50, H6: 30,
+  T1: 27504,
+  T2: 26435,
+  T3: -1000,
+  P1: 36477,
+  P2: -10685,
+  P3: 3024,
+  P4: 2855,
+  P5: 140,
+  P6: -7,
+  P7: 15500,
+  P8: -14600,
+  P9: 6000,
+  H1: 75,
+  H2: 362,
+  H3: 0,
+  H4: 313,
+  H5: 50,
+  H6: 30,
 };
 
 export interface SimBME280Options {
@@ -46,7 +61,13 @@ export interface SimBME280Options {
   busyReads?: number;
 }
 
-const ID = 0xd0, RESET = 0xe0, CTRL_HUM = 0xf2, STATUS = 0xf3, CTRL_MEAS = 0xf4, CONFIG = 0xf5, DATA = 0xf7;
+const ID = 0xd0,
+  RESET = 0xe0,
+  CTRL_HUM = 0xf2,
+  STATUS = 0xf3,
+  CTRL_MEAS = 0xf4,
+  CONFIG = 0xf5,
+  DATA = 0xf7;
 
 export class SimBME280 extends RegisterChip {
   readonly model: "BME280" | "BMP280";
@@ -109,7 +130,9 @@ export class SimBME280 extends RegisterChip {
   get measurementTimeMs(): number {
     const meas = this.regs[CTRL_MEAS]!;
     const n = (code: number) => (code ? 1 << (Math.min(code, 5) - 1) : 0);
-    const t = n(meas >> 5), p = n((meas >> 2) & 7), h = this.model === "BME280" ? n(this.humApplied) : 0;
+    const t = n(meas >> 5),
+      p = n((meas >> 2) & 7),
+      h = this.model === "BME280" ? n(this.humApplied) : 0;
     const [base, per, extra] = this.timing === "max" ? [1.25, 2.3, 0.575] : [1, 2, 0.5];
     return base + per * t + (p ? per * p + extra : 0) + (h ? per * h + extra : 0);
   }
@@ -171,7 +194,9 @@ export class SimBME280 extends RegisterChip {
   /** The eight data register bytes for the current environment and settings. */
   private rawData(): number[] {
     const meas = this.regs[CTRL_MEAS]!;
-    const osT = meas >> 5, osP = (meas >> 2) & 7, osH = this.humApplied;
+    const osT = meas >> 5,
+      osP = (meas >> 2) & 7,
+      osH = this.humApplied;
     const filterOn = ((this.regs[CONFIG]! >> 2) & 7) !== 0;
     const c = this.calibration;
     const bits = (os: number) => (filterOn ? 20 : 16 + Math.min(os, 5) - 1);
@@ -193,12 +218,20 @@ function readOnlyRegisters(): number[] {
 
 /** Store trimming parameters the way the part does (little-endian words; H4/H5 share 0xE5). */
 export function writeCalibration(regs: Uint8Array, c: BME280Calibration, humidity: boolean): void {
-  const w = (at: number, v: number) => { regs[at] = v & 0xff; regs[at + 1] = (v >> 8) & 0xff; };
+  const w = (at: number, v: number) => {
+    regs[at] = v & 0xff;
+    regs[at + 1] = (v >> 8) & 0xff;
+  };
   [c.T1, c.T2, c.T3, c.P1, c.P2, c.P3, c.P4, c.P5, c.P6, c.P7, c.P8, c.P9].forEach((v, i) => {
     w(0x88 + 2 * i, v);
   });
   if (!humidity) return;
-  for (const [k, lo, hi] of [["H4", -2048, 2047], ["H5", -2048, 2047], ["H6", -128, 127], ["H2", -32768, 32767]] as const) {
+  for (const [k, lo, hi] of [
+    ["H4", -2048, 2047],
+    ["H5", -2048, 2047],
+    ["H6", -128, 127],
+    ["H2", -32768, 32767],
+  ] as const) {
     if (c[k] < lo || c[k] > hi) throw badArg(`invalid dig_${k}`, `${lo}..${hi}`, c[k], "use a calibration the part can hold");
   }
   regs[0xa1] = c.H1 & 0xff;
@@ -216,7 +249,8 @@ export function writeCalibration(regs: Uint8Array, c: BME280Calibration, humidit
  */
 function inverse(f: (adc: number) => number, target: number, width: number, bits: number, increasing: boolean): number {
   const shift = width - bits;
-  let lo = 0, hi = (1 << bits) - 1;
+  let lo = 0,
+    hi = (1 << bits) - 1;
   const at = (k: number) => f(k << shift);
   while (lo < hi) {
     const mid = (lo + hi) >> 1;

@@ -11,7 +11,15 @@ import { checkInt } from "../device-error.ts";
 import { RegisterChip } from "../i2c/register-chip.ts";
 import type { Bit } from "../gpio/types.ts";
 
-const IODIR = 0x00, IPOL = 0x02, IOCON_A = 0x0a, IOCON_B = 0x0b, GPPU = 0x0c, INTF = 0x0e, INTCAP = 0x10, GPIO = 0x12, OLAT = 0x14;
+const IODIR = 0x00,
+  IPOL = 0x02,
+  IOCON_A = 0x0a,
+  IOCON_B = 0x0b,
+  GPPU = 0x0c,
+  INTF = 0x0e,
+  INTCAP = 0x10,
+  GPIO = 0x12,
+  OLAT = 0x14;
 
 export class SimMCP23017 extends RegisterChip {
   /** Levels driven from outside, per pin; undefined = not driven. */

@@ -9,7 +9,10 @@
 import { checkInt } from "../device-error.ts";
 import { RegisterChip } from "../i2c/register-chip.ts";
 
-const MODE1 = 0x00, LED0 = 0x06, ALL = 0xfa, PRE_SCALE = 0xfe;
+const MODE1 = 0x00,
+  LED0 = 0x06,
+  ALL = 0xfa,
+  PRE_SCALE = 0xfe;
 
 export class SimPCA9685 extends RegisterChip {
   readonly oscillatorHz: number;
@@ -24,7 +27,10 @@ export class SimPCA9685 extends RegisterChip {
     this.regs.fill(0);
     this.regs[MODE1] = 0x11; // SLEEP | ALLCALL
     this.regs[0x01] = 0x04; // OUTDRV
-    this.regs[0x02] = 0xe2; this.regs[0x03] = 0xe4; this.regs[0x04] = 0xe8; this.regs[0x05] = 0xe0;
+    this.regs[0x02] = 0xe2;
+    this.regs[0x03] = 0xe4;
+    this.regs[0x04] = 0xe8;
+    this.regs[0x05] = 0xe0;
     for (let ch = 0; ch < 16; ch++) this.regs[LED0 + 4 * ch + 3] = 0x10; // LEDn_OFF_H: full off
     this.regs[PRE_SCALE] = 0x1e;
     this.autoIncrement = false;
@@ -83,7 +89,7 @@ export class SimPCA9685 extends RegisterChip {
     const c = this.counts(channel);
     if (this.sleeping || c.fullOff) return 0;
     if (c.fullOn) return 1;
-    return (((c.off - c.on) % 4096) + 4096) % 4096 / 4096;
+    return ((((c.off - c.on) % 4096) + 4096) % 4096) / 4096;
   }
 
   /** High time per period in µs. */

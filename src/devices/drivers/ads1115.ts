@@ -46,7 +46,11 @@ export class ADS1115 {
   private rate: AdsRate;
   private readyPin = false;
 
-  private constructor(readonly bus: PromisifiedBus, readonly address: number, options: ADS1115Options) {
+  private constructor(
+    readonly bus: PromisifiedBus,
+    readonly address: number,
+    options: ADS1115Options,
+  ) {
     this.range = options.range ?? 4.096;
     this.rate = options.rate ?? 128;
     this.config(0, {}); // validate options now, not at the first read
@@ -70,11 +74,24 @@ export class ADS1115 {
   /** The config word for a channel (OS and MODE left to the caller). */
   config(channel: AdsChannel, opts: { range?: AdsRange; rate?: AdsRate }): number {
     const mux = MUX[String(channel)];
-    if (mux === undefined) throw badArg("invalid ADS1115 channel", "0, 1, 2, 3 (single-ended) or \"0-1\", \"0-3\", \"1-3\", \"2-3\" (differential)", channel, "pick an input");
+    if (mux === undefined)
+      throw badArg(
+        "invalid ADS1115 channel",
+        '0, 1, 2, 3 (single-ended) or "0-1", "0-3", "1-3", "2-3" (differential)',
+        channel,
+        "pick an input",
+      );
     const pga = PGA[String(opts.range ?? this.range)];
-    if (pga === undefined) throw badArg("invalid ADS1115 range", "6.144, 4.096, 2.048, 1.024, 0.512 or 0.256 (±volts)", opts.range ?? this.range, "pick a full-scale range");
+    if (pga === undefined)
+      throw badArg(
+        "invalid ADS1115 range",
+        "6.144, 4.096, 2.048, 1.024, 0.512 or 0.256 (±volts)",
+        opts.range ?? this.range,
+        "pick a full-scale range",
+      );
     const dr = DR[String(opts.rate ?? this.rate)];
-    if (dr === undefined) throw badArg("invalid ADS1115 rate", "8, 16, 32, 64, 128, 250, 475 or 860 samples/s", opts.rate ?? this.rate, "pick a data rate");
+    if (dr === undefined)
+      throw badArg("invalid ADS1115 rate", "8, 16, 32, 64, 128, 250, 475 or 860 samples/s", opts.rate ?? this.rate, "pick a data rate");
     return (mux << 12) | (pga << 9) | (dr << 5) | (this.readyPin ? 0 : COMP_QUE_DISABLE);
   }
 
@@ -90,7 +107,7 @@ export class ADS1115 {
       if (performance.now() - start > limit) throw driverTimeout("ADS1115", this.bus, this.address, "a conversion", Math.round(limit));
       await sleep(1);
     }
-    return (((await this.readRegister(ADS1115_REG.CONVERSION)) << 16) >> 16);
+    return ((await this.readRegister(ADS1115_REG.CONVERSION)) << 16) >> 16;
   }
 
   /** One single-shot conversion in volts. */

@@ -7,10 +7,25 @@
  */
 
 export interface BME280Calibration {
-  T1: number; T2: number; T3: number;
-  P1: number; P2: number; P3: number; P4: number; P5: number; P6: number; P7: number; P8: number; P9: number;
+  T1: number;
+  T2: number;
+  T3: number;
+  P1: number;
+  P2: number;
+  P3: number;
+  P4: number;
+  P5: number;
+  P6: number;
+  P7: number;
+  P8: number;
+  P9: number;
   /** Humidity trimming; all 0 on a BMP280. */
-  H1: number; H2: number; H3: number; H4: number; H5: number; H6: number;
+  H1: number;
+  H2: number;
+  H3: number;
+  H4: number;
+  H5: number;
+  H6: number;
 }
 
 const u16 = (b: Uint8Array, i: number) => b[i]! | (b[i + 1]! << 8);
@@ -24,10 +39,24 @@ const s8 = (v: number) => (v << 24) >> 24;
  */
 export function parseCalibration(tp: Uint8Array, h?: Uint8Array): BME280Calibration {
   const c: BME280Calibration = {
-    T1: u16(tp, 0), T2: s16(tp, 2), T3: s16(tp, 4),
-    P1: u16(tp, 6), P2: s16(tp, 8), P3: s16(tp, 10), P4: s16(tp, 12), P5: s16(tp, 14),
-    P6: s16(tp, 16), P7: s16(tp, 18), P8: s16(tp, 20), P9: s16(tp, 22),
-    H1: 0, H2: 0, H3: 0, H4: 0, H5: 0, H6: 0,
+    T1: u16(tp, 0),
+    T2: s16(tp, 2),
+    T3: s16(tp, 4),
+    P1: u16(tp, 6),
+    P2: s16(tp, 8),
+    P3: s16(tp, 10),
+    P4: s16(tp, 12),
+    P5: s16(tp, 14),
+    P6: s16(tp, 16),
+    P7: s16(tp, 18),
+    P8: s16(tp, 20),
+    P9: s16(tp, 22),
+    H1: 0,
+    H2: 0,
+    H3: 0,
+    H4: 0,
+    H5: 0,
+    H6: 0,
   };
   if (h) {
     c.H1 = tp[25]!;

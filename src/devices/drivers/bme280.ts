@@ -10,7 +10,13 @@
 import type { PromisifiedBus } from "i2c-bus";
 import { badArg, hex } from "../device-error.ts";
 import { busName, driverTimeout, sleep, wrongChip } from "./bus-name.ts";
-import { compensateHumidity, compensatePressure, compensateTemperature, parseCalibration, type BME280Calibration } from "./bme280-compensate.ts";
+import {
+  compensateHumidity,
+  compensatePressure,
+  compensateTemperature,
+  parseCalibration,
+  type BME280Calibration,
+} from "./bme280-compensate.ts";
 
 export const BME280_REG = {
   CALIB_TP: 0x88, // 26 bytes: dig_T1..dig_P9, reserved, dig_H1
@@ -83,8 +89,14 @@ export class BME280 {
     const id = await bus.readByte(address, BME280_REG.ID);
     const model = id === BME280_CHIP_ID ? "BME280" : (BMP280_CHIP_IDS as readonly number[]).includes(id) ? "BMP280" : undefined;
     if (!model) {
-      throw wrongChip("BME280/BMP280", bus, address, `chip id (register 0xd0) ${hex(BME280_CHIP_ID)} (BME280) or ${hex(0x58)} (BMP280)`, `chip id ${hex(id)}`,
-        "check the address (0x76 with SDO to GND, 0x77 with SDO to VDD) and the part: scan the bus with ./APP i2c scan (or bunx dash-devices i2c scan)");
+      throw wrongChip(
+        "BME280/BMP280",
+        bus,
+        address,
+        `chip id (register 0xd0) ${hex(BME280_CHIP_ID)} (BME280) or ${hex(0x58)} (BMP280)`,
+        `chip id ${hex(id)}`,
+        "check the address (0x76 with SDO to GND, 0x77 with SDO to VDD) and the part: scan the bus with ./APP i2c scan (or bunx dash-devices i2c scan)",
+      );
     }
     if (options.reset ?? true) {
       await bus.writeByte(address, BME280_REG.RESET, RESET_WORD);
@@ -112,7 +124,8 @@ export class BME280 {
     const filter = FILTER[options.filter ?? 0];
     if (filter === undefined) throw badArg("invalid BME280 filter", "0, 2, 4, 8 or 16", options.filter, "pick an IIR filter coefficient");
     const standby = STANDBY[options.standbyMs ?? 0.5];
-    if (standby === undefined) throw badArg("invalid BME280 standby", Object.keys(STANDBY).join(", ") + " ms", options.standbyMs, "pick a standby time");
+    if (standby === undefined)
+      throw badArg("invalid BME280 standby", Object.keys(STANDBY).join(", ") + " ms", options.standbyMs, "pick a standby time");
     const mode = options.mode ?? "forced";
     if (mode !== "forced" && mode !== "normal") throw badArg("invalid BME280 mode", `"forced" or "normal"`, mode, "pick a mode");
     this.osrs = { t, p, h: this.model === "BME280" ? h : 0 };
@@ -158,7 +171,8 @@ export class BME280 {
     // 0x80000 / 0x8000: the measurement was skipped (oversampling 0).
     if (adcT === 0x80000) reading.temperature = NaN;
     if (adcP !== 0x80000 && adcT !== 0x80000) reading.pressure = compensatePressure(adcP, tFine, this.calibration) / 256;
-    if (adcH !== undefined && adcH !== 0x8000 && adcT !== 0x80000) reading.humidity = compensateHumidity(adcH, tFine, this.calibration) / 1024;
+    if (adcH !== undefined && adcH !== 0x8000 && adcT !== 0x80000)
+      reading.humidity = compensateHumidity(adcH, tFine, this.calibration) / 1024;
     return reading;
   }
 

@@ -15,19 +15,27 @@ export function busName(bus: PromisifiedBus): string {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function wrongChip(part: string, bus: PromisifiedBus, address: number, expected: string, found: string, fix: string): DeviceError {
-  return new DeviceError("DD_DRIVER_WRONG_CHIP", {
-    what: `the device at ${hex(address)} on ${busName(bus)} does not look like a ${part}`,
-    expected,
-    found,
-    fix,
-  }, { device: busName(bus), address });
+  return new DeviceError(
+    "DD_DRIVER_WRONG_CHIP",
+    {
+      what: `the device at ${hex(address)} on ${busName(bus)} does not look like a ${part}`,
+      expected,
+      found,
+      fix,
+    },
+    { device: busName(bus), address },
+  );
 }
 
 export function driverTimeout(part: string, bus: PromisifiedBus, address: number, waitingFor: string, ms: number): DeviceError {
-  return new DeviceError("DD_DRIVER_TIMEOUT", {
-    what: `the ${part} at ${hex(address)} on ${busName(bus)} did not finish ${waitingFor}`,
-    expected: `${waitingFor} to finish within ${ms} ms`,
-    found: "the chip still reports busy",
-    fix: "check the chip's power and that nothing else reconfigures it; retry",
-  }, { device: busName(bus), address });
+  return new DeviceError(
+    "DD_DRIVER_TIMEOUT",
+    {
+      what: `the ${part} at ${hex(address)} on ${busName(bus)} did not finish ${waitingFor}`,
+      expected: `${waitingFor} to finish within ${ms} ms`,
+      found: "the chip still reports busy",
+      fix: "check the chip's power and that nothing else reconfigures it; retry",
+    },
+    { device: busName(bus), address },
+  );
 }

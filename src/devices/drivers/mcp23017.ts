@@ -33,7 +33,10 @@ export class MCP23017 {
   private gppu = 0;
   private olat = 0;
 
-  private constructor(readonly bus: PromisifiedBus, readonly address: number) {}
+  private constructor(
+    readonly bus: PromisifiedBus,
+    readonly address: number,
+  ) {}
 
   /** @example const io = await MCP23017.open(bus); await io.pinMode(0, "output"); await io.digitalWrite(0, 1); */
   static async open(bus: PromisifiedBus, options: { address?: number } = {}): Promise<MCP23017> {
@@ -47,7 +50,14 @@ export class MCP23017 {
   }
 
   private pin(pin: number): number {
-    return checkInt("MCP23017 pin", pin, 0, 15, { device: busName(this.bus), address: this.address }, "pins 0..7 are GPA0..7, 8..15 are GPB0..7");
+    return checkInt(
+      "MCP23017 pin",
+      pin,
+      0,
+      15,
+      { device: busName(this.bus), address: this.address },
+      "pins 0..7 are GPA0..7, 8..15 are GPB0..7",
+    );
   }
 
   private async readPair(reg: number): Promise<number> {
@@ -77,7 +87,8 @@ export class MCP23017 {
 
   async pinMode(pin: number, mode: PinMode): Promise<void> {
     const b = 1 << this.pin(pin);
-    if (mode !== "input" && mode !== "input-pullup" && mode !== "output") throw badArg("invalid pin mode", `"input", "input-pullup" or "output"`, mode, "pick a mode");
+    if (mode !== "input" && mode !== "input-pullup" && mode !== "output")
+      throw badArg("invalid pin mode", `"input", "input-pullup" or "output"`, mode, "pick a mode");
     const pu = mode === "input-pullup" ? this.gppu | b : this.gppu & ~b;
     if (pu !== this.gppu) await this.setPullups(pu);
     const dir = mode === "output" ? this.iodir & ~b : this.iodir | b;

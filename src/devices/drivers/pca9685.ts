@@ -48,7 +48,11 @@ export function prescaleFor(frequency: number, oscillatorHz = PCA9685_OSC_HZ): n
 export class PCA9685 {
   private freq = 0;
 
-  private constructor(readonly bus: PromisifiedBus, readonly address: number, readonly oscillatorHz: number) {}
+  private constructor(
+    readonly bus: PromisifiedBus,
+    readonly address: number,
+    readonly oscillatorHz: number,
+  ) {}
 
   /** @example const pwm = await PCA9685.open(bus, { frequency: 50 }); await pwm.servo(0, 90); */
   static async open(bus: PromisifiedBus, options: PCA9685Options = {}): Promise<PCA9685> {
@@ -66,7 +70,13 @@ export class PCA9685 {
 
   /** Set the PWM frequency; returns the frequency the prescaler gives. */
   async setFrequency(hz: number): Promise<number> {
-    if (typeof hz !== "number" || !(hz > 0)) throw badArg("invalid PWM frequency", "a frequency in Hz (24..1526 with the internal oscillator)", hz, "pass e.g. 50 for servos, 1000 for LEDs");
+    if (typeof hz !== "number" || !(hz > 0))
+      throw badArg(
+        "invalid PWM frequency",
+        "a frequency in Hz (24..1526 with the internal oscillator)",
+        hz,
+        "pass e.g. 50 for servos, 1000 for LEDs",
+      );
     const prescale = prescaleFor(hz, this.oscillatorHz);
     const old = (await this.bus.readByte(this.address, PCA9685_REG.MODE1)) & ~MODE1_RESTART;
     await this.bus.writeByte(this.address, PCA9685_REG.MODE1, (old & ~MODE1_RESTART) | MODE1_SLEEP); // prescale is writable only asleep
@@ -103,7 +113,8 @@ export class PCA9685 {
 
   /** Duty cycle 0..1 (0 and 1 use the full-off / full-on bits: no glitch pulse). */
   async setDuty(channel: number, duty: number): Promise<void> {
-    if (typeof duty !== "number" || !(duty >= 0 && duty <= 1)) throw badArg("invalid duty cycle", "a number from 0 to 1", duty, "pass e.g. 0.5 for 50 %");
+    if (typeof duty !== "number" || !(duty >= 0 && duty <= 1))
+      throw badArg("invalid duty cycle", "a number from 0 to 1", duty, "pass e.g. 0.5 for 50 %");
     if (duty === 0) return this.setPwm(channel, 0, 4096);
     if (duty === 1) return this.setPwm(channel, 4096, 0);
     return this.setPwm(channel, 0, Math.round(duty * 4096));
@@ -112,7 +123,13 @@ export class PCA9685 {
   /** A pulse of `us` microseconds each period (servos, ESCs). */
   async setPulse(channel: number, us: number): Promise<void> {
     const period = 1e6 / this.freq;
-    if (typeof us !== "number" || !(us >= 0 && us <= period)) throw badArg("invalid pulse width", `0..${Math.round(period)} µs at ${this.freq.toFixed(1)} Hz`, us, "use a pulse shorter than the period (setFrequency(50) for servos)");
+    if (typeof us !== "number" || !(us >= 0 && us <= period))
+      throw badArg(
+        "invalid pulse width",
+        `0..${Math.round(period)} µs at ${this.freq.toFixed(1)} Hz`,
+        us,
+        "use a pulse shorter than the period (setFrequency(50) for servos)",
+      );
     const counts = Math.round((us / period) * 4096);
     return counts === 0 ? this.setPwm(channel, 0, 4096) : this.setPwm(channel, 0, Math.min(counts, 4095));
   }
@@ -123,7 +140,8 @@ export class PCA9685 {
    */
   async servo(channel: number, angle: number, opts: { minUs?: number; maxUs?: number; range?: number } = {}): Promise<void> {
     const { minUs = 500, maxUs = 2500, range = 180 } = opts;
-    if (typeof angle !== "number" || !(angle >= 0 && angle <= range)) throw badArg("invalid servo angle", `0..${range} degrees`, angle, "clamp the angle to the servo's range");
+    if (typeof angle !== "number" || !(angle >= 0 && angle <= range))
+      throw badArg("invalid servo angle", `0..${range} degrees`, angle, "clamp the angle to the servo's range");
     return this.setPulse(channel, minUs + ((maxUs - minUs) * angle) / range);
   }
 

@@ -31,7 +31,12 @@ export abstract class GpioLinesBase implements GpioLines {
   private lastSeqno = 0;
   private readonly waiters = new Set<Waiter>();
 
-  protected constructor(readonly device: string, offsets: readonly number[], settings: LineSettings, logger?: Logger) {
+  protected constructor(
+    readonly device: string,
+    offsets: readonly number[],
+    settings: LineSettings,
+    logger?: Logger,
+  ) {
     this.offsets = Object.freeze([...offsets]);
     this.settings = { ...settings };
     this.logger = logger ?? createLogger();
@@ -55,19 +60,30 @@ export abstract class GpioLinesBase implements GpioLines {
 
   protected live(op: string): void {
     if (this.isReleased) {
-      throw new DeviceError("DD_DEVICE_CLOSED", {
-        what: `${op} on lines ${this.offsets.join(",")} of ${this.device} after they were released`,
-        expected: "requested lines",
-        found: "lines.release() (or chip.close()) was called earlier",
-        fix: "request the lines again",
-      }, { device: this.device, operation: op });
+      throw new DeviceError(
+        "DD_DEVICE_CLOSED",
+        {
+          what: `${op} on lines ${this.offsets.join(",")} of ${this.device} after they were released`,
+          expected: "requested lines",
+          found: "lines.release() (or chip.close()) was called earlier",
+          fix: "request the lines again",
+        },
+        { device: this.device, operation: op },
+      );
     }
   }
 
   protected index(offset: number | undefined, op: string): number {
     if (offset === undefined) return 0;
     const i = this.offsets.indexOf(offset);
-    if (i < 0) throw badArg(`${op}: line ${offset} is not part of this request`, `one of ${this.offsets.join(", ")}`, offset, "request the line first (chip.request / chip.input / chip.output)", { device: this.device, line: offset });
+    if (i < 0)
+      throw badArg(
+        `${op}: line ${offset} is not part of this request`,
+        `one of ${this.offsets.join(", ")}`,
+        offset,
+        "request the line first (chip.request / chip.input / chip.output)",
+        { device: this.device, line: offset },
+      );
     return i;
   }
 
@@ -85,12 +101,19 @@ export abstract class GpioLinesBase implements GpioLines {
 
   private checkOutput(op: string, line: number): void {
     if ((this.settings.direction ?? "input") !== "output") {
-      throw badArg(`${op}: line ${line} of ${this.device} is an input`, "a line requested as an output", "direction \"input\"", "request it with chip.output(line) or lines.reconfigure({ direction: \"output\" })", { device: this.device, line });
+      throw badArg(
+        `${op}: line ${line} of ${this.device} is an input`,
+        "a line requested as an output",
+        'direction "input"',
+        'request it with chip.output(line) or lines.reconfigure({ direction: "output" })',
+        { device: this.device, line },
+      );
     }
   }
 
   private checkValue(v: unknown, line: number): Bit {
-    if (v !== 0 && v !== 1 && v !== true && v !== false) throw badArg("invalid GPIO value", "0, 1, true or false", v, "pass 0 or 1", { device: this.device, line });
+    if (v !== 0 && v !== 1 && v !== true && v !== false)
+      throw badArg("invalid GPIO value", "0, 1, true or false", v, "pass 0 or 1", { device: this.device, line });
     return bit(v);
   }
 
@@ -111,7 +134,13 @@ export abstract class GpioLinesBase implements GpioLines {
       ? values.map((v, i) => [this.offsets[i] ?? -1, v])
       : Object.entries(values).map(([k, v]) => [Number(k), v]);
     if (Array.isArray(values) && values.length !== this.offsets.length) {
-      throw badArg("writeAll: wrong number of values", `${this.offsets.length} values (one per line, in offsets order)`, `${values.length}`, "pass an array per line or an object { offset: value }", { device: this.device });
+      throw badArg(
+        "writeAll: wrong number of values",
+        `${this.offsets.length} values (one per line, in offsets order)`,
+        `${values.length}`,
+        "pass an array per line or an object { offset: value }",
+        { device: this.device },
+      );
     }
     for (const [offset, v] of entries) {
       const i = this.index(offset, "writeAll");
@@ -138,7 +167,7 @@ export abstract class GpioLinesBase implements GpioLines {
     if (event === "edge") this.edgeFns.add(fn as (e: EdgeEvent) => void);
     else if (event === "overflow") this.overflowFns.add(fn as (e: OverflowEvent) => void);
     else if (event === "error") this.errorFns.add(fn as (e: Error) => void);
-    else throw badArg("unknown event", `"edge", "overflow" or "error"`, event, "listen for \"edge\"", { device: this.device });
+    else throw badArg("unknown event", `"edge", "overflow" or "error"`, event, 'listen for "edge"', { device: this.device });
     if (event === "edge") this.warnIfNoEdges();
     this.listenersChanged();
     return () => this.off(event, fn as never);
@@ -182,7 +211,12 @@ export abstract class GpioLinesBase implements GpioLines {
   }
 
   private warnIfNoEdges(): void {
-    if (!this.settings.edge) this.logger.warn("gpio.no-edges", { device: this.device, lines: this.offsets.join(","), hint: "request with { edge: \"both\" } to get edge events" });
+    if (!this.settings.edge)
+      this.logger.warn("gpio.no-edges", {
+        device: this.device,
+        lines: this.offsets.join(","),
+        hint: 'request with { edge: "both" } to get edge events',
+      });
   }
 
   /**
@@ -199,7 +233,14 @@ export abstract class GpioLinesBase implements GpioLines {
 
   private overflow(o: OverflowEvent): void {
     if (this.overflowFns.size === 0) {
-      this.logger.warn("gpio.overflow", { device: this.device, lines: this.offsets.join(","), lost: o.lost, afterSeqno: o.afterSeqno, seqno: o.seqno, hint: "edge events came faster than they were read: listen with lines.on(\"overflow\", ...), or raise eventBufferSize (max 1024)" });
+      this.logger.warn("gpio.overflow", {
+        device: this.device,
+        lines: this.offsets.join(","),
+        lost: o.lost,
+        afterSeqno: o.afterSeqno,
+        seqno: o.seqno,
+        hint: 'edge events came faster than they were read: listen with lines.on("overflow", ...), or raise eventBufferSize (max 1024)',
+      });
       return;
     }
     for (const fn of [...this.overflowFns]) {

@@ -92,10 +92,25 @@ export class LinuxGpioChip implements GpioChip {
 
   request(request: LineRequest): GpioLines {
     const offsets = normalizeOffsets(request.lines, this.path);
-    for (const o of offsets) checkInt("line offset", o, 0, (this.lineCount ?? 0x10000) - 1, { device: this.path, line: o }, `this chip has lines 0..${(this.lineCount ?? 1) - 1}`);
+    for (const o of offsets)
+      checkInt(
+        "line offset",
+        o,
+        0,
+        (this.lineCount ?? 0x10000) - 1,
+        { device: this.path, line: o },
+        `this chip has lines 0..${(this.lineCount ?? 1) - 1}`,
+      );
     validateSettings(request, offsets.length, { device: this.path, line: offsets[0] });
     const consumer = request.consumer ?? "dash-devices";
-    const depth = checkInt("eventBufferSize", request.eventBufferSize ?? U.MAX_EVENT_BUFFER, 1, U.MAX_EVENT_BUFFER, { device: this.path, line: offsets[0] }, "the kernel keeps at most 1024 events per request");
+    const depth = checkInt(
+      "eventBufferSize",
+      request.eventBufferSize ?? U.MAX_EVENT_BUFFER,
+      1,
+      U.MAX_EVENT_BUFFER,
+      { device: this.path, line: offsets[0] },
+      "the kernel keeps at most 1024 events per request",
+    );
     const b = U.encodeLineRequest(offsets, consumer, settingsToFlags(request), configAttributes(request, offsets.length), depth);
     const r = this.fd < 0 ? -ERRNO.EBADF : libc().ioctl(this.fd, U.GPIO_V2_GET_LINE_IOCTL, b);
     if (r < 0) {
@@ -105,7 +120,11 @@ export class LinuxGpioChip implements GpioChip {
       if (errno === ERRNO.EBUSY) {
         for (const o of offsets) {
           const info = safe(() => this.lineInfo(o));
-          if (info?.used) { line = o; holder = info.consumer; break; }
+          if (info?.used) {
+            line = o;
+            holder = info.consumer;
+            break;
+          }
         }
       }
       throw gpioError(errno, { device: this.path, line, operation: "GPIO_V2_GET_LINE_IOCTL", consumer: holder });
@@ -117,7 +136,9 @@ export class LinuxGpioChip implements GpioChip {
       c.close(fd);
       throw gpioError(fl < 0 ? -fl : ERRNO.EIO, { device: this.path, line: offsets[0], operation: "fcntl(O_NONBLOCK)" });
     }
-    const lines = new LinuxGpioLines(this.path, fd, offsets, request, this.thread ? 0 : this.pollMs, this.logger, () => this.requests.delete(lines));
+    const lines = new LinuxGpioLines(this.path, fd, offsets, request, this.thread ? 0 : this.pollMs, this.logger, () =>
+      this.requests.delete(lines),
+    );
     this.requests.add(lines);
     return lines;
   }
@@ -126,7 +147,11 @@ export class LinuxGpioChip implements GpioChip {
     return this.request({ ...settings, lines: offset, direction: "input" });
   }
 
-  output(offset: number, initial: Bit | boolean = 0, settings: Omit<LineSettings, "direction" | "initial" | "edge" | "debounceMs"> = {}): GpioLines {
+  output(
+    offset: number,
+    initial: Bit | boolean = 0,
+    settings: Omit<LineSettings, "direction" | "initial" | "edge" | "debounceMs"> = {},
+  ): GpioLines {
     return this.request({ ...settings, lines: offset, direction: "output", initial });
   }
 
@@ -144,7 +169,15 @@ class LinuxGpioLines extends GpioLinesBase {
   private readonly buf = new Uint8Array(U.SIZEOF_LINE_EVENT * 16);
 
   /** `pollMs` 0: edges through the device thread; otherwise read on a timer of that period. */
-  constructor(device: string, private fd: number, offsets: readonly number[], settings: LineSettings, private readonly pollMs: number, logger: Logger | undefined, private readonly onRelease: () => void) {
+  constructor(
+    device: string,
+    private fd: number,
+    offsets: readonly number[],
+    settings: LineSettings,
+    private readonly pollMs: number,
+    logger: Logger | undefined,
+    private readonly onRelease: () => void,
+  ) {
     super(device, offsets, settings, logger);
   }
 
@@ -218,7 +251,13 @@ class LinuxGpioLines extends GpioLinesBase {
       }
       for (let at = 0; at + U.SIZEOF_LINE_EVENT <= r; at += U.SIZEOF_LINE_EVENT) {
         const e = U.decodeLineEvent(this.buf, at);
-        this.receive({ offset: e.offset, edge: e.id === U.LINE_EVENT_RISING_EDGE ? "rising" : "falling", timestampNs: e.timestampNs, seqno: e.seqno, lineSeqno: e.lineSeqno });
+        this.receive({
+          offset: e.offset,
+          edge: e.id === U.LINE_EVENT_RISING_EDGE ? "rising" : "falling",
+          timestampNs: e.timestampNs,
+          seqno: e.seqno,
+          lineSeqno: e.lineSeqno,
+        });
       }
       if (r < this.buf.length) return;
     }

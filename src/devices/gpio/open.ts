@@ -39,7 +39,11 @@ export function openGpioChip(chip: number | string, options: OpenGpioOptions = {
   if (want === true) return makeSim();
   if (want === false) return new LinuxGpioChip(path, options);
   if (!existsSync(path)) {
-    (options.logger ?? createLogger()).warn("gpio.simulated", { chip: path, reason: "no such device file", hint: "pass { sim: false } to require the real chip" });
+    (options.logger ?? createLogger()).warn("gpio.simulated", {
+      chip: path,
+      reason: "no such device file",
+      hint: "pass { sim: false } to require the real chip",
+    });
     return makeSim();
   }
   return new LinuxGpioChip(path, options);

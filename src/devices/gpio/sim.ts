@@ -71,7 +71,14 @@ export class SimGpioChip implements GpioChip {
   }
 
   private line(offset: number): SimLine {
-    checkInt("line offset", offset, 0, this.lines.length - 1, { device: this.path, line: offset }, `this chip has lines 0..${this.lines.length - 1}`);
+    checkInt(
+      "line offset",
+      offset,
+      0,
+      this.lines.length - 1,
+      { device: this.path, line: offset },
+      `this chip has lines 0..${this.lines.length - 1}`,
+    );
     return this.lines[offset]!;
   }
 
@@ -86,7 +93,7 @@ export class SimGpioChip implements GpioChip {
       direction: s?.direction ?? "input",
       activeLow: !!s?.activeLow,
       bias: s?.bias,
-      drive: s?.direction === "output" ? s.drive ?? "push-pull" : "push-pull",
+      drive: s?.direction === "output" ? (s.drive ?? "push-pull") : "push-pull",
       edge: s?.direction === "output" ? undefined : s?.edge,
       debounceMs: s?.debounceMs,
     };
@@ -103,9 +110,21 @@ export class SimGpioChip implements GpioChip {
     validateSettings(request, offsets.length, { device: this.path, line: offsets[0] });
     const busy = offsets.find((o) => this.lines[o]!.owner);
     if (busy !== undefined) {
-      throw gpioError(ERRNO.EBUSY, { device: this.path, line: busy, operation: "GPIO_V2_GET_LINE_IOCTL", consumer: this.lines[busy]!.owner!.consumer });
+      throw gpioError(ERRNO.EBUSY, {
+        device: this.path,
+        line: busy,
+        operation: "GPIO_V2_GET_LINE_IOCTL",
+        consumer: this.lines[busy]!.owner!.consumer,
+      });
     }
-    const depth = checkInt("eventBufferSize", request.eventBufferSize ?? MAX_EVENT_BUFFER, 1, MAX_EVENT_BUFFER, { device: this.path, line: offsets[0] }, "the kernel keeps at most 1024 events per request");
+    const depth = checkInt(
+      "eventBufferSize",
+      request.eventBufferSize ?? MAX_EVENT_BUFFER,
+      1,
+      MAX_EVENT_BUFFER,
+      { device: this.path, line: offsets[0] },
+      "the kernel keeps at most 1024 events per request",
+    );
     const req = new SimGpioLines(this, offsets, request, request.consumer ?? "dash-devices", depth, this.logger);
     this.requests.add(req);
     for (const o of offsets) this.lines[o]!.owner = req;
@@ -117,7 +136,11 @@ export class SimGpioChip implements GpioChip {
     return this.request({ ...settings, lines: offset, direction: "input" });
   }
 
-  output(offset: number, initial: Bit | boolean = 0, settings: Omit<LineSettings, "direction" | "initial" | "edge" | "debounceMs"> = {}): GpioLines {
+  output(
+    offset: number,
+    initial: Bit | boolean = 0,
+    settings: Omit<LineSettings, "direction" | "initial" | "edge" | "debounceMs"> = {},
+  ): GpioLines {
     return this.request({ ...settings, lines: offset, direction: "output", initial });
   }
 
@@ -237,7 +260,14 @@ export class SimGpioLines extends GpioLinesBase {
   private readonly fifo: EdgeEvent[] = [];
   private draining = false;
 
-  constructor(private readonly chip: SimGpioChip, offsets: readonly number[], settings: LineSettings, readonly consumer: string, private readonly depth: number, logger?: Logger) {
+  constructor(
+    private readonly chip: SimGpioChip,
+    offsets: readonly number[],
+    settings: LineSettings,
+    readonly consumer: string,
+    private readonly depth: number,
+    logger?: Logger,
+  ) {
     super(chip.path, offsets, settings, logger);
   }
 

@@ -121,7 +121,11 @@ export interface GpioChip {
   /** One input line. @example chip.input(17, { bias: "pull-up", edge: "falling", debounceMs: 5 }) */
   input(offset: number, settings?: Omit<LineSettings, "direction" | "initial" | "drive">): GpioLines;
   /** One output line. @example chip.output(27, 0).write(1) */
-  output(offset: number, initial?: Bit | boolean, settings?: Omit<LineSettings, "direction" | "initial" | "edge" | "debounceMs">): GpioLines;
+  output(
+    offset: number,
+    initial?: Bit | boolean,
+    settings?: Omit<LineSettings, "direction" | "initial" | "edge" | "debounceMs">,
+  ): GpioLines;
   /** Release every line requested through this chip and close it. */
   close(): void;
 }

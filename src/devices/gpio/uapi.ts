@@ -74,7 +74,10 @@ export function decodeChipInfo(b: Uint8Array) {
   return { name: cString(b, 0, 32), label: cString(b, 32, 32), lines: view(b).getUint32(64, true) };
 }
 
-export interface RawAttribute { id: number; value: bigint }
+export interface RawAttribute {
+  id: number;
+  value: bigint;
+}
 
 /**
  * struct gpio_v2_line_info { char name[32] @0; char consumer[32] @32; u32 offset @64;
@@ -102,14 +105,23 @@ export function decodeLineInfo(b: Uint8Array) {
 }
 
 /** One config attribute: applies `id`/`value` to the lines whose bit (index in the request) is in `mask`. */
-export interface ConfigAttribute { id: number; value: bigint; mask: bigint }
+export interface ConfigAttribute {
+  id: number;
+  value: bigint;
+  mask: bigint;
+}
 
 /**
  * struct gpio_v2_line_config { u64 flags @0; u32 num_attrs @8; u32 padding[5] @12;
  * struct gpio_v2_line_config_attribute attrs[10] @32 }, each attribute 24 bytes:
  * { struct gpio_v2_line_attribute attr @0 (16 bytes); u64 mask @16 }.
  */
-export function encodeLineConfig(flags: number, attrs: readonly ConfigAttribute[], into = new Uint8Array(SIZEOF_LINE_CONFIG), at = 0): Uint8Array {
+export function encodeLineConfig(
+  flags: number,
+  attrs: readonly ConfigAttribute[],
+  into = new Uint8Array(SIZEOF_LINE_CONFIG),
+  at = 0,
+): Uint8Array {
   const v = new DataView(into.buffer, into.byteOffset + at, SIZEOF_LINE_CONFIG);
   v.setBigUint64(0, BigInt(flags), true);
   v.setUint32(8, attrs.length, true);
@@ -129,7 +141,13 @@ export function encodeLineConfig(flags: number, attrs: readonly ConfigAttribute[
  * struct gpio_v2_line_config config @288; u32 num_lines @560; u32 event_buffer_size @564;
  * u32 padding[5] @568; s32 fd @588 }
  */
-export function encodeLineRequest(offsets: readonly number[], consumer: string, flags: number, attrs: readonly ConfigAttribute[], eventBufferSize = 0): Uint8Array {
+export function encodeLineRequest(
+  offsets: readonly number[],
+  consumer: string,
+  flags: number,
+  attrs: readonly ConfigAttribute[],
+  eventBufferSize = 0,
+): Uint8Array {
   const b = new Uint8Array(SIZEOF_LINE_REQUEST);
   const v = view(b);
   offsets.forEach((o, i) => {

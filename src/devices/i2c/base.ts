@@ -49,12 +49,16 @@ export abstract class I2CBusBase implements PromisifiedBus {
   /** Run one kernel call: refuse after close, map errno to the device error. */
   protected run<T>(operation: string, address: number | undefined, fn: () => T): T {
     if (this.closed) {
-      throw new DeviceError("DD_DEVICE_CLOSED", {
-        what: `${operation} on ${this.path} after the bus was closed`,
-        expected: "an open bus",
-        found: "bus.close() was called earlier",
-        fix: "open the bus again (openBus) or keep it open for the life of the app",
-      }, { device: this.path, address, operation });
+      throw new DeviceError(
+        "DD_DEVICE_CLOSED",
+        {
+          what: `${operation} on ${this.path} after the bus was closed`,
+          expected: "an open bus",
+          found: "bus.close() was called earlier",
+          fix: "open the bus again (openBus) or keep it open for the life of the app",
+        },
+        { device: this.path, address, operation },
+      );
     }
     try {
       return fn();
@@ -64,7 +68,14 @@ export abstract class I2CBusBase implements PromisifiedBus {
     }
   }
 
-  private smbus(op: string, address: number, rw: number, command: number, size: number, data = new Uint8Array(U.SMBUS_DATA_SIZE)): Uint8Array {
+  private smbus(
+    op: string,
+    address: number,
+    rw: number,
+    command: number,
+    size: number,
+    data = new Uint8Array(U.SMBUS_DATA_SIZE),
+  ): Uint8Array {
     this.run(op, address, () => this.doSmbus(address, rw, command, size, data));
     return data;
   }
@@ -74,7 +85,14 @@ export abstract class I2CBusBase implements PromisifiedBus {
   }
 
   private addr(address: unknown): number {
-    return checkInt("I2C address", address, 0, 0x7f, { device: this.path }, "7-bit addresses run from 0x00 to 0x7f (i2cdetect shows 0x03..0x77); an 8-bit address from a datasheet is this value shifted left: use address >> 1");
+    return checkInt(
+      "I2C address",
+      address,
+      0,
+      0x7f,
+      { device: this.path },
+      "7-bit addresses run from 0x00 to 0x7f (i2cdetect shows 0x03..0x77); an 8-bit address from a datasheet is this value shifted left: use address >> 1",
+    );
   }
 
   private cmd(address: number, command: unknown): number {
@@ -82,9 +100,17 @@ export abstract class I2CBusBase implements PromisifiedBus {
   }
 
   private len(address: number, length: unknown, buffer: unknown, max: number): number {
-    if (!(buffer instanceof Uint8Array)) throw badArg("invalid buffer", "a Buffer or Uint8Array", buffer, "pass Buffer.alloc(length)", this.ctx(address));
+    if (!(buffer instanceof Uint8Array))
+      throw badArg("invalid buffer", "a Buffer or Uint8Array", buffer, "pass Buffer.alloc(length)", this.ctx(address));
     const n = checkInt("length", length, 0, max, this.ctx(address));
-    if (buffer.length < n) throw badArg("buffer too small", `a buffer of at least ${n} bytes`, `${buffer.length} bytes`, "allocate a larger buffer", this.ctx(address));
+    if (buffer.length < n)
+      throw badArg(
+        "buffer too small",
+        `a buffer of at least ${n} bytes`,
+        `${buffer.length} bytes`,
+        "allocate a larger buffer",
+        this.ctx(address),
+      );
     return n;
   }
 
@@ -97,18 +123,21 @@ export abstract class I2CBusBase implements PromisifiedBus {
   }
 
   readByteSync(address: number, command: number): number {
-    this.addr(address); this.cmd(address, command);
+    this.addr(address);
+    this.cmd(address, command);
     return this.smbus(`readByte(${hex(address)}, ${hex(command)})`, address, U.I2C_SMBUS_READ, command, U.I2C_SMBUS_BYTE_DATA)[0]!;
   }
 
   readWordSync(address: number, command: number): number {
-    this.addr(address); this.cmd(address, command);
+    this.addr(address);
+    this.cmd(address, command);
     const d = this.smbus(`readWord(${hex(address)}, ${hex(command)})`, address, U.I2C_SMBUS_READ, command, U.I2C_SMBUS_WORD_DATA);
     return d[0]! | (d[1]! << 8);
   }
 
   readI2cBlockSync(address: number, command: number, length: number, buffer: Uint8Array): number {
-    this.addr(address); this.cmd(address, command);
+    this.addr(address);
+    this.cmd(address, command);
     const n = this.len(address, length, buffer, U.I2C_SMBUS_BLOCK_MAX);
     if (n === 0) return 0;
     const d = new Uint8Array(U.SMBUS_DATA_SIZE);
@@ -132,7 +161,8 @@ export abstract class I2CBusBase implements PromisifiedBus {
   }
 
   writeByteSync(address: number, command: number, byte: number): this {
-    this.addr(address); this.cmd(address, command);
+    this.addr(address);
+    this.cmd(address, command);
     checkInt("byte", byte, 0, 0xff, this.ctx(address));
     const d = new Uint8Array(U.SMBUS_DATA_SIZE);
     d[0] = byte;
@@ -141,12 +171,20 @@ export abstract class I2CBusBase implements PromisifiedBus {
   }
 
   writeWordSync(address: number, command: number, word: number): this {
-    this.addr(address); this.cmd(address, command);
+    this.addr(address);
+    this.cmd(address, command);
     checkInt("word", word, 0, 0xffff, this.ctx(address));
     const d = new Uint8Array(U.SMBUS_DATA_SIZE);
     d[0] = word & 0xff;
     d[1] = word >> 8;
-    this.smbus(`writeWord(${hex(address)}, ${hex(command)}, ${hex(word, 4)})`, address, U.I2C_SMBUS_WRITE, command, U.I2C_SMBUS_WORD_DATA, d);
+    this.smbus(
+      `writeWord(${hex(address)}, ${hex(command)}, ${hex(word, 4)})`,
+      address,
+      U.I2C_SMBUS_WRITE,
+      command,
+      U.I2C_SMBUS_WORD_DATA,
+      d,
+    );
     return this;
   }
 
@@ -162,7 +200,8 @@ export abstract class I2CBusBase implements PromisifiedBus {
   }
 
   writeI2cBlockSync(address: number, command: number, length: number, buffer: Uint8Array): number {
-    this.addr(address); this.cmd(address, command);
+    this.addr(address);
+    this.cmd(address, command);
     const n = this.len(address, length, buffer, U.I2C_SMBUS_BLOCK_MAX);
     const d = new Uint8Array(U.SMBUS_DATA_SIZE);
     d[0] = n;
@@ -173,7 +212,8 @@ export abstract class I2CBusBase implements PromisifiedBus {
 
   /** SMBus block read: the device sends the count first (1..32). Returns the count. */
   readBlockSync(address: number, command: number, buffer: Uint8Array): number {
-    this.addr(address); this.cmd(address, command);
+    this.addr(address);
+    this.cmd(address, command);
     this.len(address, 0, buffer, U.I2C_SMBUS_BLOCK_MAX);
     const d = this.smbus(`readBlock(${hex(address)}, ${hex(command)})`, address, U.I2C_SMBUS_READ, command, U.I2C_SMBUS_BLOCK_DATA);
     const n = Math.min(d[0]!, U.I2C_SMBUS_BLOCK_MAX, buffer.length);
@@ -183,7 +223,8 @@ export abstract class I2CBusBase implements PromisifiedBus {
 
   /** SMBus block write: sends the count, then the bytes (1..32). */
   writeBlockSync(address: number, command: number, length: number, buffer: Uint8Array): number {
-    this.addr(address); this.cmd(address, command);
+    this.addr(address);
+    this.cmd(address, command);
     const n = this.len(address, length, buffer, U.I2C_SMBUS_BLOCK_MAX);
     const d = new Uint8Array(U.SMBUS_DATA_SIZE);
     d[0] = n;
@@ -212,7 +253,13 @@ export abstract class I2CBusBase implements PromisifiedBus {
    */
   transferSync(messages: readonly U.I2CMessage[]): void {
     if (!Array.isArray(messages) || messages.length === 0 || messages.length > U.I2C_RDWR_IOCTL_MAX_MSGS) {
-      throw badArg("invalid message list", `1 to ${U.I2C_RDWR_IOCTL_MAX_MSGS} messages`, Array.isArray(messages) ? `${messages.length} messages` : messages, "split the transfer", { device: this.path });
+      throw badArg(
+        "invalid message list",
+        `1 to ${U.I2C_RDWR_IOCTL_MAX_MSGS} messages`,
+        Array.isArray(messages) ? `${messages.length} messages` : messages,
+        "split the transfer",
+        { device: this.path },
+      );
     }
     for (const m of messages) {
       this.addr(m.address);
@@ -226,7 +273,10 @@ export abstract class I2CBusBase implements PromisifiedBus {
   /** Write `out` (usually a register number) then read `length` bytes, in one combined transfer. */
   writeReadSync(address: number, out: Uint8Array, length: number): Uint8Array {
     const into = new Uint8Array(length);
-    this.transferSync([{ address, read: false, buffer: out }, { address, read: true, buffer: into }]);
+    this.transferSync([
+      { address, read: false, buffer: out },
+      { address, read: true, buffer: into },
+    ]);
     return into;
   }
 
@@ -240,7 +290,8 @@ export abstract class I2CBusBase implements PromisifiedBus {
       return "ack";
     } catch (e) {
       if (e instanceof DeviceError && e.ddCode === "DD_I2C_ADDRESS_BUSY") return "busy";
-      if (e instanceof DeviceError && (e.ddCode === "DD_I2C_NO_ACK" || e.ddCode === "DD_I2C_TIMEOUT" || e.ddCode === "DD_I2C_BUS_ERROR")) return "nak";
+      if (e instanceof DeviceError && (e.ddCode === "DD_I2C_NO_ACK" || e.ddCode === "DD_I2C_TIMEOUT" || e.ddCode === "DD_I2C_BUS_ERROR"))
+        return "nak";
       throw e;
     }
   }
@@ -248,7 +299,8 @@ export abstract class I2CBusBase implements PromisifiedBus {
   /** Addresses that answer, from `startAddr` to `endAddr` (default 0x03..0x77, like i2cdetect). */
   scanSync(startAddr?: number, endAddr?: number): number[] {
     const [from, to] = scanRange(startAddr, endAddr);
-    this.addr(from); this.addr(to);
+    this.addr(from);
+    this.addr(to);
     const found: number[] = [];
     for (let a = from; a <= to; a++) if (this.probeSync(a) === "ack") found.push(a);
     return found;
@@ -259,7 +311,11 @@ export abstract class I2CBusBase implements PromisifiedBus {
     this.addr(address);
     const id = new Uint8Array(3);
     this.run(`deviceId(${hex(address)})`, address, () =>
-      this.doTransfer([{ address: 0x7c, read: false, buffer: Uint8Array.of(address << 1) }, { address: 0x7c, read: true, buffer: id }]));
+      this.doTransfer([
+        { address: 0x7c, read: false, buffer: Uint8Array.of(address << 1) },
+        { address: 0x7c, read: true, buffer: id },
+      ]),
+    );
     const v = (id[0]! << 16) | (id[1]! << 8) | id[2]!;
     const manufacturer = (v >> 12) & 0xfff;
     return { manufacturer, product: v & 0xfff, name: MANUFACTURERS[manufacturer] ?? `<${hex(manufacturer, 3)}>` };
@@ -277,38 +333,81 @@ export abstract class I2CBusBase implements PromisifiedBus {
 
   // ---- the promise API (i2c-bus's PromisifiedBus) ----
 
-  async i2cFuncs(): Promise<I2CFuncs> { return this.i2cFuncsSync(); }
-  async scan(startAddr?: number, endAddr?: number): Promise<number[]> { return this.scanSync(startAddr, endAddr); }
-  async deviceId(address: number): Promise<I2CDeviceId> { return this.deviceIdSync(address); }
+  async i2cFuncs(): Promise<I2CFuncs> {
+    return this.i2cFuncsSync();
+  }
+  async scan(startAddr?: number, endAddr?: number): Promise<number[]> {
+    return this.scanSync(startAddr, endAddr);
+  }
+  async deviceId(address: number): Promise<I2CDeviceId> {
+    return this.deviceIdSync(address);
+  }
   async i2cRead<B extends Uint8Array>(address: number, length: number, buffer: B): Promise<{ bytesRead: number; buffer: B }> {
     return { bytesRead: this.i2cReadSync(address, length, buffer), buffer };
   }
   async i2cWrite<B extends Uint8Array>(address: number, length: number, buffer: B): Promise<{ bytesWritten: number; buffer: B }> {
     return { bytesWritten: this.i2cWriteSync(address, length, buffer), buffer };
   }
-  async readByte(address: number, command: number): Promise<number> { return this.readByteSync(address, command); }
-  async readWord(address: number, command: number): Promise<number> { return this.readWordSync(address, command); }
-  async readI2cBlock<B extends Uint8Array>(address: number, command: number, length: number, buffer: B): Promise<{ bytesRead: number; buffer: B }> {
+  async readByte(address: number, command: number): Promise<number> {
+    return this.readByteSync(address, command);
+  }
+  async readWord(address: number, command: number): Promise<number> {
+    return this.readWordSync(address, command);
+  }
+  async readI2cBlock<B extends Uint8Array>(
+    address: number,
+    command: number,
+    length: number,
+    buffer: B,
+  ): Promise<{ bytesRead: number; buffer: B }> {
     return { bytesRead: this.readI2cBlockSync(address, command, length, buffer), buffer };
   }
-  async receiveByte(address: number): Promise<number> { return this.receiveByteSync(address); }
-  async sendByte(address: number, byte: number): Promise<void> { this.sendByteSync(address, byte); }
-  async writeByte(address: number, command: number, byte: number): Promise<void> { this.writeByteSync(address, command, byte); }
-  async writeWord(address: number, command: number, word: number): Promise<void> { this.writeWordSync(address, command, word); }
-  async writeQuick(address: number, commandOrBit: number, bit?: number): Promise<void> { this.writeQuickSync(address, commandOrBit, bit); }
-  async writeI2cBlock<B extends Uint8Array>(address: number, command: number, length: number, buffer: B): Promise<{ bytesWritten: number; buffer: B }> {
+  async receiveByte(address: number): Promise<number> {
+    return this.receiveByteSync(address);
+  }
+  async sendByte(address: number, byte: number): Promise<void> {
+    this.sendByteSync(address, byte);
+  }
+  async writeByte(address: number, command: number, byte: number): Promise<void> {
+    this.writeByteSync(address, command, byte);
+  }
+  async writeWord(address: number, command: number, word: number): Promise<void> {
+    this.writeWordSync(address, command, word);
+  }
+  async writeQuick(address: number, commandOrBit: number, bit?: number): Promise<void> {
+    this.writeQuickSync(address, commandOrBit, bit);
+  }
+  async writeI2cBlock<B extends Uint8Array>(
+    address: number,
+    command: number,
+    length: number,
+    buffer: B,
+  ): Promise<{ bytesWritten: number; buffer: B }> {
     return { bytesWritten: this.writeI2cBlockSync(address, command, length, buffer), buffer };
   }
   async readBlock<B extends Uint8Array>(address: number, command: number, buffer: B): Promise<{ bytesRead: number; buffer: B }> {
     return { bytesRead: this.readBlockSync(address, command, buffer), buffer };
   }
-  async writeBlock<B extends Uint8Array>(address: number, command: number, length: number, buffer: B): Promise<{ bytesWritten: number; buffer: B }> {
+  async writeBlock<B extends Uint8Array>(
+    address: number,
+    command: number,
+    length: number,
+    buffer: B,
+  ): Promise<{ bytesWritten: number; buffer: B }> {
     return { bytesWritten: this.writeBlockSync(address, command, length, buffer), buffer };
   }
-  async transfer(messages: readonly U.I2CMessage[]): Promise<void> { this.transferSync(messages); }
-  async writeRead(address: number, out: Uint8Array, length: number): Promise<Uint8Array> { return this.writeReadSync(address, out, length); }
-  async probe(address: number): Promise<ProbeResult> { return this.probeSync(address); }
-  async close(): Promise<void> { this.closeSync(); }
+  async transfer(messages: readonly U.I2CMessage[]): Promise<void> {
+    this.transferSync(messages);
+  }
+  async writeRead(address: number, out: Uint8Array, length: number): Promise<Uint8Array> {
+    return this.writeReadSync(address, out, length);
+  }
+  async probe(address: number): Promise<ProbeResult> {
+    return this.probeSync(address);
+  }
+  async close(): Promise<void> {
+    this.closeSync();
+  }
 
   /** The callback-style bus (i2c-bus's `Bus`, plus readBlock/writeBlock) over the same file. */
   bus(): CallbackI2CBus {

@@ -59,16 +59,33 @@ export function openBus(bus: number | string, options: OpenBusOptions = {}): I2C
   const path = typeof bus === "number" ? `/dev/i2c-${bus}` : bus;
   const number = typeof bus === "number" ? bus : Number(/(\d+)$/.exec(bus)?.[1] ?? 1);
   if (options.sim instanceof SimI2CBus) {
-    if (options.thread) throw badArg("a SimI2CBus object cannot move to the device thread", "a bus spec, { sim: { devices: { 0x76: { chip: \"BME280\" } } }, thread: true }", "a SimI2CBus built on this thread", "describe the bus as data (its chips are built in the thread), or drop thread: true", { device: options.sim.path });
+    if (options.thread)
+      throw badArg(
+        "a SimI2CBus object cannot move to the device thread",
+        'a bus spec, { sim: { devices: { 0x76: { chip: "BME280" } } }, thread: true }',
+        "a SimI2CBus built on this thread",
+        "describe the bus as data (its chips are built in the thread), or drop thread: true",
+        { device: options.sim.path },
+      );
     return options.sim;
   }
   const spec = options.sim !== null && typeof options.sim === "object" ? options.sim : undefined;
   const envSim = process.env.DASH_DEVICES_SIM === "1" || process.env.DASH_DEVICES_SIM === "true";
-  const wantSim = spec ? true : (options.sim as boolean | undefined) ?? (envSim ? true : undefined);
+  const wantSim = spec ? true : ((options.sim as boolean | undefined) ?? (envSim ? true : undefined));
   const makeSim = (): I2CBusBase => {
     if (options.thread) {
-      if (options.simDevices) throw badArg("simDevices are objects on this thread", "chips as data in sim: { devices: { 0x76: { chip: \"BME280\" } } }", "simDevices with thread: true", "move the chips into the sim spec, or drop thread: true", { device: `sim:i2c-${number}` });
-      return new ThreadedI2CBus(`sim:i2c-${number}`, { sim: spec ?? { funcs: options.simFuncs, forceAccess: options.forceAccess }, timeoutMs: options.timeoutMs });
+      if (options.simDevices)
+        throw badArg(
+          "simDevices are objects on this thread",
+          'chips as data in sim: { devices: { 0x76: { chip: "BME280" } } }',
+          "simDevices with thread: true",
+          "move the chips into the sim spec, or drop thread: true",
+          { device: `sim:i2c-${number}` },
+        );
+      return new ThreadedI2CBus(`sim:i2c-${number}`, {
+        sim: spec ?? { funcs: options.simFuncs, forceAccess: options.forceAccess },
+        timeoutMs: options.timeoutMs,
+      });
     }
     if (spec) return buildSimBus(number, spec);
     return new SimI2CBus({ bus: number, devices: options.simDevices, funcs: options.simFuncs, forceAccess: options.forceAccess });
@@ -76,11 +93,19 @@ export function openBus(bus: number | string, options: OpenBusOptions = {}): I2C
   const makeReal = (): I2CBusBase =>
     options.thread === false
       ? new LinuxI2CBus(path, { forceAccess: options.forceAccess, timeoutMs: options.adapterTimeoutMs })
-      : new ThreadedI2CBus(path, { timeoutMs: options.timeoutMs, forceAccess: options.forceAccess, adapterTimeoutMs: options.adapterTimeoutMs });
+      : new ThreadedI2CBus(path, {
+          timeoutMs: options.timeoutMs,
+          forceAccess: options.forceAccess,
+          adapterTimeoutMs: options.adapterTimeoutMs,
+        });
   if (wantSim === true) return makeSim();
   if (wantSim === false) return makeReal(); // throws DD_DEVICE_NOT_FOUND with the fix
   if (!existsSync(path)) {
-    (options.logger ?? createLogger()).warn("i2c.simulated", { bus: path, reason: "no such device file", hint: "pass { sim: false } to require the real bus" });
+    (options.logger ?? createLogger()).warn("i2c.simulated", {
+      bus: path,
+      reason: "no such device file",
+      hint: "pass { sim: false } to require the real bus",
+    });
     return makeSim();
   }
   return makeReal();

@@ -63,7 +63,12 @@ export interface SimI2CBusOptions {
   latencyMs?: number;
 }
 
-interface Fault { kind: SimFaultKind; times: number; after: number; ms: number }
+interface Fault {
+  kind: SimFaultKind;
+  times: number;
+  after: number;
+  ms: number;
+}
 
 export class SimI2CBus extends I2CBusBase {
   readonly simulated = true;
@@ -91,7 +96,13 @@ export class SimI2CBus extends I2CBusBase {
   attach(address: number, device: SimI2CDevice): this {
     checkInt("I2C address", address, 0, 0x7f, { device: this.path });
     if (!device || typeof device.write !== "function" || typeof device.read !== "function") {
-      throw badArg("invalid simulated device", "an object with write(data) and read(length) (e.g. a RegisterChip)", device, "pass a simulated chip such as new SimBME280()", { device: this.path, address });
+      throw badArg(
+        "invalid simulated device",
+        "an object with write(data) and read(length) (e.g. a RegisterChip)",
+        device,
+        "pass a simulated chip such as new SimBME280()",
+        { device: this.path, address },
+      );
     }
     this.devices.set(address, device);
     this.unplugged.delete(address);
@@ -119,8 +130,12 @@ export class SimI2CBus extends I2CBusBase {
   /** Make transfers to `address` fail (see {@link SimFaultKind}). */
   fault(address: number, kind: SimFaultKind, options: SimFaultOptions = {}): this {
     const list = this.faults.get(address) ?? [];
-    if (!["nak", "timeout", "hang", "unplug"].includes(kind)) throw badArg("unknown fault", "\"nak\", \"timeout\", \"hang\" or \"unplug\"", kind, "pick one of the simulated faults", { device: this.path, address });
-    list.push({ kind, times: kind === "unplug" ? 1 : options.times ?? 1, after: options.after ?? 0, ms: options.ms ?? 1000 });
+    if (!["nak", "timeout", "hang", "unplug"].includes(kind))
+      throw badArg("unknown fault", '"nak", "timeout", "hang" or "unplug"', kind, "pick one of the simulated faults", {
+        device: this.path,
+        address,
+      });
+    list.push({ kind, times: kind === "unplug" ? 1 : (options.times ?? 1), after: options.after ?? 0, ms: options.ms ?? 1000 });
     this.faults.set(address, list);
     return this;
   }
@@ -144,10 +159,18 @@ export class SimI2CBus extends I2CBusBase {
     const r = (n: number) => ({ address, read: true, buffer: new Uint8Array(n) });
     let msgs: U.I2CMessage[];
     switch (size) {
-      case U.I2C_SMBUS_QUICK: msgs = [read ? r(0) : w()]; break;
-      case U.I2C_SMBUS_BYTE: msgs = [read ? r(1) : w(command)]; break;
-      case U.I2C_SMBUS_BYTE_DATA: msgs = read ? [w(command), r(1)] : [w(command, data[0]!)]; break;
-      case U.I2C_SMBUS_WORD_DATA: msgs = read ? [w(command), r(2)] : [w(command, data[0]!, data[1]!)]; break;
+      case U.I2C_SMBUS_QUICK:
+        msgs = [read ? r(0) : w()];
+        break;
+      case U.I2C_SMBUS_BYTE:
+        msgs = [read ? r(1) : w(command)];
+        break;
+      case U.I2C_SMBUS_BYTE_DATA:
+        msgs = read ? [w(command), r(1)] : [w(command, data[0]!)];
+        break;
+      case U.I2C_SMBUS_WORD_DATA:
+        msgs = read ? [w(command), r(2)] : [w(command, data[0]!, data[1]!)];
+        break;
       case U.I2C_SMBUS_I2C_BLOCK_DATA: {
         const n = data[0]!;
         if (n < 1 || n > U.I2C_SMBUS_BLOCK_MAX) throw new ErrnoFault(ERRNO.EINVAL, "ioctl(I2C_SMBUS)");
@@ -196,7 +219,8 @@ export class SimI2CBus extends I2CBusBase {
   /** The reserved device-id address 0x7c (UM10204 §3.1.17): answered for parts that have an id. */
   private deviceIdQuery(messages: readonly U.I2CMessage[]): boolean {
     const [w, r] = messages;
-    if (messages.length !== 2 || !w || !r || w.address !== 0x7c || r.address !== 0x7c || w.read || !r.read || this.devices.has(0x7c)) return false;
+    if (messages.length !== 2 || !w || !r || w.address !== 0x7c || r.address !== 0x7c || w.read || !r.read || this.devices.has(0x7c))
+      return false;
     this.transfers++;
     if (this.latencyMs > 0) blockFor(this.latencyMs);
     const id = this.devices.get(w.buffer[0]! >> 1)?.deviceId;

@@ -29,7 +29,9 @@ const RETURNS_THIS = new Set(["sendByteSync", "writeByteSync", "writeWordSync", 
 
 export function serveI2C(start: Extract<StartMessage, { role: "i2c" }>, post: (m: CallReply) => void): (req: CallRequest) => void {
   const number = Number(/(\d+)$/.exec(start.path)?.[1] ?? 1);
-  const bus: I2CBusBase = start.sim ? buildSimBus(number, start.sim) : new LinuxI2CBus(start.path, { forceAccess: start.linux?.forceAccess, timeoutMs: start.linux?.adapterTimeoutMs });
+  const bus: I2CBusBase = start.sim
+    ? buildSimBus(number, start.sim)
+    : new LinuxI2CBus(start.path, { forceAccess: start.linux?.forceAccess, timeoutMs: start.linux?.adapterTimeoutMs });
   const raw = bus as unknown as Raw;
   const syncState = new Int32Array(start.sync, 0, 4);
   const syncBytes = new Uint8Array(start.sync, SYNC_HEADER);
@@ -40,18 +42,42 @@ export function serveI2C(start: Extract<StartMessage, { role: "i2c" }>, post: (m
     const buffers = collectBuffers(a);
     let value: unknown;
     switch (req.method) {
-      case "raw:funcs": value = raw.doFuncs(); break;
-      case "raw:smbus": raw.doSmbus(a[0] as number, a[1] as number, a[2] as number, a[3] as number, a[4] as Uint8Array); break;
-      case "raw:transfer": raw.doTransfer(a[0] as I2CMessage[]); break;
-      case "raw:read": value = raw.doRead(a[0] as number, a[1] as Uint8Array, a[2] as number); break;
-      case "raw:write": value = raw.doWrite(a[0] as number, a[1] as Uint8Array, a[2] as number); break;
-      case "close": bus.closeSync(); break;
-      case "sim:fault": simBus().fault(a[0] as number, a[1] as never, a[2] as never); break;
-      case "sim:clearFaults": simBus().clearFaults(a[0] as number | undefined); break;
-      case "sim:replug": simBus().replug(a[0] as number); break;
-      case "sim:latency": simBus().latencyMs = a[0] as number; break;
-      case "sim:transfers": value = simBus().transfers; break;
-      case "sim:call": value = simCall(a[0] as number, a[1] as string, a.slice(2)); break;
+      case "raw:funcs":
+        value = raw.doFuncs();
+        break;
+      case "raw:smbus":
+        raw.doSmbus(a[0] as number, a[1] as number, a[2] as number, a[3] as number, a[4] as Uint8Array);
+        break;
+      case "raw:transfer":
+        raw.doTransfer(a[0] as I2CMessage[]);
+        break;
+      case "raw:read":
+        value = raw.doRead(a[0] as number, a[1] as Uint8Array, a[2] as number);
+        break;
+      case "raw:write":
+        value = raw.doWrite(a[0] as number, a[1] as Uint8Array, a[2] as number);
+        break;
+      case "close":
+        bus.closeSync();
+        break;
+      case "sim:fault":
+        simBus().fault(a[0] as number, a[1] as never, a[2] as never);
+        break;
+      case "sim:clearFaults":
+        simBus().clearFaults(a[0] as number | undefined);
+        break;
+      case "sim:replug":
+        simBus().replug(a[0] as number);
+        break;
+      case "sim:latency":
+        simBus().latencyMs = a[0] as number;
+        break;
+      case "sim:transfers":
+        value = simBus().transfers;
+        break;
+      case "sim:call":
+        value = simCall(a[0] as number, a[1] as string, a.slice(2));
+        break;
       default: {
         const fn = (bus as unknown as Record<string, unknown>)[req.method];
         if (!req.method.endsWith("Sync") || typeof fn !== "function") throw new Error(`the device thread has no bus method ${req.method}`);
@@ -64,22 +90,53 @@ export function serveI2C(start: Extract<StartMessage, { role: "i2c" }>, post: (m
 
   const simBus = (): SimI2CBus => {
     if (bus instanceof SimI2CBus) return bus;
-    throw new DeviceError("DD_DEVICE_BAD_ARG", { what: `${start.path} is a real bus: it has no simulated faults or chips`, expected: "a simulated bus (openBus(n, { sim: {...}, thread: true }))", found: "a real /dev/i2c bus", fix: "call sim controls only on a simulated bus" }, { device: start.path });
+    throw new DeviceError(
+      "DD_DEVICE_BAD_ARG",
+      {
+        what: `${start.path} is a real bus: it has no simulated faults or chips`,
+        expected: "a simulated bus (openBus(n, { sim: {...}, thread: true }))",
+        found: "a real /dev/i2c bus",
+        fix: "call sim controls only on a simulated bus",
+      },
+      { device: start.path },
+    );
   };
 
   /** A method or field of a simulated chip: `set`-style methods, or reading/writing a field (`temperature`). */
   const simCall = (address: number, name: string, args: unknown[]): unknown => {
     const chip = simBus().device(address) as unknown as Record<string, unknown> | undefined;
-    if (!chip) throw new DeviceError("DD_DEVICE_BAD_ARG", { what: `no simulated chip at address 0x${address.toString(16)} on ${start.path}`, expected: "an address given in sim.devices", found: "nothing attached there", fix: "attach the chip in the bus spec" }, { device: start.path, address });
+    if (!chip)
+      throw new DeviceError(
+        "DD_DEVICE_BAD_ARG",
+        {
+          what: `no simulated chip at address 0x${address.toString(16)} on ${start.path}`,
+          expected: "an address given in sim.devices",
+          found: "nothing attached there",
+          fix: "attach the chip in the bus spec",
+        },
+        { device: start.path, address },
+      );
     const v = chip[name];
     if (typeof v === "function") return v.apply(chip, args);
-    if (!(name in chip)) throw new DeviceError("DD_DEVICE_BAD_ARG", { what: `the simulated chip at 0x${address.toString(16)} has no method or field "${name}"`, expected: "a method or field of the chip's class", found: JSON.stringify(name), fix: "check the simulated chip's class (src/devices/chips/)" }, { device: start.path, address });
+    if (!(name in chip))
+      throw new DeviceError(
+        "DD_DEVICE_BAD_ARG",
+        {
+          what: `the simulated chip at 0x${address.toString(16)} has no method or field "${name}"`,
+          expected: "a method or field of the chip's class",
+          found: JSON.stringify(name),
+          fix: "check the simulated chip's class (src/devices/chips/)",
+        },
+        { device: start.path, address },
+      );
     if (args.length > 0) chip[name] = args[0];
     return chip[name];
   };
 
   const answerSync = (id: number, body: unknown) => {
-    const bytes = enc.encode(JSON.stringify(body, (_k, v) => (v instanceof Uint8Array ? Array.from(v) : typeof v === "bigint" ? Number(v) : v)));
+    const bytes = enc.encode(
+      JSON.stringify(body, (_k, v) => (v instanceof Uint8Array ? Array.from(v) : typeof v === "bigint" ? Number(v) : v)),
+    );
     if (bytes.length > syncBytes.length) throw new Error(`answer too large for the sync channel (${bytes.length} bytes)`);
     syncBytes.set(bytes);
     Atomics.store(syncState, 2, bytes.length);

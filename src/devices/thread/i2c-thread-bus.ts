@@ -21,7 +21,17 @@ import type { SimFaultKind, SimFaultOptions } from "../i2c/sim.ts";
 import type { I2CMessage } from "../i2c/uapi.ts";
 import { threadEntry, type RefWorker } from "./locate.ts";
 import { checkSimSpec, type SimBusSpec } from "./sim-spec.ts";
-import { cloneArgs, collectBuffers, copyBack, errorFromWire, SYNC_BYTES, SYNC_HEADER, type CallReply, type CallRequest, type StartMessage } from "./wire.ts";
+import {
+  cloneArgs,
+  collectBuffers,
+  copyBack,
+  errorFromWire,
+  SYNC_BYTES,
+  SYNC_HEADER,
+  type CallReply,
+  type CallRequest,
+  type StartMessage,
+} from "./wire.ts";
 
 export const DEFAULT_TIMEOUT_MS = 250;
 /** The first call may wait this much longer: the thread is still starting (loading its code). */
@@ -69,7 +79,17 @@ export class ThreadedI2CBus extends I2CBusBase {
     super(path);
     this.simulated = !!options.sim;
     const t = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (typeof t !== "number" || !(t > 0) || t > 60_000) throw new DeviceError("DD_DEVICE_BAD_ARG", { what: "invalid timeoutMs", expected: "milliseconds from 1 to 60000 (default 250)", found: String(t), fix: "pass e.g. openBus(1, { timeoutMs: 500 })" }, { device: path });
+    if (typeof t !== "number" || !(t > 0) || t > 60_000)
+      throw new DeviceError(
+        "DD_DEVICE_BAD_ARG",
+        {
+          what: "invalid timeoutMs",
+          expected: "milliseconds from 1 to 60000 (default 250)",
+          found: String(t),
+          fix: "pass e.g. openBus(1, { timeoutMs: 500 })",
+        },
+        { device: path },
+      );
     this.timeoutMs = t;
     if (options.sim) checkSimSpec(options.sim, path);
     // Open the real bus here once, so a missing or forbidden /dev/i2c-N fails now, where openBus is called.
@@ -81,17 +101,33 @@ export class ThreadedI2CBus extends I2CBusBase {
     this.worker.onmessage = (ev: MessageEvent) => this.answer(ev.data as CallReply & { synced?: number });
     this.worker.onerror = (ev: ErrorEvent) => this.died(new Error(ev.message));
     this.worker.unref();
-    const start: StartMessage = { role: "i2c", path, sim: options.sim, linux: options.sim ? undefined : { forceAccess: options.forceAccess, adapterTimeoutMs: options.adapterTimeoutMs }, sync: sab };
+    const start: StartMessage = {
+      role: "i2c",
+      path,
+      sim: options.sim,
+      linux: options.sim ? undefined : { forceAccess: options.forceAccess, adapterTimeoutMs: options.adapterTimeoutMs },
+      sync: sab,
+    };
     this.worker.postMessage(start);
   }
 
   // ---- the kernel calls of the *Sync forms: blocking round trips to the thread ----
 
-  protected doFuncs(): number { return this.callSync("raw:funcs", []) as number; }
-  protected doSmbus(address: number, rw: number, command: number, size: number, data: Uint8Array): void { this.callSync("raw:smbus", [address, rw, command, size, data]); }
-  protected doTransfer(messages: readonly I2CMessage[]): void { this.callSync("raw:transfer", [messages]); }
-  protected doRead(address: number, buffer: Uint8Array, length: number): number { return this.callSync("raw:read", [address, buffer, length]) as number; }
-  protected doWrite(address: number, buffer: Uint8Array, length: number): number { return this.callSync("raw:write", [address, buffer, length]) as number; }
+  protected doFuncs(): number {
+    return this.callSync("raw:funcs", []) as number;
+  }
+  protected doSmbus(address: number, rw: number, command: number, size: number, data: Uint8Array): void {
+    this.callSync("raw:smbus", [address, rw, command, size, data]);
+  }
+  protected doTransfer(messages: readonly I2CMessage[]): void {
+    this.callSync("raw:transfer", [messages]);
+  }
+  protected doRead(address: number, buffer: Uint8Array, length: number): number {
+    return this.callSync("raw:read", [address, buffer, length]) as number;
+  }
+  protected doWrite(address: number, buffer: Uint8Array, length: number): number {
+    return this.callSync("raw:write", [address, buffer, length]) as number;
+  }
   protected doClose(): void {
     try {
       // The thread closes its descriptor; a thread stuck in an ioctl cannot, and is ended with it.
@@ -104,37 +140,81 @@ export class ThreadedI2CBus extends I2CBusBase {
 
   // ---- the promise API: the same calls, answered asynchronously ----
 
-  override async i2cFuncs(): Promise<I2CFuncs> { return Object.freeze((await this.call("i2cFuncsSync", [])) as I2CFuncs); }
-  override async scan(startAddr?: number, endAddr?: number): Promise<number[]> { return (await this.call("scanSync", [startAddr, endAddr].filter((a) => a !== undefined))) as number[]; }
-  override async deviceId(address: number): Promise<I2CDeviceId> { return (await this.call("deviceIdSync", [address])) as I2CDeviceId; }
+  override async i2cFuncs(): Promise<I2CFuncs> {
+    return Object.freeze((await this.call("i2cFuncsSync", [])) as I2CFuncs);
+  }
+  override async scan(startAddr?: number, endAddr?: number): Promise<number[]> {
+    return (await this.call(
+      "scanSync",
+      [startAddr, endAddr].filter((a) => a !== undefined),
+    )) as number[];
+  }
+  override async deviceId(address: number): Promise<I2CDeviceId> {
+    return (await this.call("deviceIdSync", [address])) as I2CDeviceId;
+  }
   override async i2cRead<B extends Uint8Array>(address: number, length: number, buffer: B): Promise<{ bytesRead: number; buffer: B }> {
     return { bytesRead: (await this.call("i2cReadSync", [address, length, buffer])) as number, buffer };
   }
   override async i2cWrite<B extends Uint8Array>(address: number, length: number, buffer: B): Promise<{ bytesWritten: number; buffer: B }> {
     return { bytesWritten: (await this.call("i2cWriteSync", [address, length, buffer])) as number, buffer };
   }
-  override async readByte(address: number, command: number): Promise<number> { return (await this.call("readByteSync", [address, command])) as number; }
-  override async readWord(address: number, command: number): Promise<number> { return (await this.call("readWordSync", [address, command])) as number; }
-  override async readI2cBlock<B extends Uint8Array>(address: number, command: number, length: number, buffer: B): Promise<{ bytesRead: number; buffer: B }> {
+  override async readByte(address: number, command: number): Promise<number> {
+    return (await this.call("readByteSync", [address, command])) as number;
+  }
+  override async readWord(address: number, command: number): Promise<number> {
+    return (await this.call("readWordSync", [address, command])) as number;
+  }
+  override async readI2cBlock<B extends Uint8Array>(
+    address: number,
+    command: number,
+    length: number,
+    buffer: B,
+  ): Promise<{ bytesRead: number; buffer: B }> {
     return { bytesRead: (await this.call("readI2cBlockSync", [address, command, length, buffer])) as number, buffer };
   }
-  override async receiveByte(address: number): Promise<number> { return (await this.call("receiveByteSync", [address])) as number; }
-  override async sendByte(address: number, byte: number): Promise<void> { await this.call("sendByteSync", [address, byte]); }
-  override async writeByte(address: number, command: number, byte: number): Promise<void> { await this.call("writeByteSync", [address, command, byte]); }
-  override async writeWord(address: number, command: number, word: number): Promise<void> { await this.call("writeWordSync", [address, command, word]); }
-  override async writeQuick(address: number, commandOrBit: number, bit?: number): Promise<void> { await this.call("writeQuickSync", bit === undefined ? [address, commandOrBit] : [address, commandOrBit, bit]); }
-  override async writeI2cBlock<B extends Uint8Array>(address: number, command: number, length: number, buffer: B): Promise<{ bytesWritten: number; buffer: B }> {
+  override async receiveByte(address: number): Promise<number> {
+    return (await this.call("receiveByteSync", [address])) as number;
+  }
+  override async sendByte(address: number, byte: number): Promise<void> {
+    await this.call("sendByteSync", [address, byte]);
+  }
+  override async writeByte(address: number, command: number, byte: number): Promise<void> {
+    await this.call("writeByteSync", [address, command, byte]);
+  }
+  override async writeWord(address: number, command: number, word: number): Promise<void> {
+    await this.call("writeWordSync", [address, command, word]);
+  }
+  override async writeQuick(address: number, commandOrBit: number, bit?: number): Promise<void> {
+    await this.call("writeQuickSync", bit === undefined ? [address, commandOrBit] : [address, commandOrBit, bit]);
+  }
+  override async writeI2cBlock<B extends Uint8Array>(
+    address: number,
+    command: number,
+    length: number,
+    buffer: B,
+  ): Promise<{ bytesWritten: number; buffer: B }> {
     return { bytesWritten: (await this.call("writeI2cBlockSync", [address, command, length, buffer])) as number, buffer };
   }
   override async readBlock<B extends Uint8Array>(address: number, command: number, buffer: B): Promise<{ bytesRead: number; buffer: B }> {
     return { bytesRead: (await this.call("readBlockSync", [address, command, buffer])) as number, buffer };
   }
-  override async writeBlock<B extends Uint8Array>(address: number, command: number, length: number, buffer: B): Promise<{ bytesWritten: number; buffer: B }> {
+  override async writeBlock<B extends Uint8Array>(
+    address: number,
+    command: number,
+    length: number,
+    buffer: B,
+  ): Promise<{ bytesWritten: number; buffer: B }> {
     return { bytesWritten: (await this.call("writeBlockSync", [address, command, length, buffer])) as number, buffer };
   }
-  override async transfer(messages: readonly I2CMessage[]): Promise<void> { await this.call("transferSync", [messages]); }
-  override async writeRead(address: number, out: Uint8Array, length: number): Promise<Uint8Array> { return (await this.call("writeReadSync", [address, out, length])) as Uint8Array; }
-  override async probe(address: number): Promise<ProbeResult> { return (await this.call("probeSync", [address])) as ProbeResult; }
+  override async transfer(messages: readonly I2CMessage[]): Promise<void> {
+    await this.call("transferSync", [messages]);
+  }
+  override async writeRead(address: number, out: Uint8Array, length: number): Promise<Uint8Array> {
+    return (await this.call("writeReadSync", [address, out, length])) as Uint8Array;
+  }
+  override async probe(address: number): Promise<ProbeResult> {
+    return (await this.call("probeSync", [address])) as ProbeResult;
+  }
   override async close(): Promise<void> {
     if (this.isClosed) return;
     if (!this.stuck && !this.startError) await this.call("close", []).catch(() => undefined);
@@ -150,18 +230,30 @@ export class ThreadedI2CBus extends I2CBusBase {
   // ---- the simulated bus on the thread: faults and chips, by message ----
 
   /** A fault on the simulated bus in the thread (see SimI2CBus.fault; "hang" blocks the thread). */
-  async simFault(address: number, kind: SimFaultKind, options: SimFaultOptions = {}): Promise<void> { await this.call("sim:fault", [address, kind, options]); }
-  async simClearFaults(address?: number): Promise<void> { await this.call("sim:clearFaults", address === undefined ? [] : [address]); }
-  async simReplug(address: number): Promise<void> { await this.call("sim:replug", [address]); }
+  async simFault(address: number, kind: SimFaultKind, options: SimFaultOptions = {}): Promise<void> {
+    await this.call("sim:fault", [address, kind, options]);
+  }
+  async simClearFaults(address?: number): Promise<void> {
+    await this.call("sim:clearFaults", address === undefined ? [] : [address]);
+  }
+  async simReplug(address: number): Promise<void> {
+    await this.call("sim:replug", [address]);
+  }
   /** Change the per-transfer latency of the simulated bus in the thread. */
-  async simLatency(ms: number): Promise<void> { await this.call("sim:latency", [ms]); }
+  async simLatency(ms: number): Promise<void> {
+    await this.call("sim:latency", [ms]);
+  }
   /** Transfers the simulated bus has seen. */
-  async simTransfers(): Promise<number> { return (await this.call("sim:transfers", [])) as number; }
+  async simTransfers(): Promise<number> {
+    return (await this.call("sim:transfers", [])) as number;
+  }
   /**
    * Call a method of a simulated chip in the thread, or read a field (set it with one argument).
    * @example await bus.simChip(0x76, "temperature", 25); await bus.simChip(0x76, "peek", 0xd0)
    */
-  async simChip(address: number, name: string, ...args: unknown[]): Promise<unknown> { return this.call("sim:call", [address, name, ...args]); }
+  async simChip(address: number, name: string, ...args: unknown[]): Promise<unknown> {
+    return this.call("sim:call", [address, name, ...args]);
+  }
 
   // ---- plumbing ----
 
@@ -221,9 +313,17 @@ export class ThreadedI2CBus extends I2CBusBase {
       Atomics.wait(this.syncState, 1, seen, left);
     }
     this.started = true;
-    const reply = JSON.parse(new TextDecoder().decode(this.syncBytes.slice(0, Atomics.load(this.syncState, 2)))) as { ok: boolean; value: unknown; buffers: number[][]; error: never };
+    const reply = JSON.parse(new TextDecoder().decode(this.syncBytes.slice(0, Atomics.load(this.syncState, 2)))) as {
+      ok: boolean;
+      value: unknown;
+      buffers: number[][];
+      error: never;
+    };
     if (!reply.ok) throw errorFromWire(reply.error);
-    copyBack(collectBuffers(args), reply.buffers.map((b) => Uint8Array.from(b)));
+    copyBack(
+      collectBuffers(args),
+      reply.buffers.map((b) => Uint8Array.from(b)),
+    );
     return reply.value;
   }
 
@@ -255,37 +355,73 @@ export class ThreadedI2CBus extends I2CBusBase {
   }
 
   private died(e: Error): void {
-    this.startError = new DeviceError("DD_DEVICE_IO", { what: `the device thread of ${this.path} stopped`, expected: "the device thread running while the bus is open", found: e.message, fix: "open the bus again; report the error if it repeats" }, { device: this.path });
+    this.startError = new DeviceError(
+      "DD_DEVICE_IO",
+      {
+        what: `the device thread of ${this.path} stopped`,
+        expected: "the device thread running while the bus is open",
+        found: e.message,
+        fix: "open the bus again; report the error if it repeats",
+      },
+      { device: this.path },
+    );
     for (const [id, p] of this.pending) this.settle(id, p, undefined, this.startError);
   }
 
   private timeoutError(op: string, ms: number): DeviceError {
-    return new DeviceError("DD_I2C_TIMEOUT", {
-      what: `${op} on ${this.path} got no answer within ${ms} ms: the bus has stopped answering`,
-      expected: `the device thread to finish the transfer within timeoutMs (${this.timeoutMs} ms)`,
-      found: `no answer after ${ms} ms (the kernel is still waiting on the bus: a device holding SDA or SCL low, or stretching the clock)`,
-      fix: `check the pull-ups, wiring and power of the devices on ${this.path} and power-cycle the one holding the bus; a slow device may need openBus(n, { timeoutMs: ${this.timeoutMs * 2} })`,
-    }, { device: this.path, errno: ERRNO.ETIMEDOUT, operation: op });
+    return new DeviceError(
+      "DD_I2C_TIMEOUT",
+      {
+        what: `${op} on ${this.path} got no answer within ${ms} ms: the bus has stopped answering`,
+        expected: `the device thread to finish the transfer within timeoutMs (${this.timeoutMs} ms)`,
+        found: `no answer after ${ms} ms (the kernel is still waiting on the bus: a device holding SDA or SCL low, or stretching the clock)`,
+        fix: `check the pull-ups, wiring and power of the devices on ${this.path} and power-cycle the one holding the bus; a slow device may need openBus(n, { timeoutMs: ${this.timeoutMs * 2} })`,
+      },
+      { device: this.path, errno: ERRNO.ETIMEDOUT, operation: op },
+    );
   }
 
   private stuckError(op: string): DeviceError {
     const s = this.stuck!;
-    return new DeviceError("DD_I2C_TIMEOUT", {
-      what: `${op} on ${this.path} was not sent: the bus is still busy with ${s.op}, which got no answer`,
-      expected: "a bus that answers",
-      found: `${s.op} sent ${Date.now() - s.at} ms ago and not finished (timeoutMs ${this.timeoutMs})`,
-      fix: `check the pull-ups, wiring and power of the devices on ${this.path}; calls go through again as soon as the hung one comes back`,
-    }, { device: this.path, errno: ERRNO.ETIMEDOUT, operation: op });
+    return new DeviceError(
+      "DD_I2C_TIMEOUT",
+      {
+        what: `${op} on ${this.path} was not sent: the bus is still busy with ${s.op}, which got no answer`,
+        expected: "a bus that answers",
+        found: `${s.op} sent ${Date.now() - s.at} ms ago and not finished (timeoutMs ${this.timeoutMs})`,
+        fix: `check the pull-ups, wiring and power of the devices on ${this.path}; calls go through again as soon as the hung one comes back`,
+      },
+      { device: this.path, errno: ERRNO.ETIMEDOUT, operation: op },
+    );
   }
 
   private closedError(op: string): DeviceError {
-    return new DeviceError("DD_DEVICE_CLOSED", { what: `${op} on ${this.path} was cut short: the bus was closed`, expected: "an open bus until the call answers", found: "bus.close() while the call was on the device thread", fix: "await the bus's calls before closing it" }, { device: this.path, operation: op });
+    return new DeviceError(
+      "DD_DEVICE_CLOSED",
+      {
+        what: `${op} on ${this.path} was cut short: the bus was closed`,
+        expected: "an open bus until the call answers",
+        found: "bus.close() while the call was on the device thread",
+        fix: "await the bus's calls before closing it",
+      },
+      { device: this.path, operation: op },
+    );
   }
 }
 
 /** `readByte(0x76, 0xd0)` from a method name and its arguments, for errors. */
 function opName(method: string, args: readonly unknown[]): string {
   const name = method.replace(/Sync$/, "").replace(/^raw:/, "");
-  const shown = args.map((a) => (typeof a === "number" ? hex(a) : a instanceof Uint8Array ? `<${a.length} bytes>` : Array.isArray(a) ? `[${a.length}]` : typeof a === "string" ? JSON.stringify(a) : "…"));
+  const shown = args.map((a) =>
+    typeof a === "number"
+      ? hex(a)
+      : a instanceof Uint8Array
+        ? `<${a.length} bytes>`
+        : Array.isArray(a)
+          ? `[${a.length}]`
+          : typeof a === "string"
+            ? JSON.stringify(a)
+            : "…",
+  );
   return `${name}(${shown.join(", ")})`;
 }

@@ -25,7 +25,8 @@ let found: string | undefined;
 export function threadEntry(): string {
   if (found) return found;
   const beside = new URL("./device-thread.ts", import.meta.url);
-  if (beside.protocol === "file:" && !beside.pathname.startsWith(`${BUNFS}/`) && existsSync(fileURLToPath(beside))) return (found = fileURLToPath(beside));
+  if (beside.protocol === "file:" && !beside.pathname.startsWith(`${BUNFS}/`) && existsSync(fileURLToPath(beside)))
+    return (found = fileURLToPath(beside));
   let names: string[] = [];
   try {
     names = readdirSync(BUNFS, { recursive: true }) as string[];

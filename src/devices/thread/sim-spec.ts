@@ -50,20 +50,37 @@ const CHIPS: Record<SimChipSpec["chip"], (options: never) => SimI2CDevice> = {
 /** Build one chip from its spec (in the device thread). */
 export function buildChip(spec: SimChipSpec, where: { device: string; address: number }): SimI2CDevice {
   const make = spec && typeof spec === "object" ? CHIPS[spec.chip] : undefined;
-  if (!make) throw badArg("unknown simulated chip", `{ chip: ${Object.keys(CHIPS).map((k) => JSON.stringify(k)).join(" | ")}, options? }`, spec, "name one of the built-in simulated chips (a RegisterChip with `initial` registers stands in for others), or run the bus on this thread: { sim: new SimI2CBus(...) } without thread: true", where);
+  if (!make)
+    throw badArg(
+      "unknown simulated chip",
+      `{ chip: ${Object.keys(CHIPS)
+        .map((k) => JSON.stringify(k))
+        .join(" | ")}, options? }`,
+      spec,
+      "name one of the built-in simulated chips (a RegisterChip with `initial` registers stands in for others), or run the bus on this thread: { sim: new SimI2CBus(...) } without thread: true",
+      where,
+    );
   return make((spec.options ?? {}) as never);
 }
 
 /** Build the whole bus (in the device thread). */
 export function buildSimBus(bus: number, spec: SimBusSpec): SimI2CBus {
   const sim = new SimI2CBus({ bus, funcs: spec.funcs, latencyMs: spec.latencyMs, claimed: spec.claimed, forceAccess: spec.forceAccess });
-  for (const [a, chip] of Object.entries(spec.devices ?? {})) sim.attach(Number(a), buildChip(chip, { device: sim.path, address: Number(a) }));
+  for (const [a, chip] of Object.entries(spec.devices ?? {}))
+    sim.attach(Number(a), buildChip(chip, { device: sim.path, address: Number(a) }));
   return sim;
 }
 
 /** Checked on the main thread before the thread starts, so a bad spec fails where it is written. */
 export function checkSimSpec(spec: SimBusSpec, device: string): void {
-  if (!spec || typeof spec !== "object") throw badArg("invalid simulated bus", "a SimBusSpec object { devices, latencyMs, funcs }", spec, "pass { devices: { 0x76: { chip: \"BME280\" } } }", { device });
+  if (!spec || typeof spec !== "object")
+    throw badArg(
+      "invalid simulated bus",
+      "a SimBusSpec object { devices, latencyMs, funcs }",
+      spec,
+      'pass { devices: { 0x76: { chip: "BME280" } } }',
+      { device },
+    );
   for (const [a, chip] of Object.entries(spec.devices ?? {})) {
     if (!chip || typeof chip !== "object" || !(chip.chip in CHIPS)) buildChip(chip, { device, address: Number(a) });
   }

@@ -50,7 +50,14 @@ export interface WireError {
 export function errorToWire(e: unknown): WireError {
   if (e instanceof ErrnoFault) return { fault: { errno: e.errno, call: e.call }, message: e.message, name: e.name };
   if (e instanceof DeviceError) {
-    return { code: e.ddCode, detail: e.detail, ctx: { device: e.device, address: e.address, line: e.line, errno: e.errno, operation: e.operation }, message: e.message, name: e.name, stack: e.stack };
+    return {
+      code: e.ddCode,
+      detail: e.detail,
+      ctx: { device: e.device, address: e.address, line: e.line, errno: e.errno, operation: e.operation },
+      message: e.message,
+      name: e.name,
+      stack: e.stack,
+    };
   }
   if (e instanceof DashDevicesError) return { code: e.ddCode, detail: e.detail, message: e.message, name: e.name, stack: e.stack };
   if (e instanceof Error) return { message: e.message, name: e.name, stack: e.stack };
@@ -81,7 +88,10 @@ export function collectBuffers(args: readonly unknown[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const a of args) {
     if (a instanceof Uint8Array) out.push(a);
-    else if (Array.isArray(a)) for (const m of a) if (m && typeof m === "object" && (m as { buffer?: unknown }).buffer instanceof Uint8Array) out.push((m as { buffer: Uint8Array }).buffer);
+    else if (Array.isArray(a))
+      for (const m of a)
+        if (m && typeof m === "object" && (m as { buffer?: unknown }).buffer instanceof Uint8Array)
+          out.push((m as { buffer: Uint8Array }).buffer);
   }
   return out;
 }
@@ -90,7 +100,12 @@ export function collectBuffers(args: readonly unknown[]): Uint8Array[] {
 export function cloneArgs(args: readonly unknown[]): unknown[] {
   return args.map((a) => {
     if (a instanceof Uint8Array) return new Uint8Array(a);
-    if (Array.isArray(a)) return a.map((m) => (m && typeof m === "object" && (m as { buffer?: unknown }).buffer instanceof Uint8Array ? { ...m, buffer: new Uint8Array((m as { buffer: Uint8Array }).buffer) } : m));
+    if (Array.isArray(a))
+      return a.map((m) =>
+        m && typeof m === "object" && (m as { buffer?: unknown }).buffer instanceof Uint8Array
+          ? { ...m, buffer: new Uint8Array((m as { buffer: Uint8Array }).buffer) }
+          : m,
+      );
     return a;
   });
 }

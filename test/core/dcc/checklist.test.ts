@@ -18,17 +18,25 @@ describe("dcc.Checklist markup", () => {
   });
 
   test("option objects: labels (also components), numbers, disabled, title; value matched as sent", () => {
-    const out = render(dcc.Checklist({
-      id: "c",
-      options: [{ label: html.B("One"), value: 1 }, { label: "Two", value: 2, disabled: true, title: "busy" }, { label: "Three", value: "3" }],
-      value: [2, "1"],
-      inline: true,
-    }));
+    const out = render(
+      dcc.Checklist({
+        id: "c",
+        options: [
+          { label: html.B("One"), value: 1 },
+          { label: "Two", value: 2, disabled: true, title: "busy" },
+          { label: "Three", value: "3" },
+        ],
+        value: [2, "1"],
+        inline: true,
+      }),
+    );
     expect(out).toContain("<span><b>One</b></span>");
     expect(out).toContain('<label class="dd-option" title="busy">');
     expect(elements(out)[0]!.attrs.class).toBe("dd-checklist dd-inline");
     expect(boxes(out).map((b) => [b.attrs.value, b.attrs.checked ?? false, b.attrs.disabled ?? false])).toEqual([
-      ["1", true, false], ["2", true, true], ["3", false, false],
+      ["1", true, false],
+      ["2", true, true],
+      ["3", false, false],
     ]);
   });
 
@@ -53,7 +61,11 @@ describe("dcc.Checklist markup", () => {
 });
 
 describe("dcc.Checklist read", () => {
-  const c = dcc.Checklist({ id: "c", options: [1, "two", { label: "Off", value: false }, { label: "L", value: "locked", disabled: true }], value: [] });
+  const c = dcc.Checklist({
+    id: "c",
+    options: [1, "two", { label: "Off", value: false }, { label: "L", value: "locked", disabled: true }],
+    value: [],
+  });
 
   test("maps sent strings back to option values, in option order", () => {
     expect(read(c, { c: ["two", "1"] })).toEqual({ value: [1, "two"] });

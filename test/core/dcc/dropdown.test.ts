@@ -7,12 +7,25 @@ const opts = (out: string) => elements(out).filter((e) => e.tag === "option");
 
 describe("dcc.Dropdown markup", () => {
   test("a native select that is the control: id, name, sends on change; value selected", () => {
-    const out = render(dcc.Dropdown({ id: "dev", options: [{ label: "Pump", value: "pump" }, { label: "Fan", value: "fan" }], value: "fan" }));
+    const out = render(
+      dcc.Dropdown({
+        id: "dev",
+        options: [
+          { label: "Pump", value: "pump" },
+          { label: "Fan", value: "fan" },
+        ],
+        value: "fan",
+      }),
+    );
     const [sel] = elements(out);
     expect(sel!.tag).toBe("select");
     expect(sel!.attrs).toMatchObject({ id: "dev", name: "dev", "hx-ws:send": true, "hx-trigger": "change" });
     expect(sel!.attrs.multiple).toBeUndefined();
-    expect(opts(out).map((o) => [o.attrs.value, o.attrs.selected ?? false])).toEqual([["", false], ["pump", false], ["fan", true]]);
+    expect(opts(out).map((o) => [o.attrs.value, o.attrs.selected ?? false])).toEqual([
+      ["", false],
+      ["pump", false],
+      ["fan", true],
+    ]);
     expect(out).toContain(">Fan</option>");
   });
 
@@ -23,14 +36,25 @@ describe("dcc.Dropdown markup", () => {
   });
 
   test("not clearable: no placeholder once a value is chosen; a disabled one while none is", () => {
-    expect(opts(render(dcc.Dropdown({ id: "d", options: ["a", "b"], value: "b", clearable: false }))).map((o) => o.attrs.value)).toEqual(["a", "b"]);
-    expect(opts(render(dcc.Dropdown({ id: "d", options: ["a"], clearable: false })))[0]!.attrs).toEqual({ value: "", selected: true, disabled: true });
+    expect(opts(render(dcc.Dropdown({ id: "d", options: ["a", "b"], value: "b", clearable: false }))).map((o) => o.attrs.value)).toEqual([
+      "a",
+      "b",
+    ]);
+    expect(opts(render(dcc.Dropdown({ id: "d", options: ["a"], clearable: false })))[0]!.attrs).toEqual({
+      value: "",
+      selected: true,
+      disabled: true,
+    });
   });
 
   test("multi: a multiple select, every value selected, no placeholder", () => {
     const out = render(dcc.Dropdown({ id: "d", options: [1, 2, 3], value: [1, 3], multi: true }));
     expect(elements(out)[0]!.attrs.multiple).toBe(true);
-    expect(opts(out).map((o) => [o.attrs.value, o.attrs.selected ?? false])).toEqual([["1", true], ["2", false], ["3", true]]);
+    expect(opts(out).map((o) => [o.attrs.value, o.attrs.selected ?? false])).toEqual([
+      ["1", true],
+      ["2", false],
+      ["3", true],
+    ]);
   });
 
   test("component labels fall back to the value (options hold only text)", () => {

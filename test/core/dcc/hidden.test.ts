@@ -26,7 +26,13 @@ describe("dcc.Interval", () => {
 
 describe("dcc.Store", () => {
   test("renders a hidden empty element, never the data", () => {
-    const c = dcc.Store({ id: "cfg", data: { password: "hunter2", html: "<b>" }, storage_type: "shared", className: "x", style: { color: "red" } });
+    const c = dcc.Store({
+      id: "cfg",
+      data: { password: "hunter2", html: "<b>" },
+      storage_type: "shared",
+      className: "x",
+      style: { color: "red" },
+    });
     const out = render(c);
     expect(out).toBe('<div id="cfg" class="dd-store" hidden data-storage="shared"></div>');
     expect(out).not.toContain("hunter2");
@@ -62,14 +68,20 @@ describe("dcc.Markdown component", () => {
     expect(out).toBe('<div id="doc" class="dd-markdown"><h1>hi</h1></div>');
   });
   test("indented source is dedented; a list of strings is joined by newlines", () => {
-    expect(render(dcc.Markdown(`
+    expect(
+      render(
+        dcc.Markdown(`
         # Title
-        text`))).toBe('<div class="dd-markdown"><h1>Title</h1>\n<p>text</p></div>');
+        text`),
+      ),
+    ).toBe('<div class="dd-markdown"><h1>Title</h1>\n<p>text</p></div>');
     expect(render(dcc.Markdown(["a", "", "b"]))).toBe('<div class="dd-markdown"><p>a</p>\n<p>b</p></div>');
     expect(render(dcc.Markdown("    code", { dedent: false }))).toContain("<pre><code>code\n</code></pre>");
   });
   test("link_target opens links in a new tab safely", () => {
-    expect(render(dcc.Markdown("[x](https://a.b)", { link_target: "_blank" }))).toContain('<a href="https://a.b" target="_blank" rel="noopener noreferrer">x</a>');
+    expect(render(dcc.Markdown("[x](https://a.b)", { link_target: "_blank" }))).toContain(
+      '<a href="https://a.b" target="_blank" rel="noopener noreferrer">x</a>',
+    );
   });
   test("components as children fail when made", () => {
     expectCode(() => dcc.Markdown([dcc.Store({ id: "s" })]), "DD_BAD_COMPONENT");

@@ -25,7 +25,8 @@ describe("L5: dcc.Slider", () => {
     expect(read(f, { f: "0.7" })).toEqual({ value: 0.7 });
   });
   test("only decimal numbers: no hex, binary, Infinity, empty or padded values", () => {
-    for (const v of ["0x5", "0b1", "0o7", "Infinity", "-Infinity", "", " 5", "5 ", "1e400", "NaN", "5px"]) expectCode(() => read(s, { s: v }), "DD_BAD_VALUE");
+    for (const v of ["0x5", "0b1", "0o7", "Infinity", "-Infinity", "", " 5", "5 ", "1e400", "NaN", "5px"])
+      expectCode(() => read(s, { s: v }), "DD_BAD_VALUE");
     expect(read(s, { s: "1e0" })).toEqual({ value: 1 });
     expect(read(s, { s: ".5" })).toEqual({ value: 1 });
   });
@@ -58,7 +59,7 @@ describe("L5: a real app", () => {
   });
   const tabs = useTabs(srv);
 
-  test("L5: over a real socket, a step-1 slider stores 3 for \"2.5\" and refuses \"0x5\"", async () => {
+  test('L5: over a real socket, a step-1 slider stores 3 for "2.5" and refuses "0x5"', async () => {
     const t = await tabs.open();
     await t.change("s", "2.5");
     await t.waitText("o", "v3");

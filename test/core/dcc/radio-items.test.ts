@@ -5,7 +5,16 @@ import { bad, expectCode, read, render } from "../../helpers/render.ts";
 
 describe("dcc.RadioItems markup", () => {
   test("radiogroup carries the id and sends; radios share the id as name; value is checked", () => {
-    const out = render(dcc.RadioItems({ id: "mode", options: [{ label: "Auto", value: "auto" }, { label: "Manual", value: "manual" }], value: "manual" }));
+    const out = render(
+      dcc.RadioItems({
+        id: "mode",
+        options: [
+          { label: "Auto", value: "auto" },
+          { label: "Manual", value: "manual" },
+        ],
+        value: "manual",
+      }),
+    );
     const [group, ...rest] = elements(out);
     expect(group!.attrs).toMatchObject({ id: "mode", role: "radiogroup", "hx-ws:send": true, "hx-trigger": "change" });
     const radios = rest.filter((e) => e.tag === "input");

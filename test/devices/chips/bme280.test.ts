@@ -4,7 +4,10 @@
 import { describe, expect, test } from "bun:test";
 import { ManualClock, SimBME280, SimI2CBus } from "../../../src/devices/index.ts";
 
-const CTRL_HUM = 0xf2, STATUS = 0xf3, CTRL_MEAS = 0xf4, DATA = 0xf7;
+const CTRL_HUM = 0xf2,
+  STATUS = 0xf3,
+  CTRL_MEAS = 0xf4,
+  DATA = 0xf7;
 const FORCED_X1 = (1 << 5) | (1 << 2) | 0b01; // osrs_t ×1, osrs_p ×1, forced
 
 function setup(options: ConstructorParameters<typeof SimBME280>[0] = {}) {

@@ -155,7 +155,7 @@ export const gpioChipCases: ContractCase<GpioChipFixture>[] = [
     },
   },
   {
-    name: "edge \"rising\" reports only rising edges; edges() iterates them",
+    name: 'edge "rising" reports only rising edges; edges() iterates them',
     async run({ chip, drive }) {
       await drive(1, 0);
       const btn = chip.input(1, { edge: "rising" });
@@ -206,7 +206,10 @@ export const gpioChipCases: ContractCase<GpioChipFixture>[] = [
       assert.ok(made > 16, `the kernel made ${made} events: too few to overflow a 16-event buffer`);
       assert.equal(seqnos.length, 16, `delivered ${seqnos.length}`);
       assert.deepEqual(overflows, [{ lost: made - 16, afterSeqno: 0, seqno: made - 15 }]);
-      assert.deepEqual(seqnos, Array.from({ length: 16 }, (_, i) => made - 15 + i));
+      assert.deepEqual(
+        seqnos,
+        Array.from({ length: 16 }, (_, i) => made - 15 + i),
+      );
       btn.release();
     },
   },

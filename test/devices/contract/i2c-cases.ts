@@ -43,7 +43,19 @@ export const i2cBusCases: ContractCase<I2CBusFixture>[] = [
     async run({ bus }) {
       const f = await bus.i2cFuncs();
       assert.ok(Object.isFrozen(f));
-      for (const k of ["i2c", "tenBitAddr", "smbusQuick", "smbusReceiveByte", "smbusSendByte", "smbusReadByte", "smbusWriteByte", "smbusReadWord", "smbusWriteWord", "smbusReadI2cBlock", "smbusWriteI2cBlock"]) {
+      for (const k of [
+        "i2c",
+        "tenBitAddr",
+        "smbusQuick",
+        "smbusReceiveByte",
+        "smbusSendByte",
+        "smbusReadByte",
+        "smbusWriteByte",
+        "smbusReadWord",
+        "smbusWriteWord",
+        "smbusReadI2cBlock",
+        "smbusWriteI2cBlock",
+      ]) {
         assert.equal(typeof (f as unknown as Record<string, unknown>)[k], "boolean", k);
       }
       assert.ok(f.smbusReadByte && f.smbusWriteByte, "a register device needs byte data access");
@@ -81,7 +93,9 @@ export const i2cBusCases: ContractCase<I2CBusFixture>[] = [
   {
     name: "writeI2cBlock then readI2cBlock returns the bytes; each is a register",
     async run({ bus, chip }) {
-      const data = Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32]);
+      const data = Buffer.from([
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+      ]);
       const w = await bus.writeI2cBlock(chip, 0x40, 32, data);
       assert.equal(w.bytesWritten, 32);
       assert.equal(w.buffer, data);

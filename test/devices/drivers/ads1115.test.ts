@@ -14,7 +14,12 @@ describe("ADS1115 on the simulated chip", () => {
       chip.setVoltage(i, v);
     });
     const adc = await ADS1115.open(bus, { rate: 860 });
-    for (const [ch, v] of [[0, 0.5], [1, 1.234], [2, 3.3], [3, 0.001]] as const) {
+    for (const [ch, v] of [
+      [0, 0.5],
+      [1, 1.234],
+      [2, 3.3],
+      [3, 0.001],
+    ] as const) {
       expect(Math.abs((await adc.readVolts(ch)) - v)).toBeLessThanOrEqual(0.000125 / 2);
     }
     expect(await adc.readRaw(1)).toBe(Math.round((1.234 / 4.096) * 32768)); // 9872

@@ -4,8 +4,16 @@
 import { describe, expect, test } from "bun:test";
 import vectors from "../fixtures/bme280-vectors.json";
 import {
-  BME280, EXAMPLE_CALIBRATION, SimBME280, SimI2CBus, DeviceError,
-  compensateHumidity, compensatePressure, compensateTemperature, parseCalibration, type BME280Calibration,
+  BME280,
+  EXAMPLE_CALIBRATION,
+  SimBME280,
+  SimI2CBus,
+  DeviceError,
+  compensateHumidity,
+  compensatePressure,
+  compensateTemperature,
+  parseCalibration,
+  type BME280Calibration,
 } from "../../../src/devices/index.ts";
 import { writeCalibration } from "../../../src/devices/chips/bme280.ts";
 

@@ -50,7 +50,11 @@ describe("PCA9685", () => {
   test("servo helper: 0°, 90°, 180° → 500, 1500, 2500 µs within one count at 50 Hz", async () => {
     const { chip, pwm } = await setup(50);
     const step = 1e6 / chip.frequency() / 4096; // ≈ 4.9 µs
-    for (const [angle, us] of [[0, 500], [90, 1500], [180, 2500]] as const) {
+    for (const [angle, us] of [
+      [0, 500],
+      [90, 1500],
+      [180, 2500],
+    ] as const) {
       await pwm.servo(0, angle);
       expect(Math.abs(chip.pulseUs(0) - us)).toBeLessThanOrEqual(step);
     }
