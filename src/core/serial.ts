@@ -9,6 +9,9 @@ import { createLogger } from "./log.ts";
 
 export type Job = () => unknown;
 
+/** What an emptied slot holds (a job that ran): one shared function, so the array keeps one element type. */
+const DONE: Job = () => undefined;
+
 /** A job that failed without handling its error: logged like every other line (in the process's format). */
 const logJobError = (e: unknown) => createLogger().error("serial.job-failed", { error: e instanceof Error ? e : String(e) });
 
@@ -58,12 +61,22 @@ export class SerialQueue {
     return dropped;
   }
 
+  /**
+   * Runs the jobs in turn. A job's slot is emptied before it runs and the array is reset once the
+   * queue is empty: a job that ran is not kept reachable (with what its closure holds: a message's
+   * changes, a call's arguments) until a later compaction, which made every young-generation
+   * collection mark and promote the last thousand messages' garbage (~1 ms pauses at p99).
+   */
   private async drain(): Promise<void> {
     this.running = true;
     try {
       while (this.head < this.jobs.length) {
-        const job = this.jobs[this.head++]!;
-        if (this.head > 1024 && this.head * 2 > this.jobs.length) {
+        const job = this.jobs[this.head]!;
+        this.jobs[this.head++] = DONE;
+        if (this.head === this.jobs.length) {
+          this.jobs.length = 0;
+          this.head = 0;
+        } else if (this.head > 1024 && this.head * 2 > this.jobs.length) {
           this.jobs = this.jobs.slice(this.head);
           this.head = 0;
         }
