@@ -5,9 +5,10 @@
  * arguments, which the app reads as its own CLI). The orchestrator asks it
  * for its memory (`rss`, after a full GC) and to run the device loop (`device`: a simulated
  * sensor pushed with app.pushMods at a fixed rate, timed against an absolute schedule so timer
- * drift does not accumulate).
+ * drift does not accumulate), and for its JIT compile time so far (`jit`).
  */
 
+import { totalCompileTime } from "bun:jsc";
 import { App, createLogger } from "../../src/index.ts";
 import { buildBenchApp, SENSOR, sensorText } from "./app.ts";
 import { emit, serveRequests } from "./proc.ts";
@@ -52,6 +53,14 @@ serveRequests(
     },
     version: () => ({ version: app.runtime.version, clients: app.clients.size }),
     device: (m) => deviceLoop(Number(m.hz), Number(m.seconds)),
+    /**
+     * Milliseconds JavaScriptCore spent compiling so far; with `label`, a line on stderr, so that
+     * what the VM logs (BUN_JSC_logGC, BUN_JSC_reportCompileTimes) can be placed between rows.
+     */
+    jit: (m) => {
+      if (m.label) console.error(`[bench mark] ${String(m.label)}`);
+      return { compileMs: totalCompileTime() };
+    },
   },
   () => app.stop(),
 );
