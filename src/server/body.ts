@@ -20,6 +20,10 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array 
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) return tooLarge(limit, `Content-Length ${Number(declared)}`);
   if (!req.body) return new Uint8Array(0);
+  // A declared length within the limit: read whole (HTTP framing ends the body there). Bun's stream
+  // reader allocates a 256 KiB buffer per request body, which made the HTTP service's round trip
+  // pay a young-generation GC every ~45 posts (~0.9 ms each, its p99).
+  if (declared !== null && /^\d+$/.test(declared)) return await req.bytes();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
