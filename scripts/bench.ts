@@ -76,7 +76,7 @@ const cfg = quick
     }
   : {
       // warm-up: messages per case before any row is timed (see bench/round-trip.ts)
-      rt: { warmup: 4000, samples: 3000, maxSeconds: 60 },
+      rt: { warmup: 4000, warmupMax: 20000, samples: 3000, maxSeconds: 60 },
       fanout: {
         sizes: [10, 100, 1000],
         changes: (n: number) => (n >= 1000 ? 500 : 1000),

@@ -17,7 +17,10 @@ import type { Row } from "./report.ts";
 import { fmtMs, summarize } from "./stats.ts";
 
 export interface RoundTripConfig {
+  /** Warm-up messages per case, at least. */
   warmup: number;
+  /** Warm-up messages per case, at most (while the server's JIT still compiles). */
+  warmupMax?: number;
   samples: number;
   /** Upper bound per row, whatever the sample count. */
   maxSeconds: number;
@@ -41,19 +44,72 @@ async function sample(tab: Tab, id: CaseId): Promise<number> {
   return r.ms;
 }
 
+/** Messages per case in one warm-up round, after which the server's JIT compile time is read. */
+const ROUND = 1000;
+/** Before each row: rounds of this many messages of the row's own case, until one is quiet. */
+const ROW_ROUND = 500;
+/** A warm-up round that compiled less than this (ms) counts as quiet. */
+const QUIET_MS = 1;
+
+interface WarmUp {
+  coldP99: Record<string, number>;
+  /** Messages per case sent before the rows were timed. */
+  perCase: number;
+  /** Milliseconds the server spent compiling during the warm-up. */
+  jitMs: number;
+}
+
 /**
- * Warm-up: `cfg.warmup` messages per case, the cases interleaved, before any row is timed.
- * JavaScriptCore keeps compiling the hot paths (DFG, then FTL) for the first ~15,000 messages
- * of a server, on the server's own core: timed that early, every row's p99 would measure the
- * compiler. The cold figures are kept in the JSON (`coldP99`).
+ * Warm-up: the cases interleaved, at least `cfg.warmup` messages per case and then until the
+ * server's JIT is quiet (a round of ROUND messages per case compiled less than QUIET_MS, read
+ * from JavaScriptCore's total compile time), at most `cfg.warmupMax` per case. The server is
+ * pinned to one core, so a compile (FTL: 10-45 ms for the shared path's big functions, which
+ * tier up only after ~5,000 calls) takes that core from the messages being timed: timed that
+ * early, a row's p99 measures the compiler (scripts/bench/rt-trace.ts with
+ * --env BUN_JSC_reportCompileTimes=1 lists what compiles during each row). The cold figures are
+ * kept in the JSON (`coldP99`).
  */
-async function warmUp(tab: Tab, cfg: RoundTripConfig): Promise<Record<string, number>> {
+async function warmUp(tab: Tab, jit: () => Promise<number>, cfg: RoundTripConfig): Promise<WarmUp> {
   const cold: Record<string, number[]> = {};
   const end = performance.now() + cfg.maxSeconds * 1000;
-  for (let i = 0; i < cfg.warmup && performance.now() < end; i++) {
-    for (const id of Object.keys(CASES) as CaseId[]) (cold[id] ??= []).push(await sample(tab, id));
+  const max = Math.max(cfg.warmup, cfg.warmupMax ?? cfg.warmup);
+  const start = await jit();
+  let n = 0;
+  let last = start;
+  while (n < max && performance.now() < end) {
+    const round = Math.min(ROUND, max - n);
+    for (let i = 0; i < round; i++) {
+      for (const id of Object.keys(CASES) as CaseId[]) (cold[id] ??= []).push(await sample(tab, id));
+    }
+    n += round;
+    const now = await jit();
+    const quiet = now - last < QUIET_MS;
+    last = now;
+    if (n >= cfg.warmup && quiet) break;
   }
-  return Object.fromEntries(Object.entries(cold).map(([id, xs]) => [id, summarize(xs).p99]));
+  return {
+    coldP99: Object.fromEntries(Object.entries(cold).map(([id, xs]) => [id, summarize(xs).p99])),
+    perCase: n,
+    jitMs: last - start,
+  };
+}
+
+/**
+ * Before a row: the row's own case alone (the pattern that is timed), in rounds of ROW_ROUND,
+ * until a round compiles less than QUIET_MS (at most `cfg.warmupMax` messages). Functions that
+ * only this case calls back to back (a shared slider's echo render, the shared chain) cross
+ * their next tier's threshold here rather than in the timed samples.
+ */
+async function settle(tab: Tab, id: CaseId, jit: () => Promise<number>, cfg: RoundTripConfig): Promise<void> {
+  const max = cfg.warmupMax ?? cfg.warmup;
+  const end = performance.now() + cfg.maxSeconds * 1000;
+  let last = await jit();
+  for (let n = 0; n < max && performance.now() < end; n += ROW_ROUND) {
+    for (let i = 0; i < Math.min(ROW_ROUND, cfg.warmup); i++) await sample(tab, id);
+    const now = await jit();
+    if (now - last < QUIET_MS) return;
+    last = now;
+  }
 }
 
 async function measure(tab: Tab, id: CaseId, cfg: RoundTripConfig): Promise<number[]> {
@@ -90,7 +146,8 @@ const PLACES: Where[] = pinning
 
 async function serviceRows(service: Service, where: Where, cfg: RoundTripConfig, log: (s: string) => void): Promise<Row[]> {
   const server = await Child.start(`server-${service}`, "server.ts", {
-    env: { BENCH_SERVICE: service },
+    // JavaScriptCore counts its compile time only with this on (the warm-up reads it; no output).
+    env: { BENCH_SERVICE: service, BUN_JSC_reportTotalCompileTimes: "1" },
     profileDir: cfg.profileDir,
     cpus: where.placement.server,
   });
@@ -101,19 +158,24 @@ async function serviceRows(service: Service, where: Where, cfg: RoundTripConfig,
     const tab: Tab = service === "ws" ? await BenchWs.open(url, { version }) : await BenchHttp.open(url, { version });
     // Let the first calls for this tab arrive before timing anything.
     await Bun.sleep(50);
-    log(`round trip (${where.label}): ${service} warm-up, ${cfg.warmup} messages per case`);
-    const coldP99 = await warmUp(tab, cfg);
+    const jit = async () => (await server.request<{ compileMs: number }>("jit")).compileMs;
+    log(`round trip (${where.label}): ${service} warm-up, ${cfg.warmup} messages per case or more until the JIT is quiet`);
+    const warm = await warmUp(tab, jit, cfg);
+    log(`round trip (${where.label}): ${service} warmed up: ${warm.perCase} messages per case, ${warm.jitMs.toFixed(0)} ms of JIT`);
     for (const id of Object.keys(CASES) as CaseId[]) {
       const c = CASES[id];
       log(`round trip (${where.label}): ${service} ${c.kind} ${c.mode}`);
+      await settle(tab, id, jit, cfg);
+      const before = await jit();
       const samples = await measure(tab, id, cfg);
+      const jitMs = Math.round(((await jit()) - before) * 10) / 10;
       rows.push({
         id: `rt.${service}.${c.kind}.${c.mode}.${where.key}`,
         label: `round trip [${where.label}], ${service === "ws" ? "WebSocket" : "HTTP"} service, ${c.kind} ${c.mode} callback`,
         n: samples.length,
         ms: summarize(samples),
-        notes: [],
-        extra: { coldP99: coldP99[id] },
+        notes: jitMs >= QUIET_MS ? [`the server's JIT compiled ${jitMs} ms during the row`] : [],
+        extra: { coldP99: warm.coldP99[id], warmupPerCase: warm.perCase, jitMs },
       });
     }
     tab.close();
