@@ -49,10 +49,22 @@ export class Flusher {
     if (this.pending.length === 1) setImmediate(this.flushAll);
   }
 
+  /**
+   * The tabs whose frame carries an ack (the tabs whose message caused the burst) go last: the
+   * sender already shows its value, the other tabs are waiting for it; and a write that wakes the
+   * sender's browser can take the CPU from this loop before the other tabs' writes (the relay floor
+   * sends to its sender last too: Bun corks the socket whose handler is running).
+   */
   private readonly flushAll = (): void => {
     const batch = this.pending;
     this.pending = this.spare;
-    for (let i = 0; i < batch.length; i++) batch[i]!.flush();
+    let acked = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const o = batch[i]!;
+      if (o.acking) batch[acked++] = o;
+      else o.flush();
+    }
+    for (let i = 0; i < acked; i++) batch[i]!.flush();
     batch.length = 0;
     this.spare = batch;
     this.lastParts = [];
@@ -168,6 +180,11 @@ export class Outbox {
   putField(key: string, value: unknown): void {
     (this.extra ??= {})[key] = value;
     this.schedule();
+  }
+
+  /** An ack is waiting to go out in the next frame. */
+  get acking(): boolean {
+    return this.ack !== 0;
   }
 
   /** True while the socket is backed up and nothing more is written to it. */

@@ -183,3 +183,23 @@ test("a transport whose send answers -1 whenever bytes wait is not asked buffere
   await settle();
   expect(t.frames.map((f) => f.content)).toEqual(["<1>", "<2>", "<3>", "<4>", "<5>", "<6>", "<7>"]);
 });
+
+test("in a burst, the tabs whose frame carries an ack (the senders) are written after the others, each tab once", async () => {
+  const flusher = new Flusher();
+  const order: string[] = [];
+  const tabs = ["sender", "b", "c", "other-sender", "d"].map((name) => {
+    const o = owner();
+    const send = o.transport.send.bind(o.transport);
+    o.transport.send = (frame: string) => (order.push(name), send(frame));
+    return new Outbox(o, flusher);
+  });
+  tabs[0]!.putAck(1); // the sender's outbox joins the burst first, as when its message starts it
+  for (const box of tabs) box.put("x", "<x1>");
+  tabs[3]!.putAck(2);
+  await settle();
+  expect(order).toEqual(["b", "c", "d", "sender", "other-sender"]);
+  // The next burst starts from an empty batch: no tab left over, none flushed twice.
+  tabs[2]!.put("x", "<x2>");
+  await settle();
+  expect(order.slice(5)).toEqual(["c"]);
+});
