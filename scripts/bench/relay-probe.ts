@@ -170,10 +170,10 @@ async function run(target: "ours" | "relay"): Promise<void> {
 
 /** Records, in every page, when a WebSocket sends and when a message event starts (before any other listener). */
 const STAMP = `(() => { const BURN = ${Number(process.env.PROBE_BURN ?? 0)};
-  const w = window; w.stamps = { send: [], recv: [] };
+  const w = window; w.stamps = { send: [], recv: [], idle: [] };
   const T = () => performance.timeOrigin + performance.now();
   const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (d) { w.stamps.send.push(T()); const r = send.call(this, d); const e = performance.now() + BURN; while (performance.now() < e); return r; };
+  WebSocket.prototype.send = function (d) { w.stamps.send.push(T()); const mc = new MessageChannel(); mc.port1.onmessage = () => w.stamps.idle.push(T()); mc.port2.postMessage(0); const r = send.call(this, d); const e = performance.now() + BURN; while (performance.now() < e); return r; };
   const WS = WebSocket;
   window.WebSocket = class extends WS { constructor(...a) { super(...a); this.addEventListener("message", () => w.stamps.recv.push(T())); } };
 })();`;
@@ -183,7 +183,11 @@ async function pages(target: "ours" | "relay"): Promise<void> {
   const srv = target === "ours" ? await startOurs() : await startRelay();
   unpinSelf();
   const browser = await launch().finally(pinSelf);
-  type W = { stamps: { send: number[]; recv: number[] }; seen: { text: string; t: number }[]; dashDevices: { lastAck: number } };
+  type W = {
+    stamps: { send: number[]; recv: number[]; idle: number[] };
+    seen: { text: string; t: number }[];
+    dashDevices: { lastAck: number };
+  };
   try {
     const input = target === "ours" ? "#shared_slider input" : "#s";
     const output = target === "ours" ? "#shared_slider_output" : "#out";
@@ -217,12 +221,16 @@ async function pages(target: "ours" | "relay"): Promise<void> {
       "Bun obs->B recv": [],
       "A send->B recv": [],
       "A send->A end": [],
+      "A send->A next task": [],
       "B recv->B DOM": [],
       total: [],
     };
     for (let i = 1; i <= N + 30; i++) {
       const v = target === "ours" ? (i % 10) + 1 : i;
-      await a.evaluate(() => ((window as unknown as W).stamps.send = []));
+      await a.evaluate(() => {
+        (window as unknown as W).stamps.send = [];
+        (window as unknown as W).stamps.idle = [];
+      });
       await b.evaluate(() => ((window as unknown as W).stamps.recv = []));
       const tObs = obs.wait(target === "ours" ? `>${v}</div>` : String(v));
       const t0 = await a.evaluate(
@@ -245,10 +253,12 @@ async function pages(target: "ours" | "relay"): Promise<void> {
       if (target === "ours")
         await a.waitForFunction((n) => (window as unknown as W).dashDevices.lastAck >= n, ack0 + i, { timeout: 5000, polling: 5 });
       const t1 = (await a.evaluate(() => (window as unknown as W).stamps.send))[0]!;
+      const tIdle = (await a.evaluate(() => (window as unknown as W).stamps.idle))[0]!;
       if (i > 30) {
         seg["input->A send"]!.push(t1 - t0);
         seg["A send->B recv"]!.push(t2 - t1);
         seg["A send->A end"]!.push(tEnd - t1);
+        seg["A send->A next task"]!.push(tIdle - t1);
         const to = await tObs;
         seg["A send->Bun obs"]!.push(to - t1);
         seg["Bun obs->B recv"]!.push(t2 - to);
