@@ -194,7 +194,15 @@
       if (name === OOB || ignored(name) || old.getAttribute(name) === value) continue;
       if (!beforeAttr(old, { attrName: name, newValue: value })) continue;
       old.setAttribute(name, value);
-      if (name === "value" && old instanceof HTMLInputElement && old.type !== "file" && document.activeElement !== old) old.value = value;
+      // A hook may have set it already: no second write of the same value.
+      if (
+        name === "value" &&
+        old instanceof HTMLInputElement &&
+        old.type !== "file" &&
+        old.value !== value &&
+        document.activeElement !== old
+      )
+        old.value = value;
     }
     for (let i = old.attributes.length - 1; i >= 0; i--) {
       const a = old.attributes[i];
