@@ -5,7 +5,18 @@
 // folder serving its page and WebSocket, `i2c scan --sim` and `--version` from the binary.
 // Steps share one project, in order; each long step has its own timeout.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
@@ -111,12 +122,13 @@ describe("the package, as a user gets it", () => {
       .filter(Boolean)
       .map((f) => f.replace(/^package\//, ""));
     const tops = [...new Set(files.map((f) => f.split("/")[0]))].sort();
-    expect(tops).toEqual(["README.md", "bin", "db", "package.json", "public", "src", "templates", "types"]);
+    expect(tops).toEqual(["README.md", "bin", "db", "i2c-bus", "package.json", "public", "src", "templates", "types"]);
     expect(files.filter((f) => /^(data|test|\.git|node_modules|examples|scripts)\/|\.sqlite/.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".test.ts") && !f.startsWith("templates/"))).toEqual([]); // only the starters' own tests
     expect(files).toContain("types/index.d.ts");
     expect(files).toContain("types/devices/index.d.ts");
     expect(files).toContain("db/migrations/meta/_journal.json");
+    expect(files).toEqual(expect.arrayContaining(["i2c-bus/index.js", "i2c-bus/index.d.ts"])); // what a project maps "i2c-bus" to
     const installed = JSON.parse(readFileSync(join(user, "node_modules/dash-devices/package.json"), "utf8")) as typeof pkg & {
       private?: boolean;
     };
@@ -193,6 +205,84 @@ export const used: [typeof App, CallbackContext | undefined] = [App, undefined];
     expect(t.err).toContain(" 2 pass");
     expect(t.code).toBe(0);
   }, 60_000);
+
+  test("README's i2c-bus mapping: the npm bme280 type-checks (tsc strict, 0 errors), runs on a simulated chip and builds", () => {
+    const weather = join(user, "weather");
+    expect(sh("bunx dash-devices init weather --template device", user).code).toBe(0);
+    expect(sh("bun install", weather).code).toBe(0);
+    // the npm driver and the real i2c-bus it depends on (whose addon cannot load: a missed mapping fails)
+    for (const p of ["bme280", "i2c-bus", "bindings", "file-uri-to-path", "nan"])
+      cpSync(join(repo, "node_modules", p), join(weather, "node_modules", p), { recursive: true });
+    // README's Devices section: map the import "i2c-bus" to the package's folder i2c-bus/ (tsc reads its
+    // index.d.ts, Bun its index.js)
+    const mapped = { "i2c-bus": ["./node_modules/dash-devices/i2c-bus"] };
+    const tsconfig = JSON.parse(readFileSync(join(weather, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
+    const withPaths = (paths: Record<string, string[]>) =>
+      writeFileSync(
+        join(weather, "tsconfig.json"),
+        JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, paths } }),
+      );
+    withPaths(mapped);
+    writeFileSync(join(weather, "bme280.d.ts"), `declare module "bme280";\n`); // bme280 ships no types
+    writeFileSync(
+      join(weather, "weather.ts"),
+      `import bme280 from "bme280";
+import { SimBME280, SimI2CBus, type PromisifiedBus } from "dash-devices/devices";
+import { provideBus } from "dash-devices/i2c-bus";
+import { openPromisified } from "i2c-bus";
+provideBus(1, new SimI2CBus({ bus: 1 }).attach(0x77, new SimBME280({ temperature: 21.5 })));
+const sensor = await bme280.open({ i2cBusNumber: 1 });
+const reading: { temperature: number } = await sensor.read();
+await sensor.close();
+const bus: PromisifiedBus = await openPromisified(1);
+console.log(JSON.stringify({ temperature: reading.temperature, chipId: await bus.readByte(0x77, 0xd0) }));
+`,
+    );
+    // the mapped module's interfaces are @types/i2c-bus's, both ways assignable
+    writeFileSync(
+      join(weather, "same.ts"),
+      `import type * as Real from "./node_modules/@types/i2c-bus/index.d.ts";
+import type * as Mapped from "i2c-bus";
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const same: [
+  Same<Mapped.I2CBus, Real.I2CBus>,
+  Same<Mapped.PromisifiedBus, Real.PromisifiedBus>,
+  Same<Mapped.I2CFuncs, Real.I2CFuncs>,
+  Same<Mapped.I2CDeviceId, Real.I2CDeviceId>,
+  Same<Mapped.BytesRead, Real.BytesRead>,
+  Same<Mapped.BytesWritten, Real.BytesWritten>,
+] = [true, true, true, true, true, true];
+`,
+    );
+    const tsc = sh("bun run typecheck", weather);
+    expect(tsc.out + tsc.err).not.toContain("error TS");
+    expect(tsc.code).toBe(0);
+    const reading = (r: { code: number | null; out: string; err: string }) => {
+      expect(r.err).not.toContain("rror");
+      expect(r.code).toBe(0);
+      return JSON.parse(r.out.trim()) as { temperature: number; chipId: number };
+    };
+    const run = reading(sh("bun weather.ts", weather));
+    expect(Math.abs(run.temperature - 21.5)).toBeLessThan(0.01); // the npm driver's formulas, the set 21.5 °C
+    expect(run.chipId).toBe(0x60);
+    // dash-devices build: the binary alone, without node_modules, reads the chip through the mapping
+    const built = sh("bunx dash-devices build weather.ts", weather);
+    expect(built.code).toBe(0);
+    const alone = join(home, "weather-device");
+    mkdirSync(alone);
+    copyFileSync(join(weather, "dist/weather-linux-x64"), join(alone, "weather"));
+    const binary = Bun.spawnSync([join(alone, "weather")], {
+      cwd: alone,
+      env: { PATH: alone, HOME: alone },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect(reading({ code: binary.exitCode, out: binary.stdout.toString(), err: binary.stderr.toString() })).toEqual(run);
+    // the mapping to our source file, as the README once said: Bun still runs it, tsc cannot check it
+    withPaths({ "i2c-bus": ["./node_modules/dash-devices/src/devices/i2c-bus.ts"] });
+    expect(reading(sh("bun weather.ts", weather))).toEqual(run);
+    expect(sh("bun run typecheck", weather).out).toContain("error TS2303: Circular definition of import alias 'PromisifiedBus'");
+  }, 90_000);
 
   test("bun run dev serves the page; two tabs over WebSockets share the slider; a save restarts it; no database is created", async () => {
     const dev = step("bun run dev");
