@@ -2,9 +2,12 @@
  * @module i2c-bus
  * A drop-in for the npm package `i2c-bus` (whose native addon cannot load under Bun or in a compiled
  * binary): its module functions `open`, `openSync` and `openPromisified` with its signatures, over
- * our buses. Map the import `i2c-bus` to this file (tsconfig `paths` in the project's root
- * tsconfig.json; see the README's Devices section) and drivers written for i2c-bus, such as the npm
- * packages `bme280` and `pca9685`, run unchanged on the real bus or a simulated one. Errors keep
+ * our buses. Map the import `i2c-bus` to the package's folder i2c-bus/ (tsconfig `paths` in the
+ * project's root tsconfig.json: `"i2c-bus": ["./node_modules/dash-devices/i2c-bus"]`; Bun takes its
+ * index.js, which re-exports this file, tsc its index.d.ts; see the README's Devices section) and
+ * drivers written for i2c-bus, such as the npm packages `bme280` and `pca9685`, run unchanged on the
+ * real bus or a simulated one. (A mapping straight to this file also runs under Bun, but makes tsc
+ * check our sources under the project's settings, where `from "i2c-bus"` loops back here.) Errors keep
  * i2c-bus's contract: `err.code` is the errno name (`"ENXIO"`); `err.ddCode` and the message say
  * ours (`[DD_I2C_NO_ACK] ... fix: ...`).
  *
@@ -14,7 +17,7 @@
  * handle and leaves the bus and other handles open.
  *
  * @example
- * // app.ts, with "i2c-bus" mapped to this file:
+ * // app.ts, with "i2c-bus" mapped to node_modules/dash-devices/i2c-bus:
  * import { provideBus } from "dash-devices/i2c-bus";
  * import bme280 from "bme280";
  * provideBus(1, new SimI2CBus({ bus: 1 }).attach(0x77, new SimBME280()));   // or nothing: /dev/i2c-1

@@ -1,6 +1,8 @@
 // Drivers written for i2c-bus, from npm, run unchanged on dash-devices (issue 12): `bme280` (promise
 // API) and `pca9685` (callback API from openSync) against the simulated chips, with "i2c-bus" mapped
-// to the drop-in the way the README tells users: tsconfig `paths` in the project's root tsconfig.json.
+// to the drop-in the way the README tells users: tsconfig `paths` in the project's root tsconfig.json,
+// to the package's folder i2c-bus/ (Bun takes its index.js; tsc its index.d.ts, see
+// test/package/package.test.ts). The old mapping, to src/devices/i2c-bus.ts, still runs the same.
 // A scratch project as a user has it: its tsconfig.json, its node_modules with the drivers AND the
 // real i2c-bus (whose addon cannot load: if the mapping missed, require("i2c-bus") would fail), and
 // dash-devices. Real time: the npm driver waits its own delays against the chip's measurement time.
@@ -24,7 +26,7 @@ beforeAll(() => {
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "gadget", private: true, type: "module" }));
   writeFileSync(
     join(dir, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { paths: { "i2c-bus": ["./node_modules/dash-devices/src/devices/i2c-bus.ts"] } } }, null, 2),
+    JSON.stringify({ compilerOptions: { paths: { "i2c-bus": ["./node_modules/dash-devices/i2c-bus"] } } }, null, 2),
   );
   cpSync(join(import.meta.dir, "fixtures/npm-drivers.js"), join(dir, "app.js"));
 });
