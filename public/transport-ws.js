@@ -1,7 +1,8 @@
 // dash-devices glue, WebSocket part: connects htmx's hx-ws extension to the neutral glue
 // (window.dashDevices, public/dash-devices.js). Declared by src/transports/websocket.ts's page
 // scripts, loaded after hx-ws.js. It names the reconnect query (?v=VERSION&re=1), numbers outgoing
-// messages, sends those of a plain `input`/`change` trigger itself (hx-ws's bytes, order and events), hands each incoming frame's content to dashDevices.apply (htmx swaps it only when apply
+// messages, sends those of a plain `input`/`change` trigger itself (hx-ws's bytes, order and
+// events), hands each incoming frame's content to dashDevices.apply (htmx swaps it only when apply
 // cannot) and its meta to dashDevices.frame, and shows why the server closed the tab over a budget
 // (code 1008): no reconnect then.
 (() => {
