@@ -52,7 +52,16 @@
     const handler = (evt) => {
       const owner = el.closest(`[${CSS.escape("hx-ws:connect")}]`);
       const c = owner?._htmx?.ws?.connection;
-      if (!c || c.socket?.readyState !== WebSocket.OPEN || c.queue.length) return htmxHandler(evt);
+      // hx-ws's connection internals (its queue and send chain) as of htmx.org 4.0.1, which
+      // package.json pins; any other shape goes to htmx's own handler.
+      if (
+        !c ||
+        c.socket?.readyState !== WebSocket.OPEN ||
+        !Array.isArray(c.queue) ||
+        c.queue.length ||
+        typeof c.sending?.then !== "function"
+      )
+        return htmxHandler(evt);
       const values = {};
       for (const [k, v] of api.collectFormData(el, null)) values[k] = k in values ? [].concat(values[k], v) : v;
       delete values.headers;
