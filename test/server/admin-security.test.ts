@@ -2,11 +2,12 @@
 // against real servers (each with its own SQLite file in a temp dir): who is refused where, with
 // which status; Origin checks; the login rate limit; the one-time setup link; roles on controls
 // (refusal and snap-back); logout and revocation closing live tabs; the console's own re-checks.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { type App, dcc, html, Input, Output } from "../../src/index.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { findUserByUsername, setRole } from "../../src/auth/users.ts";
-import { addUser, cookieOf, login, opens, post, startDbApp, tab, upgradeStatus, type DbServer } from "../helpers/admin.ts";
+import { addUser, cookieOf, opens, post, upgradeStatus } from "../helpers/admin.ts";
+import { type AppHandle, useApp, useTabs } from "../helpers/fixtures.ts";
 import type { WsClient } from "../helpers/ws-client.ts";
 
 const EVIL = "http://evil.example";
@@ -22,17 +23,12 @@ function device(role?: string) {
 }
 
 const codes = (t: WsClient) => t.errors.map((e) => e.code);
-const consoleClients = (s: DbServer) => [...s.app.services!.admin!.clients];
+const consoleClients = (s: AppHandle) => [...s.app.services!.admin!.clients];
 
 describe("a public app with accounts and /admin", () => {
-  let s: DbServer;
+  const s = useApp(device("operator"), { database: true, users: { op: "operator", vi: "viewer" } });
+  const tabs = useTabs(s);
   let owner = ""; // the first admin's cookie, from the setup link
-  beforeAll(async () => {
-    s = await startDbApp(device("operator"));
-    await addUser(s.db, "op", "operator");
-    await addUser(s.db, "vi", "viewer");
-  });
-  afterAll(() => s?.dispose());
 
   test("the setup link printed at start works once, then is refused", async () => {
     const line = s.log.find((l) => l.includes("setup.needed"))!;
@@ -68,7 +64,7 @@ describe("a public app with accounts and /admin", () => {
 
   test("a logged-in operator or viewer gets 403 from /admin and /admin/ws; an admin gets in", async () => {
     for (const name of ["op", "vi"]) {
-      const cookie = await login(s.url, name);
+      const cookie = await s.login(name);
       const page = await fetch(`${s.url}/admin/`, { redirect: "manual", headers: { cookie } });
       expect(page.status).toBe(403);
       expect(await page.text()).toContain("Admins only");
@@ -105,47 +101,44 @@ describe("a public app with accounts and /admin", () => {
   });
 
   test('a callback with { role: "operator" } refuses an anonymous tab: DD_NOT_AUTHORIZED, and the slider snaps back', async () => {
-    const anon = await tab(s, "/ws");
+    const anon = await tabs.open();
     expect(anon.dom.has("s")).toBe(false);
-    await anon.waitAck(anon.set("s", 9));
+    await anon.change("s", 9);
     expect(codes(anon)).toContain("DD_NOT_AUTHORIZED");
     expect(anon.inputValue("s")).toBe("5"); // the server sent its value back
     expect(s.app.runtime.value("s", "value")).toBe(5);
 
-    const op = await tab(s, "/ws", await login(s.url, "op"));
-    await op.waitAck(op.set("s", 7));
+    const op = await tabs.open({ as: "op" });
+    await op.change("s", 7);
     expect(codes(op)).toEqual([]);
     await anon.waitFor((t) => t.inputValue("s") === "7" && t.text("out") === "at 7");
-    anon.close();
-    op.close();
   });
 
   test("the console's list follows tabs opening and closing as they happen, pushed to every console tab", async () => {
     const rt = s.app.services!.admin!.runtime;
-    const adm = await tab(s, "/admin/ws", owner);
+    const adm = await tabs.open({ path: "/admin/ws", cookie: owner });
     await adm.waitFor((t) => t.text("tabs_count") !== undefined);
     const rev = Number(rt.value("tabs_rev", "data"));
-    const t = await tab(s, "/ws");
+    const t = await tabs.open();
     const id = [...s.app.clients].at(-1)!.id;
     await adm.waitFor((a) => a.dom.get("tabs_pick")?.includes(`value="${id}"`) === true);
     expect(Number(rt.value("tabs_rev", "data"))).toBe(rev + 1); // pushed on connect, not polled
     t.close();
     await adm.waitFor((a) => a.dom.get("tabs_pick")?.includes(`value="${id}"`) === false);
     expect(Number(rt.value("tabs_rev", "data"))).toBe(rev + 2);
-    adm.close();
   });
 
   test("revoking a session from the console closes every tab of it at once, audited with the admin as actor", async () => {
-    const opCookie = await login(s.url, "op");
-    const [t1, t2] = [await tab(s, "/ws", opCookie), await tab(s, "/ws", opCookie)];
-    const bystander = await tab(s, "/ws");
-    const adm = await tab(s, "/admin/ws", owner);
+    const opCookie = await s.login("op");
+    const [t1, t2] = [await tabs.open({ cookie: opCookie }), await tabs.open({ cookie: opCookie })];
+    const bystander = await tabs.open();
+    const adm = await tabs.open({ path: "/admin/ws", cookie: owner });
     await adm.waitFor((t) => t.text("tabs_count") !== undefined);
     const target = [...s.app.clients].find((c) => c.user?.username === "op" && c.sessionId)!;
     const sid = target.sessionId!;
 
     adm.send("tabs_pick", { tabs_pick: target.id });
-    await adm.waitAck(adm.send("tabs_revoke", {}, "button"));
+    await adm.click("tabs_revoke");
     await t1.waitFor((t) => t.closed);
     await t2.waitFor((t) => t.closed);
     expect([t1.closeCode, t2.closeCode]).toEqual([4001, 4001]);
@@ -159,16 +152,15 @@ describe("a public app with accounts and /admin", () => {
     const me = consoleClients(s).find((c) => c.user?.username === "owner")!;
     expect(entry.sessionId).toBe(me.sessionId!);
     // The old cookie names no session any more: a new tab with it is anonymous.
-    const again = await tab(s, "/ws", opCookie);
+    const again = await tabs.open({ cookie: opCookie });
     await again.waitFor(() => [...s.app.clients].length === 2);
     expect([...s.app.clients].some((c) => c.sessionId === sid)).toBe(false);
-    for (const t of [bystander, adm, again]) t.close();
   });
 
   test("a message from the console is a toast in the chosen tab only, or in every tab", async () => {
-    const a = await tab(s, "/ws");
-    const b = await tab(s, "/ws");
-    const adm = await tab(s, "/admin/ws", owner);
+    const a = await tabs.open();
+    const b = await tabs.open();
+    const adm = await tabs.open({ path: "/admin/ws", cookie: owner });
     const ids = [...s.app.clients].map((c) => c.id);
     expect(ids.length).toBe(2);
     const toasts = (t: WsClient) => t.frames.filter((f) => f.content?.includes("dd-toast-info")).map((f) => f.content!);
@@ -176,7 +168,7 @@ describe("a public app with accounts and /admin", () => {
     adm.send("tabs_pick", { tabs_pick: ids[0]! });
     adm.send("msg_to", { msg_to: "one" });
     adm.send("msg_text", { msg_text: "Back in <5 min>" }, "input");
-    await adm.waitAck(adm.send("msg_send", {}, "button"));
+    await adm.click("msg_send");
     await a.waitFor((t) => toasts(t).length === 1);
     expect(toasts(a)[0]).toContain("Back in &lt;5 min&gt;"); // escaped, as every string
     expect(adm.text("tabs_status")).toContain(`Message sent to tab ${ids[0]}`);
@@ -184,7 +176,7 @@ describe("a public app with accounts and /admin", () => {
 
     adm.send("msg_to", { msg_to: "all" });
     adm.send("msg_text", { msg_text: "Rebooting" }, "input");
-    await adm.waitAck(adm.send("msg_send", {}, "button"));
+    await adm.click("msg_send");
     await a.waitFor((t) => toasts(t).length === 2);
     await b.waitFor((t) => toasts(t).length === 1);
     expect(toasts(b)[0]).toContain("Rebooting");
@@ -193,24 +185,22 @@ describe("a public app with accounts and /admin", () => {
       ["all", "owner"],
       [ids[0]!, "owner"],
     ]);
-    for (const t of [a, b, adm]) t.close();
   });
 
   test("the console shows the users API's refusal to demote the last admin, and changes nothing", async () => {
-    const adm = await tab(s, "/admin/ws", owner);
+    const adm = await tabs.open({ path: "/admin/ws", cookie: owner });
     const me = findUserByUsername(s.db, "owner")!;
     adm.send("user_pick", { user_pick: String(me.id) }, "select");
     adm.send("user_role", { user_role: "viewer" });
-    await adm.waitAck(adm.send("user_setrole", {}, "button"));
+    await adm.click("user_setrole");
     expect(adm.text("users_status")).toContain("last enabled admin");
     expect(adm.text("users_status")).toContain("Make another user admin first");
     expect(findUserByUsername(s.db, "owner")!.role).toBe("admin");
-    adm.close();
   });
 
   test("every console callback checks again: a tab whose admin was demoted meanwhile is refused", async () => {
     await addUser(s.db, "boss", "admin");
-    const adm = await tab(s, "/admin/ws", await login(s.url, "boss"));
+    const adm = await tabs.open({ path: "/admin/ws", as: "boss" });
     await adm.waitFor((t) => t.text("admin_me")?.includes("boss") === true);
     // Changed behind the console's back (another process, the CLI): the open tab is not told.
     setRole(s.db, findUserByUsername(s.db, "boss")!.id, "operator");
@@ -218,26 +208,19 @@ describe("a public app with accounts and /admin", () => {
 
     adm.send("new_username", { new_username: "sneaky" }, "input");
     adm.send("new_password", { new_password: "sneaky-password" }, "input");
-    await adm.waitAck(adm.send("user_create", {}, "button"));
+    await adm.click("user_create");
     expect(codes(adm)).toContain("DD_NOT_AUTHORIZED");
     expect(findUserByUsername(s.db, "sneaky")).toBeNull();
     const refused = queryAudit(s.db, { action: "admin.refused", actor: "boss" });
     // The refusal of the create is audited; the console's own timer may add refusals of its
     // redraws (audit.view, tabs.view) in between, so look for it among them, not only first.
     expect(refused.rows.map((r) => r.target)).toContain("users.user_create");
-    adm.close();
   });
 });
 
 describe('an app with access: "login"', () => {
-  let s: DbServer;
-  beforeAll(async () => {
-    s = await startDbApp(device(), { access: "login" });
-    await addUser(s.db, "boss", "admin");
-    await addUser(s.db, "op", "operator");
-    await addUser(s.db, "vi", "viewer");
-  });
-  afterAll(() => s?.dispose());
+  const s = useApp(device(), { database: true, access: "login", users: { boss: "admin", op: "operator", vi: "viewer" } });
+  const tabs = useTabs(s);
 
   test("anonymous visitors are sent to /login and their sockets refused", async () => {
     const page = await fetch(`${s.url}/`, { redirect: "manual" });
@@ -247,27 +230,25 @@ describe('an app with access: "login"', () => {
   });
 
   test("a viewer's move is refused with DD_NOT_AUTHORIZED and the control snaps back; an operator's is applied", async () => {
-    const vi = await tab(s, "/ws", await login(s.url, "vi"));
+    const vi = await tabs.open({ as: "vi" });
     expect(vi.dom.has("s")).toBe(false);
-    await vi.waitAck(vi.set("s", 2));
+    await vi.change("s", 2);
     expect(codes(vi)).toEqual(["DD_NOT_AUTHORIZED"]);
     expect(vi.errors[0]!.message).toContain("vi (viewer) may not change");
     expect(vi.inputValue("s")).toBe("5");
     expect(s.app.runtime.value("s", "value")).toBe(5);
 
-    const op = await tab(s, "/ws", await login(s.url, "op"));
-    await op.waitAck(op.set("s", 8));
+    const op = await tabs.open({ as: "op" });
+    await op.change("s", 8);
     expect(codes(op)).toEqual([]);
     await vi.waitFor((t) => t.inputValue("s") === "8");
-    vi.close();
-    op.close();
   });
 
   test("after logout, that session's open tabs close (4001) and a new socket with the old cookie is refused", async () => {
-    const cookie = await login(s.url, "boss");
-    const app = await tab(s, "/ws", cookie);
-    const adm = await tab(s, "/admin/ws", cookie);
-    const other = await tab(s, "/ws", await login(s.url, "op"));
+    const cookie = await s.login("boss");
+    const app = await tabs.open({ cookie });
+    const adm = await tabs.open({ path: "/admin/ws", cookie });
+    const other = await tabs.open({ as: "op" });
     const out = await post(s.url, "/logout", {}, { cookie });
     expect(out.status).toBe(303);
     expect(out.headers.get("set-cookie")).toContain(`dd_session_${s.port}=;`);
@@ -280,17 +261,11 @@ describe('an app with access: "login"', () => {
       expect(await opens(s, path, { origin: s.url, cookie })).toBe(false);
     }
     expect(queryAudit(s.db, { action: "logout", actor: "boss" }).total).toBe(1);
-    other.close();
   });
 });
 
 describe("the login rate limit", () => {
-  let s: DbServer;
-  beforeAll(async () => {
-    s = await startDbApp(device());
-    await addUser(s.db, "ana", "operator");
-  });
-  afterAll(() => s?.dispose());
+  const s = useApp(device(), { database: true, users: { ana: "operator" } });
 
   test("after repeated failures, login answers 429 with a clear message, even to the right password", async () => {
     for (let i = 0; i < 10; i++) {
