@@ -2,52 +2,42 @@
 // its WebSocket) gives a one-time link; a GET of it with the admin's cookie downloads a SQLite
 // copy of the live database, once, for that session only, from this site only; audited.
 // POST /admin/update: admins only, same origin only, checked and staged for the updater.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { html } from "../../src/index.ts";
 import { queryAudit } from "../../src/db/audit.ts";
 import { checkRestorable } from "../../src/db/backup.ts";
-import { addUser, login, startDbApp, tab, type DbServer } from "../helpers/admin.ts";
+import { useApp, useTabs, useTempDir } from "../helpers/fixtures.ts";
 import { decode } from "../helpers/ws-client.ts";
 
-let s: DbServer;
-let owner = "";
-const scratch = mkdtempSync(join(tmpdir(), "dd-admin-backup-"));
+const scratch = useTempDir("dd-admin-backup-");
 const staged = join(scratch, "update.bin");
 
-beforeAll(async () => {
+beforeAll(() => {
   process.env.DD_UPDATE_FILE = staged; // as the installer's unit sets it: the updater watches this file
-  s = await startDbApp(
-    (app) => {
-      app.layout = html.Div("device");
-    },
-    { title: "Gadget Box" },
-  );
-  delete process.env.DD_UPDATE_FILE;
-  await addUser(s.db, "owner", "admin");
-  await addUser(s.db, "boss", "admin");
-  await addUser(s.db, "viewer1", "viewer");
-  owner = await login(s.url, "owner");
 });
-afterAll(async () => {
-  await s.dispose();
-  rmSync(scratch, { recursive: true, force: true });
+const s = useApp(
+  (app) => {
+    app.layout = html.Div("device");
+  },
+  { title: "Gadget Box", database: true, users: { owner: "admin", boss: "admin", viewer1: "viewer" } },
+);
+const tabs = useTabs(s);
+let owner = "";
+beforeAll(async () => {
+  delete process.env.DD_UPDATE_FILE;
+  owner = await s.login("owner");
 });
 
 /** Presses "Back up now" in an admin tab and returns the link it shows. */
 async function backupLink(cookie: string): Promise<string> {
-  const adm = await tab(s, "/admin/ws", cookie);
-  try {
-    await adm.waitFor((t) => t.text("admin_me") !== undefined);
-    await adm.waitAck(adm.send("maint_backup", {}, "button"));
-    await adm.waitFor((t) => /href="[^"]*backup\?token=/.test(t.dom.get("maint_status") ?? ""));
-    return decode(/href="([^"]+)"/.exec(adm.dom.get("maint_status")!)![1]!);
-  } finally {
-    adm.close();
-  }
+  const adm = await tabs.open({ path: "/admin/ws", cookie });
+  await adm.waitFor((t) => t.text("admin_me") !== undefined);
+  await adm.click("maint_backup");
+  await adm.waitFor((t) => /href="[^"]*backup\?token=/.test(t.dom.get("maint_status") ?? ""));
+  return decode(/href="([^"]+)"/.exec(adm.dom.get("maint_status")!)![1]!);
 }
 
 const get = (path: string, headers: Record<string, string>) => fetch(`${s.url}${path}`, { headers, redirect: "manual" });
@@ -84,7 +74,6 @@ describe("backup from /admin", () => {
     expect(entry.target).toMatch(/^gadget-box-\d{8}-\d{6}\.sqlite$/);
     expect(entry.detail?.bytes).toBe(body.byteLength);
     // No copy is left in the data directory.
-    const { readdirSync } = await import("node:fs");
     expect(readdirSync(s.dir).filter((f) => f.includes("backup"))).toEqual([]);
 
     // The same link a second time: refused.
@@ -94,8 +83,8 @@ describe("backup from /admin", () => {
   });
 
   test("a link works only in the session that asked for it, from this site, for an admin", async () => {
-    const boss = await login(s.url, "boss");
-    const viewer = await login(s.url, "viewer1");
+    const boss = await s.login("boss");
+    const viewer = await s.login("viewer1");
     const link = await backupLink(owner);
     const referer = `${s.url}/admin/`;
     expect((await get(link, { cookie: viewer, referer })).status).toBe(403); // not an admin (the token is not used up)
@@ -123,7 +112,7 @@ describe("update upload", () => {
     });
 
   test("admins only, same origin only", async () => {
-    const viewer = await login(s.url, "viewer1");
+    const viewer = await s.login("viewer1");
     expect((await post("x", { origin: s.url })).status).toBe(401);
     expect((await post("x", { origin: s.url, cookie: viewer })).status).toBe(403);
     expect((await post("x", { origin: "http://evil.example", cookie: owner })).status).toBe(403);
