@@ -1,13 +1,14 @@
 // The command line, as a user runs an app: settings from flags and environment, the one-off
 // actions, and clear errors.
 import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseCli } from "../../src/server/cli.ts";
 import { openDatabase, databasePathIn } from "../../src/db/open.ts";
 import { listUsers } from "../../src/auth/users.ts";
 import { freePort, until } from "../helpers/server.ts";
+import { useTempDir } from "../db/temp-db.ts";
+
+const dir = useTempDir("dd-cli-"); // --create-admin's data dir
+const logDir = useTempDir("dd-log-");
 
 test("flags beat environment variables; bad values name the flag and the fix", () => {
   const o = parseCli(["--port", "8080", "--i2c-bus=1", "--sim", "--log-format", "json"], {
@@ -23,7 +24,6 @@ test("flags beat environment variables; bad values name the flag and the fix", (
 });
 
 test("--create-admin reads the password from stdin, creates the admin and exits", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "dd-cli-"));
   const p = Bun.spawn(["bun", "examples/example1.ts", "--create-admin", "owner", "--data-dir", dir], {
     stdin: "pipe",
     stdout: "pipe",
@@ -50,18 +50,7 @@ test("--create-admin reads the password from stdin, creates the admin and exits"
 test("--log-format json writes one JSON object per line", async () => {
   const port = freePort();
   const p = Bun.spawn(
-    [
-      "bun",
-      "examples/example1.ts",
-      "--port",
-      String(port),
-      "--host",
-      "127.0.0.1",
-      "--log-format",
-      "json",
-      "--data-dir",
-      mkdtempSync(join(tmpdir(), "dd-log-")),
-    ],
+    ["bun", "examples/example1.ts", "--port", String(port), "--host", "127.0.0.1", "--log-format", "json", "--data-dir", logDir],
     { stdout: "pipe", stderr: "pipe" },
   );
   let err = "";
