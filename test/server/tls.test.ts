@@ -11,6 +11,7 @@ import { X509Certificate } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, until } from "../helpers/server.ts";
+import { thrown } from "../helpers/errors.ts";
 import { hasChromium, launch, slide } from "../helpers/browser.ts";
 import { createSelfSigned } from "../../src/server/x509.ts";
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY, loadTlsFiles, selfSignedTls } from "../../src/server/tls.ts";
@@ -266,14 +267,7 @@ describe("certificates made and checked", () => {
     const cert = f("cert.pem", a.cert);
     const key = f("key.pem", a.key);
     expect(loadTlsFiles(cert, key, now).fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-    const err = (c: string, k: string) => {
-      try {
-        loadTlsFiles(c, k, now);
-      } catch (e) {
-        return e as Error & { code: string; detail: { found?: string; fix?: string } };
-      }
-      throw new Error("no error");
-    };
+    const err = (c: string, k: string) => thrown(() => loadTlsFiles(c, k, now));
     const missing = err(join(dir, "nope.pem"), key);
     expect(missing.code).toBe("DD_TLS");
     expect(missing.detail.found).toBe("no such file");
