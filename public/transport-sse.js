@@ -31,10 +31,26 @@
     dd.frame(f);
   });
 
+  // The server ended the stream (src/transports/http-sse.ts CLOSE_EVENT, named by the body's
+  // hx-sse:close, so hx-sse does not reconnect): say why, as the WebSocket part does for its codes.
+  const POLICY_CLOSE = 1008; // a budget (src/core/budgets.ts)
+  let closedBy = null;
+  document.addEventListener("dd-close", (e) => {
+    try {
+      closedBy = JSON.parse(e.detail.data);
+    } catch {
+      closedBy = { code: 0, reason: "" };
+    }
+  });
+
   document.addEventListener("htmx:sse:before:connection", () => dd.connecting());
   document.addEventListener("htmx:sse:after:connection", () => dd.connected());
   document.addEventListener("htmx:sse:error", () => dd.down(true));
   document.addEventListener("htmx:sse:close", (e) => {
-    if (e.detail.reason !== "removed") dd.down(false);
+    if (e.detail.reason === "removed") return;
+    if (e.detail.reason === "message" && closedBy) {
+      const { code, reason } = closedBy;
+      dd.down(false, code === POLICY_CLOSE ? `closed by the server: ${reason || "policy violation"}` : "disconnected by the server");
+    } else dd.down(false);
   });
 })();

@@ -22,6 +22,12 @@ export const CLIENT_HEADER = "DD-Client";
 export const EVENTS_PATH = "/_dd/events";
 /** The post target, relative to the page (controls name it in `hx-post`). */
 export const UPDATE_PATH = "/_dd/update";
+/**
+ * The last event of a stream the server ends (a budget's 1008, a session's end 4001): its data is
+ * `{"code":N,"reason":"..."}`, as a WebSocket close carries them. The page's `hx-sse:close` names
+ * it, so hx-sse stops instead of reconnecting, and the glue shows the reason.
+ */
+export const CLOSE_EVENT = "dd-close";
 
 const enc = new TextEncoder();
 
@@ -80,7 +86,8 @@ export class HttpService {
             return write(out);
           },
           buffered: () => (ctrl && ctrl.desiredSize !== null && ctrl.desiredSize < 0 ? -ctrl.desiredSize : 0),
-          close: () => {
+          close: (code, reason) => {
+            if (code !== undefined) write(sseEvent(JSON.stringify({ code, reason: reason ?? "" }), CLOSE_EVENT));
             try {
               ctrl?.close();
             } catch {}
@@ -182,7 +189,7 @@ export const httpSse: TransportAdapter = {
   sendAttrs: (trigger) => ({ "hx-post": UPDATE_PATH.slice(1), "hx-trigger": trigger, "hx-sync": "body:queue all", "hx-swap": "none" }),
   page: (version) => ({
     scripts: ["hx-sse.js", "transport-sse.js"],
-    bodyAttrs: { "hx-sse:connect": `${EVENTS_PATH.slice(1)}?v=${version}` },
+    bodyAttrs: { "hx-sse:connect": `${EVENTS_PATH.slice(1)}?v=${version}`, "hx-sse:close": CLOSE_EVENT },
     htmxConfig: HTMX_SSE,
   }),
   mount,
