@@ -5,8 +5,8 @@ import { dcc, html, Input, Output } from "../../src/index.ts";
 import { makeComponent, type ComponentSpec } from "../../src/core/component.ts";
 import { loadAssets } from "../../src/server/assets.ts";
 import { collectAssets } from "../../src/server/page.ts";
-import { DashDevicesError } from "../../src/core/errors.ts";
 import { type Build, useApp } from "../helpers/fixtures.ts";
+import { thrown } from "../helpers/errors.ts";
 
 const srv = useApp();
 
@@ -60,16 +60,10 @@ test("clientside callbacks bring clientside.js after their data block; shared fi
 
 test("an asset name that is not embedded fails with what to fix, and the page answers 500", async () => {
   const embedded = await loadAssets();
-  let caught: unknown;
-  try {
-    collectAssets([{ scripts: ["chart.js"] }], embedded);
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(DashDevicesError);
-  expect((caught as DashDevicesError).code).toBe("DD_BAD_COMPONENT");
-  expect((caught as DashDevicesError).message).toContain('"chart.js"');
-  expect((caught as DashDevicesError).detail.fix).toContain("src/server/assets.ts");
+  const caught = thrown(() => collectAssets([{ scripts: ["chart.js"] }], embedded));
+  expect(caught.code).toBe("DD_BAD_COMPONENT");
+  expect(caught.message).toContain('"chart.js"');
+  expect(caught.detail.fix).toContain("src/server/assets.ts");
 
   const p = await page((app) => (app.layout = html.Div([makeComponent(chartSpec({ scripts: ["chart.js"] }), { id: "c" })])));
   expect(p.status).toBe(500);
