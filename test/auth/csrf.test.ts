@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import type { DashDevicesError } from "../../src/core/errors.ts";
 import { assertCsrfToken, csrfToken, isSameOrigin, loadCsrfSecret, verifyCsrfToken } from "../../src/auth/csrf.ts";
 import { openDatabase } from "../../src/db/open.ts";
 import { openTempDb, useTempDb } from "../db/temp-db.ts";
+import { thrown } from "../helpers/errors.ts";
 
 describe("CSRF tokens", () => {
   const t = useTempDb();
@@ -26,15 +26,10 @@ describe("CSRF tokens", () => {
     const good = csrfToken(secret, "s1");
     const forged = csrfToken(Buffer.alloc(32), "s1");
     expect(() => assertCsrfToken(secret, "s1", good)).not.toThrow();
-    let err: unknown;
-    try {
-      assertCsrfToken(secret, "s1", forged);
-    } catch (e) {
-      err = e;
-    }
-    expect((err as DashDevicesError).code).toBe("DD_CSRF");
-    expect((err as Error).message).not.toContain(forged);
-    expect((err as Error).message).not.toContain(good);
+    const err = thrown(() => assertCsrfToken(secret, "s1", forged));
+    expect(err.code).toBe("DD_CSRF");
+    expect(err.message).not.toContain(forged);
+    expect(err.message).not.toContain(good);
   });
 
   test("the secret is made once and survives a restart; another database has another", () => {
