@@ -4,10 +4,10 @@ import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate as drizzleMigrate } from "drizzle-orm/bun-sqlite/migrator";
-import { DashDevicesError } from "../../src/core/errors.ts";
 import { applyMigrations, embeddedMigrations, MIGRATIONS_TABLE, toMigration } from "../../src/db/migrate.ts";
 import { openDatabase } from "../../src/db/open.ts";
 import { tempDir } from "./temp-db.ts";
+import { thrown } from "../helpers/errors.ts";
 
 const dirs: string[] = [];
 function freshPath(): string {
@@ -71,15 +71,9 @@ describe("migrations", () => {
       toMigration({ tag: "0000_ok", when: 1 }, "CREATE TABLE a (x integer);"),
       toMigration({ tag: "0001_bad", when: 2 }, "CREATE TABLE b (x integer);\n--> statement-breakpoint\nCREATE TABLE a (y integer);"),
     ];
-    let err: unknown;
-    try {
-      applyMigrations(sqlite, bad);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(DashDevicesError);
-    expect((err as DashDevicesError).code).toBe("DD_DB_MIGRATION");
-    expect((err as Error).message).toContain("0001_bad");
+    const err = thrown(() => applyMigrations(sqlite, bad));
+    expect(err.code).toBe("DD_DB_MIGRATION");
+    expect(err.message).toContain("0001_bad");
     expect(tables(sqlite)).toEqual([MIGRATIONS_TABLE]);
     expect(sqlite.inTransaction).toBe(false);
     sqlite.close();
