@@ -1,10 +1,10 @@
 import { afterEach, expect, test } from "bun:test";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DashDevicesError } from "../../src/core/errors.ts";
 import { audit, queryAudit } from "../../src/db/audit.ts";
 import { databasePathIn, defaultDatabasePath, isCompiled, openDatabase } from "../../src/db/open.ts";
 import { tempDir } from "./temp-db.ts";
+import { thrown } from "../helpers/errors.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,15 +37,9 @@ test("creates missing data directories and keeps what was written across a reope
 test("an unusable path fails with DD_DB_OPEN saying what was found and what to do", () => {
   const dir = fresh();
   writeFileSync(join(dir, "file"), "not a directory");
-  let err: unknown;
-  try {
-    openDatabase({ path: join(dir, "file", "data", "db.sqlite") });
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(DashDevicesError);
-  expect((err as DashDevicesError).code).toBe("DD_DB_OPEN");
-  expect((err as Error).message).toContain("cannot be created");
+  const err = thrown(() => openDatabase({ path: join(dir, "file", "data", "db.sqlite") }));
+  expect(err.code).toBe("DD_DB_OPEN");
+  expect(err.message).toContain("cannot be created");
   expect((err as Error).message).toContain("fix:");
 });
 
