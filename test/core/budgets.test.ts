@@ -9,7 +9,7 @@ import { CallbackRunner, type Call, type Outcome } from "../../src/core/invoke.t
 import { parseCallbackArgs } from "../../src/core/graph.ts";
 import { Input, Output } from "../../src/core/dependencies.ts";
 import { Services, type Service } from "../../src/core/services.ts";
-import { DashDevicesError } from "../../src/core/errors.ts";
+import { thrown } from "../helpers/errors.ts";
 
 test("H1: the refused-message bucket allows a burst, then its rate, then refuses", () => {
   const b = { ...DEFAULT_BUDGETS, invalidBurst: 3, invalidPerSecond: 2 };
@@ -37,14 +37,7 @@ test("H1: budgets are checked when the app is made", () => {
   expect(resolveBudgets(undefined)).toEqual({ ...DEFAULT_BUDGETS });
   expect(resolveBudgets({ maxQueued: Infinity }).maxQueued).toBe(Infinity);
   for (const bad of [{ maxQueued: 0 }, { invalidBurst: -1 }, { maxPendingBytes: NaN }, { maxQueud: 5 }]) {
-    let err: unknown;
-    try {
-      resolveBudgets(bad as never);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(DashDevicesError);
-    expect((err as DashDevicesError).code).toBe("DD_BAD_OPTION");
+    expect(thrown(() => resolveBudgets(bad as never)).code).toBe("DD_BAD_OPTION");
   }
 });
 
