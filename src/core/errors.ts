@@ -21,6 +21,8 @@ export type ErrorCode =
   | "DD_DISABLED"
   | "DD_FLOOD"
   | "DD_BUDGET"
+  | "DD_TOO_MANY_TABS"
+  | "DD_ADDRESS_COOLDOWN"
   | "DD_NOT_AUTHORIZED"
   | "DD_BAD_COMPONENT"
   | "DD_NO_LAYOUT"

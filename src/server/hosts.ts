@@ -21,6 +21,7 @@ import { hostAllowed, isSameOrigin, parseHost } from "../auth/csrf.ts";
 import { forwardedHeader, isHttps } from "../auth/cookie.ts";
 import { escapeHtml } from "../core/escape.ts";
 import { formatError } from "../core/errors.ts";
+import { AddressTabs } from "./address-tabs.ts";
 
 export interface EdgeOptions {
   /** More names this server answers to (`gadget.example.org`, `name:port`, `.example.org`), `*` for any. */
@@ -47,6 +48,8 @@ export class Edge {
   private readonly logged = new Map<string, number>();
   /** Host values already found allowed: a browser sends the same one on every request. */
   private readonly known = new Set<string>();
+  /** Tabs per client address, over every app and transport of this server (address-tabs.ts). */
+  readonly tabs = new AddressTabs();
 
   constructor(o: EdgeOptions & { bound?: string } = {}) {
     const extra = (o.allowedHosts ?? []).map((h) => h.trim()).filter(Boolean);
@@ -84,6 +87,20 @@ export class Edge {
       onRefused(host.slice(0, 200));
     }
     return refusal(req, host, !this.trustProxy && req.headers.has("x-forwarded-host"));
+  }
+
+  /**
+   * Undefined when the client at `ip` may open another tab, else the 429 answer (logged through
+   * `onRefused`; the budget's own log line already named the address, so this is a warning).
+   */
+  admitTab(ip: string, onRefused?: (code: string) => void): Response | undefined {
+    const e = this.tabs.refusal(ip);
+    if (!e) return undefined;
+    onRefused?.(e.ddCode);
+    const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
+    const wait = this.tabs.retryAfter(ip);
+    if (wait) headers["retry-after"] = String(wait);
+    return new Response(e.message, { status: 429, headers });
   }
 
   /** The client's address: the nearest proxy's X-Forwarded-For entry when trusted, else the peer's. */

@@ -11,9 +11,11 @@
 
 import hxSseJs from "htmx.org/dist/ext/hx-sse.min.js" with { type: "file" };
 import glueJs from "../../public/transport-sse.js" with { type: "file" };
+import { BUDGET_CLOSE_CODE } from "../core/budgets.ts";
 import type { Client, Transport } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { FRAME, HEADER } from "../core/wire.ts";
+import type { AddressTabs } from "../server/address-tabs.ts";
 import { readBody } from "../server/body.ts";
 import { newTab } from "./tab.ts";
 import type { Identity, TransportAdapter, TransportMount } from "./types.ts";
@@ -43,7 +45,10 @@ export function sseEvent(data: string, event?: string, id?: string | number): st
 export class HttpService {
   private readonly bySecret = new Map<string, Client>();
 
-  constructor(private readonly rt: Runtime) {}
+  constructor(
+    private readonly rt: Runtime,
+    private readonly tabs: AddressTabs,
+  ) {}
 
   /** GET /_dd/events: opens a tab's stream. `Last-Event-ID` (the version it had) marks a reconnect. */
   events(req: Request, ip: string, who: Identity = {}): Response {
@@ -65,10 +70,13 @@ export class HttpService {
         return 0;
       }
     };
+    let closed = false;
     const close = () => {
       if (ping) clearInterval(ping);
-      if (client) {
+      if (client && !closed) {
+        closed = true;
         this.bySecret.delete(secret);
+        this.tabs.closed(ip);
         rt.disconnect(client);
       }
     };
@@ -87,6 +95,7 @@ export class HttpService {
           },
           buffered: () => (ctrl && ctrl.desiredSize !== null && ctrl.desiredSize < 0 ? -ctrl.desiredSize : 0),
           close: (code, reason) => {
+            if (code === BUDGET_CLOSE_CODE) this.tabs.budgetClosed(ip);
             if (code !== undefined) write(sseEvent(JSON.stringify({ code, reason: reason ?? "" }), CLOSE_EVENT));
             try {
               ctrl?.close();
@@ -101,6 +110,7 @@ export class HttpService {
           who,
         );
         this.bySecret.set(secret, client);
+        this.tabs.opened(ip);
         write(sseEvent(JSON.stringify({ [FRAME.hello]: { id: client.id, secret } }), "dd"));
         rt.connect(client, version, reconnect);
         // A comment line every 15 s keeps proxies from closing an idle stream.
@@ -165,12 +175,15 @@ function text(status: number, body: string): Response {
 const HTMX_SSE = { sse: { pauseOnBackground: false, reconnectDelay: 250, reconnectMaxDelay: 5000 } };
 
 function mount({ app, prefix, runtime, edge, gate }: TransportMount): void {
-  const http = new HttpService(runtime);
+  const http = new HttpService(runtime, edge.tabs);
   app
     .get(`${prefix}${EVENTS_PATH}`, ({ request, server }) => {
       const who = gate(request, "socket");
       if (who instanceof Response) return who;
-      return http.events(request, edge.ip(request, server), who);
+      const ip = edge.ip(request, server);
+      const busy = edge.admitTab(ip, (code) => runtime.log.warn("sse.refused", { reason: code, ip }));
+      if (busy) return busy;
+      return http.events(request, ip, who);
     })
     .post(
       `${prefix}${UPDATE_PATH}`,

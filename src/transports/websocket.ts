@@ -10,9 +10,11 @@
 import type { ServerWebSocket } from "bun";
 import hxWsJs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
 import glueJs from "../../public/transport-ws.js" with { type: "file" };
+import { BUDGET_CLOSE_CODE } from "../core/budgets.ts";
 import type { Client, ClientInfo, Transport } from "../core/client.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { QUERY } from "../core/wire.ts";
+import type { AddressTabs } from "../server/address-tabs.ts";
 import { cachedHostname, reverseLookup } from "../server/hostname.ts";
 import { newTab } from "./tab.ts";
 import type { Identity, TransportAdapter, TransportMount } from "./types.ts";
@@ -35,6 +37,7 @@ class SocketEvents {
 
   constructor(
     private readonly rt: Runtime,
+    private readonly tabs: AddressTabs,
     version: number,
     reconnect: boolean,
     info: ClientInfo,
@@ -46,7 +49,8 @@ class SocketEvents {
   open(ws: ServerWebSocket<SocketEvents>): void {
     const r = this.request!;
     this.request = undefined;
-    const c = (this.client = newTab(this.rt, new WsTransport(ws), r.info, r.who));
+    this.tabs.opened(r.info.ip);
+    const c = (this.client = newTab(this.rt, new WsTransport(ws, this), r.info, r.who));
     this.rt.connect(c, r.version, r.reconnect);
     lookUpHostname(c);
   }
@@ -57,7 +61,13 @@ class SocketEvents {
     this.client?.outbox.drain();
   }
   close(): void {
-    if (this.client) this.rt.disconnect(this.client);
+    if (!this.client) return;
+    this.tabs.closed(this.client.ip);
+    this.rt.disconnect(this.client);
+  }
+  /** The server closed this tab over a budget: it counts against its address (address-tabs.ts). */
+  budgetClosed(): void {
+    if (this.client) this.tabs.budgetClosed(this.client.ip);
   }
   pong(): void {
     this.client?.pong();
@@ -68,7 +78,10 @@ class SocketEvents {
 class WsTransport implements Transport {
   /** Bun's send answers -1 whenever bytes are left waiting (test/transports/ws-backpressure-send.test.ts). */
   readonly backpressureInSend = true;
-  constructor(private readonly ws: ServerWebSocket<SocketEvents>) {}
+  constructor(
+    private readonly ws: ServerWebSocket<SocketEvents>,
+    private readonly events: SocketEvents,
+  ) {}
   send(frame: string): number {
     return this.ws.send(frame);
   }
@@ -76,6 +89,7 @@ class WsTransport implements Transport {
     return this.ws.getBufferedAmount();
   }
   close(code?: number, reason?: string): void {
+    if (code === BUDGET_CLOSE_CODE) this.events.budgetClosed();
     this.ws.close(code, reason);
   }
   ping(): void {
@@ -110,12 +124,15 @@ function mount({ app, prefix, runtime: rt, edge, gate }: TransportMount): void {
     const url = new URL(request.url);
     const version = Number(url.searchParams.get(QUERY.version)) || 0;
     const reconnect = url.searchParams.get(QUERY.reconnect) === "1";
+    const ip = edge.ip(request, server);
+    const busy = edge.admitTab(ip, (code) => rt.log.warn("ws.refused", { reason: code, ip }));
+    if (busy) return busy;
     const info = {
-      ip: edge.ip(request, server),
+      ip,
       userAgent: request.headers.get("user-agent") ?? "",
       origin: request.headers.get("origin") ?? "",
     };
-    const data = new SocketEvents(rt, version, reconnect, info, who);
+    const data = new SocketEvents(rt, edge.tabs, version, reconnect, info, who);
     if (server?.upgrade(request, { data })) return undefined;
     return new Response("Expected a WebSocket upgrade", { status: 400 });
   });
