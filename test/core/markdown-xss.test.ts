@@ -2,38 +2,10 @@
 // (src/core/markdown.ts). The random fuzz is in render-fuzz.test.ts; this is the fixed corpus.
 import { describe, expect, test } from "bun:test";
 import { renderMarkdown as md } from "../../src/core/markdown.ts";
-import { browserScheme, decodeEntities, scan } from "../helpers/markup.ts";
+import { browserScheme, decodeEntities, MARKDOWN_ATTRS, MARKDOWN_TAGS, scan } from "../helpers/markup.ts";
 
-/** Everything markdown-it may write for us: any other tag or attribute is a violation. */
-const TAGS = new Set([
-  "p",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "strong",
-  "em",
-  "del",
-  "code",
-  "pre",
-  "a",
-  "img",
-  "ul",
-  "ol",
-  "li",
-  "blockquote",
-  "hr",
-  "br",
-  "table",
-  "thead",
-  "tbody",
-  "tr",
-  "th",
-  "td",
-]);
-const ATTRS = new Set(["href", "title", "target", "rel", "src", "alt", "class", "start", "style"]);
+const TAGS = MARKDOWN_TAGS;
+const ATTRS = MARKDOWN_ATTRS;
 
 /** Problems in `out`: the strict scanner's, plus URL schemes and the few attribute values markdown-it may write. */
 function problems(out: string): string[] {

@@ -22,7 +22,7 @@ import { DashDevicesError } from "../../src/core/errors.ts";
 import { escapeHtml } from "../../src/core/escape.ts";
 import { html } from "../../src/core/html.ts";
 import { renderMarkdown } from "../../src/core/markdown.ts";
-import { browserScheme, countLt, scan } from "../helpers/markup.ts";
+import { browserScheme, countLt, MARKDOWN_ATTRS, MARKDOWN_TAGS, scan } from "../helpers/markup.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 
@@ -401,35 +401,8 @@ describe(`render fuzz (FUZZ_SEED=${SEED})`, () => {
       "&amp;",
       "&quot;",
     ];
-    const tags = new Set([
-      "p",
-      "h1",
-      "h2",
-      "h3",
-      "h4",
-      "h5",
-      "h6",
-      "strong",
-      "em",
-      "del",
-      "code",
-      "pre",
-      "a",
-      "img",
-      "ul",
-      "ol",
-      "li",
-      "blockquote",
-      "hr",
-      "br",
-      "table",
-      "thead",
-      "tbody",
-      "tr",
-      "th",
-      "td",
-    ]);
-    const attrs = new Set(["href", "title", "target", "rel", "src", "alt", "class", "start", "style"]);
+    const tags = MARKDOWN_TAGS;
+    const attrs = MARKDOWN_ATTRS;
     const problems: string[] = [];
     for (let k = 0; k < 6000; k++) {
       let src = "";

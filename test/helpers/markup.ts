@@ -20,6 +20,12 @@ const CLOSE = /<\/([a-z][a-z0-9]*)>/y;
 const ATTR = /\s+([a-zA-Z_:][a-zA-Z0-9_.:-]*)(?:="([^"]*)")?/g;
 const ENTITY = /&(?:amp|lt|gt|quot|#39);/y;
 
+/** Everything the Markdown renderer (markdown-it, src/core/markdown.ts) may write: any other tag or attribute is a violation. */
+export const MARKDOWN_TAGS = new Set(
+  "p h1 h2 h3 h4 h5 h6 strong em del code pre a img ul ol li blockquote hr br table thead tbody tr th td".split(" "),
+);
+export const MARKDOWN_ATTRS = new Set(["href", "title", "target", "rel", "src", "alt", "class", "start", "style"]);
+
 /** Every tag our components and the Markdown renderer may produce. */
 export const KNOWN_TAGS = new Set([
   "div",
