@@ -23,56 +23,23 @@
  */
 
 import { launch } from "../../test/helpers/browser.ts";
-import { freePort } from "../../test/helpers/server.ts";
 import { Child, pinSelf, SPLIT, unpinSelf } from "./proc.ts";
 import { wsMessage } from "./protocol.ts";
+import { startExample1 } from "./example1.ts";
 
 const N = Number(process.argv[2] ?? 200);
 const which = process.argv[3] ?? "both";
 const now = () => performance.timeOrigin + performance.now();
 
 async function startOurs(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = freePort();
-  const pin = SPLIT.server ? ["taskset", "-c", SPLIT.server] : [];
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATA_DIR: `/tmp/relay-probe-${process.pid}`,
-  };
-  delete env.DD_SERVER_SERVICE;
-  const proc = Bun.spawn(
-    [
-      ...pin,
-      "bun",
-      ...(process.env.PROBE_PROF ? ["--cpu-prof", "--cpu-prof-interval", "50", "--cpu-prof-dir", "/tmp/probeprof"] : []),
-      "examples/example1.ts",
-    ],
-    {
-      cwd: `${import.meta.dir}/../..`,
-      env,
-      stdout: "pipe",
-      stderr: "pipe",
-    },
-  );
-  let out = "";
-  void (async () => {
-    for await (const chunk of proc.stdout) out += new TextDecoder().decode(chunk);
-  })();
-  void (async () => {
-    for await (const chunk of proc.stderr) out += new TextDecoder().decode(chunk);
-  })();
-  const end = performance.now() + 15000;
-  while (!out.includes("server.listening") && performance.now() < end) await Bun.sleep(20);
-  if (!out.includes("server.listening")) proc.kill();
-  if (!out.includes("server.listening")) throw new Error(`example1 did not start:\n${out}`);
-  if (process.env.PROBE_PID_FILE) await Bun.write(process.env.PROBE_PID_FILE, String(proc.pid));
+  const prof = process.env.PROBE_PROF ? ["--cpu-prof", "--cpu-prof-interval", "50", "--cpu-prof-dir", "/tmp/probeprof"] : [];
+  const ex = await startExample1(`/tmp/relay-probe-${process.pid}`, prof);
+  if (process.env.PROBE_PID_FILE) await Bun.write(process.env.PROBE_PID_FILE, String(ex.pid));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: ex.url,
     stop: async () => {
-      for (const l of out.split("\n")) if (l.includes("PROBE")) console.log(l);
-      proc.kill();
-      await proc.exited;
+      for (const l of ex.output().split("\n")) if (l.includes("PROBE")) console.log(l);
+      await ex.stop();
     },
   };
 }

@@ -27,7 +27,7 @@ import { startFleet } from "./fleet.ts";
 import { BenchWs } from "./protocol.ts";
 import type { Row } from "./report.ts";
 import { fmtBytes, fmtMs } from "./stats.ts";
-import { freePort } from "../../test/helpers/server.ts";
+import { startExample1 } from "./example1.ts";
 
 export interface RelayConfig {
   changes: number;
@@ -331,39 +331,9 @@ export async function runRelayBrowser(cfg: RelayBrowserConfig & { dataDir: strin
         url = String(c.ready.url);
         stop = () => c.stop();
       } else {
-        const port = freePort();
-        const pin = SPLIT.server ? ["taskset", "-c", SPLIT.server] : [];
-        const env: Record<string, string | undefined> = {
-          ...process.env,
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          DATA_DIR: `${cfg.dataDir}/example1`,
-        };
-        delete env.DD_SERVER_SERVICE;
-        const proc = Bun.spawn([...pin, "bun", "examples/example1.ts"], {
-          cwd: `${import.meta.dir}/../..`,
-          env,
-          stdout: "pipe",
-          stderr: "pipe",
-        });
-        let out = "";
-        void (async () => {
-          for await (const chunk of proc.stdout) out += new TextDecoder().decode(chunk);
-        })();
-        void (async () => {
-          for await (const chunk of proc.stderr) out += new TextDecoder().decode(chunk);
-        })();
-        const end = performance.now() + 15000;
-        while (!out.includes("server.listening") && performance.now() < end && proc.exitCode === null) await Bun.sleep(20);
-        if (!out.includes("server.listening")) {
-          proc.kill();
-          throw new Error(`example1 did not start:\n${out.slice(-2000)}`);
-        }
-        url = `http://127.0.0.1:${port}`;
-        stop = async () => {
-          proc.kill();
-          await proc.exited;
-        };
+        const ex = await startExample1(`${cfg.dataDir}/example1`);
+        url = ex.url;
+        stop = ex.stop;
       }
       try {
         const input = target === "app" ? "#shared_slider input" : "#s";
